@@ -1,0 +1,6 @@
+// The TypeORM CLI's DataSource (npm run migration:run / :revert / :generate), built from DATABASE_URL.
+import 'reflect-metadata';
+import { loadConfig } from './src/config/load-config.js';
+import { createDataSource } from './src/database/data-source.options.js';
+
+export default await createDataSource(loadConfig(process.env).database);

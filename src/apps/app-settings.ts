@@ -1,0 +1,23 @@
+/** Per-app settings the app backend can change; stored as JSON on the app row. */
+export interface AppSettings {
+  /** Longest message text, in characters, after trimming. */
+  maxMessageLength: number;
+  /** Flood control: at most `count` messages per user per room in `seconds`. */
+  rateLimit: { count: number; seconds: number };
+  /** Refuse the same text from the same user in the same room within this many seconds (0: off). */
+  duplicateWindowSeconds: number;
+  /** Words masked (MASK) or refused (REJECT) in message text. */
+  wordFilter: { words: string[]; mode: 'MASK' | 'REJECT' };
+  /** Origins allowed to open legacy sockets and call GraphQL from a browser; empty: any. */
+  allowedOrigins: string[];
+}
+
+export const DEFAULT_APP_SETTINGS: AppSettings = {
+  maxMessageLength: 4000,
+  rateLimit: { count: 20, seconds: 10 },
+  duplicateWindowSeconds: 0,
+  wordFilter: { words: [], mode: 'MASK' },
+  allowedOrigins: [],
+};
+
+export const withDefaults = (stored: Partial<AppSettings> | null): AppSettings => ({ ...DEFAULT_APP_SETTINGS, ...(stored ?? {}) });

@@ -1,0 +1,17 @@
+import { AppEntity } from '../apps/app.entity.js';
+import { UserEntity } from '../users/user.entity.js';
+import { UserTokenEntity } from '../users/user-token.entity.js';
+import { RoomEntity } from '../rooms/room.entity.js';
+import { MemberEntity } from '../rooms/member.entity.js';
+import { MessageEntity } from '../messages/message.entity.js';
+import { MuteEntity } from '../moderation/mute.entity.js';
+import { BanEntity } from '../moderation/ban.entity.js';
+import { ReportEntity } from '../moderation/report.entity.js';
+import { BlockEntity } from '../moderation/block.entity.js';
+import { AuditEntryEntity } from '../moderation/audit-entry.entity.js';
+
+/** The whole schema, listed once (ESM has no reliable glob loading). */
+export const ENTITIES = [
+  AppEntity, UserEntity, UserTokenEntity, RoomEntity, MemberEntity, MessageEntity,
+  MuteEntity, BanEntity, ReportEntity, BlockEntity, AuditEntryEntity,
+];

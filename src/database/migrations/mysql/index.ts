@@ -1,0 +1,4 @@
+import { Initial1763900000000 } from './1763900000000-Initial.js';
+
+/** MySQL/MariaDB migrations, oldest first. Generate new ones with `npm run migration:generate`. */
+export const MYSQL_MIGRATIONS = [Initial1763900000000];

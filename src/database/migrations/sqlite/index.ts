@@ -1,0 +1,4 @@
+import { Initial1763900000000 } from './1763900000000-Initial.js';
+
+/** SQLite migrations, oldest first. Generate new ones with `npm run migration:generate`. */
+export const SQLITE_MIGRATIONS = [Initial1763900000000];

@@ -1,0 +1,58 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { IdColumn, idColumn, jsonColumn } from '../database/columns.js';
+import type { RoomEntity } from '../rooms/room.entity.js';
+import type { UserEntity } from '../users/user.entity.js';
+
+export type MessageKindValue = 'TEXT' | 'FILE' | 'SYSTEM';
+
+/**
+ * History is read by id range inside a room: (room_id, id) is the index every page uses
+ * (forced on MySQL/MariaDB, whose planner otherwise walks the room_id prefix).
+ */
+@Entity({ name: 'messages' })
+@Index('ix_messages_room_id', ['roomId', 'id'])
+@Index('uq_messages_client_msg', ['appId', 'authorId', 'clientMsgId'], { unique: true })
+export class MessageEntity {
+  @IdColumn()
+  id: string;
+
+  @Column({ name: 'app_id', type: 'bigint', transformer: idColumn })
+  appId: string;
+
+  @Column({ name: 'room_id', type: 'bigint', transformer: idColumn })
+  roomId: string;
+
+  @ManyToOne('RoomEntity', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'room_id' })
+  room?: Relation<RoomEntity>;
+
+  /** Null for system messages and for authors who were deleted. */
+  @Column({ name: 'author_id', type: 'bigint', nullable: true, transformer: idColumn })
+  authorId: string | null;
+
+  @ManyToOne('UserEntity', { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'author_id' })
+  author?: Relation<UserEntity>;
+
+  @Column({ type: 'varchar', length: 8, default: 'TEXT' })
+  kind: MessageKindValue;
+
+  /** Null once deleted: the tombstone stays in history without its text. */
+  @Column({ type: 'text', nullable: true })
+  text: string | null;
+
+  @Column({ type: 'text', nullable: true, transformer: jsonColumn })
+  meta: Record<string, unknown> | null;
+
+  @Column({ name: 'client_msg_id', type: 'varchar', length: 64, nullable: true })
+  clientMsgId: string | null;
+
+  @Column({ name: 'created_at', type: 'datetime', precision: 3 })
+  createdAt: Date;
+
+  @Column({ name: 'edited_at', type: 'datetime', precision: 3, nullable: true })
+  editedAt: Date | null;
+
+  @Column({ name: 'deleted_at', type: 'datetime', precision: 3, nullable: true })
+  deletedAt: Date | null;
+}

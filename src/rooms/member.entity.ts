@@ -1,0 +1,44 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { IdColumn, idColumn } from '../database/columns.js';
+import type { RoomEntity } from './room.entity.js';
+import type { UserEntity } from '../users/user.entity.js';
+
+export type MemberRoleValue = 'MEMBER' | 'MANAGER';
+
+/** A user's membership of a room: room role and read position. Mutes and bans: see moderation/. */
+@Entity({ name: 'room_members' })
+@Index('uq_room_members_room_user', ['roomId', 'userId'], { unique: true })
+@Index('ix_room_members_user', ['appId', 'userId'])
+export class MemberEntity {
+  @IdColumn()
+  id: string;
+
+  @Column({ name: 'app_id', type: 'bigint', transformer: idColumn })
+  appId: string;
+
+  @Column({ name: 'room_id', type: 'bigint', transformer: idColumn })
+  roomId: string;
+
+  @ManyToOne('RoomEntity', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'room_id' })
+  room?: Relation<RoomEntity>;
+
+  @Column({ name: 'user_id', type: 'bigint', transformer: idColumn })
+  userId: string;
+
+  @ManyToOne('UserEntity', { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'user_id' })
+  user?: Relation<UserEntity>;
+
+  @Column({ type: 'varchar', length: 8, default: 'MEMBER' })
+  role: MemberRoleValue;
+
+  @Column({ name: 'joined_at', type: 'datetime', precision: 3 })
+  joinedAt: Date;
+
+  @Column({ name: 'last_read_message_id', type: 'bigint', nullable: true, transformer: idColumn })
+  lastReadMessageId: string | null;
+
+  @Column({ name: 'last_delivered_message_id', type: 'bigint', nullable: true, transformer: idColumn })
+  lastDeliveredMessageId: string | null;
+}
