@@ -10,3 +10,9 @@ export function isForeignKeyViolation(error: unknown): boolean {
   const code = e?.driverError?.code ?? e?.code;
   return code === 'ER_NO_REFERENCED_ROW_2' || code === 'ER_NO_REFERENCED_ROW' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
 }
+
+/** Whether a unique violation concerns the named index (MySQL names the key, SQLite the columns). */
+export function violates(error: unknown, index: string, ...columns: string[]): boolean {
+  const message = String((error as { message?: string } | null)?.message ?? '');
+  return message.includes(index) || (columns.length > 0 && columns.every((c) => message.includes(c)));
+}

@@ -1,0 +1,34 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppsModule } from './apps/apps.module.js';
+import { AuthModule } from './auth/auth.module.js';
+import { GraphqlApiModule } from './common/graphql/graphql-api.module.js';
+import { LoggingModule } from './common/logging/logging.module.js';
+import { AppConfig } from './config/app-config.js';
+import { ConfigModule } from './config/config.module.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+import { RoomsModule } from './rooms/rooms.module.js';
+import { UsersModule } from './users/users.module.js';
+
+/** Imports the feature modules; owns no providers. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggingModule,
+        DatabaseModule,
+        RealtimeModule,
+        AuthModule,
+        AppsModule,
+        UsersModule,
+        RoomsModule,
+        GraphqlApiModule,
+        HealthModule,
+      ],
+    };
+  }
+}

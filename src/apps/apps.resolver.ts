@@ -1,0 +1,45 @@
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Allow } from '../auth/allow.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { ScopedPrincipal } from '../auth/principal.js';
+import { scopeOf } from '../database/app-scope.js';
+import { PageArgs, pageWindow } from '../common/graphql/page.args.js';
+import { Room } from '../rooms/room.model.js';
+import { App, AppPage, CreatedApp } from './app.model.js';
+import { AppsService } from './apps.service.js';
+import { AppIdArgs, CreateAppArgs } from './create-app.input.js';
+
+@Resolver(() => App)
+export class AppsResolver {
+  constructor(private readonly service: AppsService) {}
+
+  @Mutation(() => CreatedApp, { description: 'Operator: a new app, its lobby room and its secret.' })
+  @Allow('operator')
+  createApp(@Args() { name }: CreateAppArgs): Promise<CreatedApp> {
+    return this.service.create(name);
+  }
+
+  @Query(() => AppPage, { description: 'Operator: every app, oldest first.' })
+  @Allow('operator')
+  apps(@Args() page: PageArgs): Promise<AppPage> {
+    const { offset, limit } = pageWindow(page);
+    return this.service.list(offset, limit);
+  }
+
+  @Mutation(() => CreatedApp, { description: 'Operator: a new secret for the app; the old one and tokens it signed stop working.' })
+  @Allow('operator')
+  rotateAppSecret(@Args() { appId }: AppIdArgs): Promise<CreatedApp> {
+    return this.service.rotateSecret(appId);
+  }
+
+  @Query(() => App, { description: 'The calling app (app backend) or the caller\'s app (user).' })
+  @Allow('app', 'user')
+  app(@CurrentPrincipal() caller: ScopedPrincipal): Promise<App> {
+    return this.service.require(caller.scope);
+  }
+
+  @ResolveField(() => Room, { description: 'The app\'s lobby: the OPEN room legacy chatboxes live in.' })
+  lobby(@Parent() app: App): Promise<Room> {
+    return this.service.lobby(scopeOf(app.id));
+  }
+}

@@ -1,0 +1,95 @@
+import { Injectable } from '@nestjs/common';
+import { notFound } from '../common/errors/chat-error.js';
+import { AppScope, scopeOf } from '../database/app-scope.js';
+import { UnitOfWork } from '../database/transaction.js';
+import { newAppSecret } from '../auth/secrets.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { UserTokensRepository } from '../users/user-tokens.repository.js';
+import { Room, toRoom } from '../rooms/room.model.js';
+import { AppEntity } from './app.entity.js';
+import { AppSettings, withDefaults } from './app-settings.js';
+import { App, CreatedApp } from './app.model.js';
+import { AppsRepository } from './apps.repository.js';
+
+export const LOBBY_KEY = 'lobby';
+
+/** What credential checks need of an app, cached briefly so a request costs no extra query. */
+export interface AppCredentials {
+  id: string;
+  secret: string;
+  settings: AppSettings;
+}
+
+const CACHE_TTL_MS = 10_000;
+
+@Injectable()
+export class AppsService {
+  private readonly cache = new Map<string, { value: AppCredentials | null; expires: number }>();
+
+  constructor(
+    private readonly apps: AppsRepository,
+    private readonly rooms: RoomsRepository,
+    private readonly tokens: UserTokensRepository,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  /** Creates the app and its lobby (key "lobby", OPEN) in one transaction. */
+  async create(name: string): Promise<CreatedApp> {
+    const secret = newAppSecret();
+    const app = await this.uow.run(async (tx) => {
+      const row = await this.apps.insert({ name: name.trim(), secret }, tx);
+      // A brand-new tenant: this is where its scope first exists.
+      await this.rooms.insert(scopeOf(row.id), { key: LOBBY_KEY, name: 'Lobby', type: 'OPEN' }, tx);
+      return row;
+    });
+    return { app: toApp(app), secret };
+  }
+
+  async list(offset: number, limit: number): Promise<{ nodes: App[]; total: number }> {
+    const [rows, total] = await this.apps.listPage(offset, limit);
+    return { nodes: rows.map(toApp), total };
+  }
+
+  async rotateSecret(appId: string): Promise<CreatedApp> {
+    const app = await this.apps.findById(appId);
+    if (!app) throw notFound('App');
+    const secret = newAppSecret();
+    await this.uow.run(async (tx) => {
+      await this.apps.updateSecret(app.id, secret, tx);
+      // Tokens signed with the old secret stop verifying; their records (legacy hashed_token) go too.
+      await this.tokens.revokeAllForApp(scopeOf(app.id), new Date(), tx);
+    });
+    this.cache.delete(app.id);
+    return { app: toApp(app), secret };
+  }
+
+  async require(scope: AppScope): Promise<App> {
+    const app = await this.apps.findById(scope.appId);
+    if (!app) throw notFound('App');
+    return toApp(app);
+  }
+
+  async lobby(scope: AppScope): Promise<Room> {
+    const room = await this.rooms.findByKey(scope, LOBBY_KEY);
+    if (!room) throw notFound('Lobby');
+    return toRoom(room);
+  }
+
+  async settings(scope: AppScope): Promise<AppSettings> {
+    const app = await this.credentials(scope.appId);
+    if (!app) throw notFound('App');
+    return app.settings;
+  }
+
+  /** The app's secret and settings, or null when no such app exists (unscoped: used to verify credentials). */
+  async credentials(appId: string): Promise<AppCredentials | null> {
+    const cached = this.cache.get(appId);
+    if (cached && cached.expires > Date.now()) return cached.value;
+    const row = await this.apps.findById(appId);
+    const value = row ? { id: row.id, secret: row.secret, settings: withDefaults(row.settings) } : null;
+    this.cache.set(appId, { value, expires: Date.now() + CACHE_TTL_MS });
+    return value;
+  }
+}
+
+const toApp = (row: AppEntity): App => ({ id: row.id, name: row.name, createdAt: row.createdAt });

@@ -1,0 +1,40 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { forbidden, unauthenticated } from '../common/errors/chat-error.js';
+import { ALLOW_KEY, PUBLIC_KEY } from './allow.decorator.js';
+import { carrierOf } from './principal-holder.js';
+import { credentialsFrom, Principal, PrincipalKind } from './principal.js';
+import { PrincipalService } from './principal.service.js';
+
+/**
+ * The one guard, for every transport. Deny by default: a handler must say who may call it with
+ * @Allow(...). The principal is resolved once per request (or per graphql-ws connection, at
+ * connect) and kept on the transport's carrier for @CurrentPrincipal().
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector, private readonly principals: PrincipalService) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const allowed = this.reflector.getAllAndOverride<PrincipalKind[] | undefined>(ALLOW_KEY, targets);
+    if (!allowed) throw forbidden('This operation is not open to any caller');
+    const principal = await this.principalOf(ctx);
+    if (!principal) throw unauthenticated();
+    if (!allowed.includes(principal.kind)) throw forbidden(`Only ${allowed.map(describe).join(' or ')} may do this`);
+    return true;
+  }
+
+  private async principalOf(ctx: ExecutionContext): Promise<Principal | null> {
+    const carrier = carrierOf(ctx) as { principal?: Principal | null; req?: { headers: Record<string, unknown> } };
+    if (carrier.principal !== undefined) return carrier.principal;
+    const headers = carrier.req?.headers ?? (carrier as { headers?: Record<string, unknown> }).headers;
+    const principal = await this.principals.resolve(credentialsFrom(headers));
+    carrier.principal = principal;
+    return principal;
+  }
+}
+
+const describe = (kind: PrincipalKind) =>
+  ({ operator: 'the operator (x-admin-key)', app: 'the app backend (x-app-id + x-app-secret)', user: 'a user (Bearer token)' })[kind];

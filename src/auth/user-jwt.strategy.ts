@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import jwt from 'jsonwebtoken';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { ChatError, unauthenticated } from '../common/errors/chat-error.js';
+import { isIntegerId } from '../common/graphql/id.args.js';
+import { scopeOf } from '../database/app-scope.js';
+import { AppsService } from '../apps/apps.service.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { UserPrincipal } from './principal.js';
+
+interface UserTokenClaims {
+  sub?: unknown;
+  app?: unknown;
+  jti?: unknown;
+  iat?: unknown;
+  exp?: unknown;
+}
+
+/** The token's app, read before verification so its secret can be the key. */
+function appOf(rawToken: string): string | null {
+  const claims = jwt.decode(rawToken, { json: true }) as UserTokenClaims | null;
+  const app = claims?.app === undefined ? undefined : String(claims.app);
+  return app !== undefined && isIntegerId(app) ? app : null;
+}
+
+/**
+ * The only verifier of user tokens (HS256 JWTs signed with the app's secret, naming the app in
+ * `app`). Expired, foreign, tampered and revoked tokens fail. Used by HTTP, graphql-ws and
+ * Socket.IO alike through authenticateBearer().
+ */
+@Injectable()
+export class UserJwtStrategy extends PassportStrategy(Strategy, 'user-jwt') {
+  constructor(apps: AppsService, private readonly users: UsersRepository) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      algorithms: ['HS256'],
+      secretOrKeyProvider: (_req: unknown, rawToken: string, done: (err: unknown, secret?: string) => void) => {
+        const appId = appOf(rawToken);
+        if (!appId) return done(unauthenticated('Invalid token: no app claim'));
+        apps.credentials(appId).then(
+          (app) => (app ? done(null, app.secret) : done(unauthenticated('Invalid token: unknown app'))),
+          (error) => done(error),
+        );
+      },
+    });
+  }
+
+  /** Called by passport-jwt with the verified claims. */
+  async validate(claims: UserTokenClaims): Promise<UserPrincipal> {
+    if (typeof claims.exp !== 'number') throw unauthenticated('Invalid token: no exp claim');
+    const userId = claims.sub === undefined ? '' : String(claims.sub);
+    const appId = String(claims.app);
+    if (!isIntegerId(userId)) throw unauthenticated('Invalid token: bad sub claim');
+    const jti = typeof claims.jti === 'string' ? claims.jti : null;
+    const scope = scopeOf(appId);
+    const subject = await this.users.findAuthSubject(scope, userId, jti);
+    if (!subject) throw unauthenticated('Invalid token: user not found');
+    const issuedAt = typeof claims.iat === 'number' ? claims.iat : 0;
+    const revoked = subject.tokenRecorded
+      ? subject.tokenRevokedAt !== null
+      : subject.tokensValidAfter !== null && issuedAt <= Math.floor(subject.tokensValidAfter.getTime() / 1000);
+    if (revoked) throw unauthenticated('Token revoked', { reason: 'revoked' });
+    return { kind: 'user', scope, userId, role: subject.role, tokenId: jti ?? '' };
+  }
+
+  /** Runs this strategy on a bare token, outside an HTTP request (graphql-ws, Socket.IO). */
+  authenticateBearer(token: string): Promise<UserPrincipal> {
+    return new Promise((resolve, reject) => {
+      const run = Object.create(this) as Strategy & Record<string, unknown>;
+      run.success = (user: UserPrincipal) => resolve(user);
+      run.fail = (info: unknown) => reject(info instanceof ChatError ? info : unauthenticated(describe(info)));
+      run.error = (error: unknown) => reject(error);
+      run.authenticate({ headers: { authorization: `Bearer ${token}` } } as never, {});
+    });
+  }
+}
+
+function describe(info: unknown): string {
+  if (info instanceof Error && info.name === 'TokenExpiredError') return 'Token expired';
+  if (info instanceof Error) return `Invalid token: ${info.message}`;
+  return 'Invalid token';
+}

@@ -1,0 +1,83 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { Module } from '@nestjs/common';
+import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
+import type { ExecutionResult, GraphQLError } from 'graphql';
+import type { Context } from 'graphql-ws';
+import type { Logger } from 'pino';
+import type { WebSocket } from 'ws';
+import { credentialsFrom, Principal } from '../../auth/principal.js';
+import { PrincipalService } from '../../auth/principal.service.js';
+import { ChatError } from '../errors/chat-error.js';
+import { createGraphqlErrorFormatter } from '../errors/graphql-error.formatter.js';
+import { LOGGER } from '../logging/logging.module.js';
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** What graphql-ws keeps per connection: the principal resolved once, at connection_init. */
+export interface WsExtra {
+  socket: WebSocket;
+  principal?: Principal;
+}
+
+/** graphql-ws close codes for refused connections (SPEC): 4401 no/bad token, 4403 revoked or not allowed. */
+const CLOSE_UNAUTHORIZED = 4401;
+type WsContext = Context<Record<string, unknown> | undefined, WsExtra>;
+const CLOSE_FORBIDDEN = 4403;
+
+@Module({
+  imports: [
+    GraphQLModule.forRootAsync<ApolloDriverConfig>({
+      driver: ApolloDriver,
+      inject: [PrincipalService, LOGGER],
+      useFactory: (principals: PrincipalService, log: Logger) => {
+        const formatError = createGraphqlErrorFormatter(log);
+        const formatResult = (result: ExecutionResult) => ({
+          ...result,
+          errors: result.errors?.map((e: GraphQLError) => formatError(e.toJSON(), e)),
+        });
+        return {
+          path: GRAPHQL_PATH,
+          autoSchemaFile: true,
+          sortSchema: true,
+          introspection: true,
+          playground: false,
+          csrfPrevention: true,
+          formatError,
+          context: ({ req }: { req: unknown }) => ({ req }),
+          subscriptions: {
+            // Nest's type lists only some graphql-ws options; the rest (context, onError) reach useServer as well.
+            'graphql-ws': {
+              path: GRAPHQL_PATH,
+              context: (ctx: WsContext) => ({ principal: ctx.extra.principal ?? null, ws: ctx }),
+              onConnect: async (ctx: WsContext) => {
+                try {
+                  const principal = await principals.resolve(credentialsFrom(ctx.connectionParams));
+                  if (!principal) return refuse(ctx, CLOSE_UNAUTHORIZED, 'Unauthorized: send connectionParams.authorization');
+                  if (principal.kind === 'operator') return refuse(ctx, CLOSE_FORBIDDEN, 'Forbidden: no subscriptions for the operator');
+                  ctx.extra.principal = principal;
+                  return true;
+                } catch (error) {
+                  if (error instanceof ChatError && error.details?.reason === 'revoked') return refuse(ctx, CLOSE_FORBIDDEN, 'Forbidden: token revoked');
+                  if (error instanceof ChatError) return refuse(ctx, CLOSE_UNAUTHORIZED, `Unauthorized: ${error.message}`);
+                  log.error({ err: error }, 'graphql-ws connection check failed');
+                  return refuse(ctx, 4500, 'Internal server error');
+                }
+              },
+              onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
+                result.errors ? formatResult(result) : undefined,
+              onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly GraphQLError[]) =>
+                errors.map((e) => formatError(e.toJSON(), e)),
+            } as GraphQLWsSubscriptionsConfig,
+          },
+        };
+      },
+    }),
+  ],
+})
+export class GraphqlApiModule {}
+
+/** Closes with our own code before graphql-ws would close with its generic 4403. */
+function refuse(ctx: WsContext, code: number, reason: string): false {
+  ctx.extra.socket.close(code, reason);
+  return false;
+}

@@ -1,0 +1,33 @@
+import 'reflect-metadata';
+import { AppConfig } from './config/app-config.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import { startServer } from './server.js';
+
+/** Bootstrap only: load config, start, print where things are. */
+async function main() {
+  let config: AppConfig;
+  try {
+    config = loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const { url } = await startServer(config);
+  const base = url.replace('127.0.0.1', 'localhost');
+  const lines = [
+    `Chat service ready (${config.database.kind}${config.redisUrl ? ' + redis' : ''})`,
+    `  GraphQL + graphql-ws  ${base}/graphql`,
+    `  legacy Socket.IO      ${base}/socket.io (default namespace)`,
+    `  health / readiness    ${base}/health  ${base}/ready`,
+  ];
+  if (config.adminKeyGenerated) lines.push(`  operator key (generated for this run; set CHAT_ADMIN_KEY to fix one): ${config.adminKey}`);
+  console.log(lines.join('\n'));
+}
+
+main().catch((error) => {
+  console.error(`Failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

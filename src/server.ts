@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { Logger } from 'pino';
+import { AppModule } from './app.module.js';
+import { chatValidationPipe } from './common/errors/validation.pipe.js';
+import { LOGGER } from './common/logging/logging.module.js';
+import { createLogger, PinoNestLogger } from './common/logging/logger.js';
+import { AppConfig } from './config/app-config.js';
+
+export interface RunningServer {
+  app: INestApplication;
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** Creates the Nest app on the given config and listens; used by main.ts and the tests alike. */
+export async function startServer(config: AppConfig): Promise<RunningServer> {
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: new PinoNestLogger(createLogger(config.logLevel)),
+    abortOnError: false,
+  });
+  app.enableCors({ origin: true, credentials: false });
+  app.useGlobalPipes(chatValidationPipe());
+  app.enableShutdownHooks();
+  await app.listen(config.port, '0.0.0.0');
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://127.0.0.1:${address.port}`;
+  app.get<Logger>(LOGGER).debug({ url }, 'listening');
+  return { app, url, port: address.port, close: () => app.close() };
+}

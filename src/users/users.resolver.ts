@@ -1,0 +1,57 @@
+import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Allow } from '../auth/allow.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { DeleteResult } from '../common/graphql/delete-result.model.js';
+import { IdArg, IdListArg } from '../common/graphql/id.args.js';
+import { PageArgs, pageWindow } from '../common/graphql/page.args.js';
+import { CreateUserInput } from './create-user.input.js';
+import { User, UserPage } from './user.model.js';
+import { UsersService } from './users.service.js';
+
+@Resolver(() => User)
+export class UsersResolver {
+  constructor(private readonly service: UsersService) {}
+
+  @Mutation(() => User)
+  @Allow('app')
+  createUser(@CurrentPrincipal() caller: AppPrincipal, @Args('input') input: CreateUserInput): Promise<User> {
+    return this.service.create(caller.scope, input);
+  }
+
+  @Query(() => User, { nullable: true })
+  @Allow('app', 'user')
+  user(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('id') id: string): Promise<User> {
+    return this.service.require(caller.scope, id);
+  }
+
+  @Query(() => UserPage)
+  @Allow('app')
+  users(@CurrentPrincipal() caller: AppPrincipal, @Args() page: PageArgs): Promise<UserPage> {
+    const { offset, limit } = pageWindow(page);
+    return this.service.list(caller.scope, offset, limit);
+  }
+
+  @Mutation(() => DeleteResult)
+  @Allow('app')
+  deleteUser(@CurrentPrincipal() caller: AppPrincipal, @IdArg('id') id: string): Promise<DeleteResult> {
+    return this.service.delete(caller.scope, id);
+  }
+
+  @Mutation(() => Int, { description: 'Deletes the listed users of the app; returns how many existed.' })
+  @Allow('app')
+  deleteUsers(@CurrentPrincipal() caller: AppPrincipal, @IdListArg('ids') ids: string[]): Promise<number> {
+    return this.service.deleteMany(caller.scope, ids);
+  }
+
+  @Query(() => User)
+  @Allow('user')
+  me(@CurrentPrincipal() caller: UserPrincipal): Promise<User> {
+    return this.service.require(caller.scope, caller.userId);
+  }
+
+  @ResolveField(() => Boolean, { description: 'Connected now over graphql-ws or the legacy socket.' })
+  online(@Parent() user: User, @CurrentPrincipal() caller: ScopedPrincipal): boolean {
+    return this.service.isOnline(caller.scope, user.id);
+  }
+}

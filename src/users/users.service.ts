@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { badInput, notFound } from '../common/errors/chat-error.js';
+import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
+import { AppScope } from '../database/app-scope.js';
+import { PresenceService } from '../realtime/presence.service.js';
+import { CreateUserInput } from './create-user.input.js';
+import { toUser, User, UserRole } from './user.model.js';
+import { UsersRepository } from './users.repository.js';
+
+/** Longest meta object accepted, serialised. */
+export const MAX_META_BYTES = 8 * 1024;
+
+export function assertMetaSize(meta: Record<string, unknown> | null | undefined): void {
+  if (meta && Buffer.byteLength(JSON.stringify(meta)) > MAX_META_BYTES) throw badInput(`meta must be at most ${MAX_META_BYTES} bytes of JSON`);
+}
+
+@Injectable()
+export class UsersService {
+  constructor(private readonly users: UsersRepository, private readonly presence: PresenceService) {}
+
+  async create(scope: AppScope, input: CreateUserInput): Promise<User> {
+    assertMetaSize(input.meta);
+    const row = await this.users.insert(scope, {
+      uname: input.uname,
+      externalId: input.externalId ?? null,
+      displayName: input.displayName?.trim() || null,
+      role: input.role ?? UserRole.MEMBER,
+      isBot: input.isBot ?? false,
+      meta: input.meta ?? null,
+    });
+    return toUser(row);
+  }
+
+  async require(scope: AppScope, id: string): Promise<User> {
+    const row = await this.users.findById(scope, id);
+    if (!row) throw notFound('User');
+    return toUser(row);
+  }
+
+  async list(scope: AppScope, offset: number, limit: number): Promise<{ nodes: User[]; total: number }> {
+    const [rows, total] = await this.users.listPage(scope, offset, limit);
+    return { nodes: rows.map(toUser), total };
+  }
+
+  async delete(scope: AppScope, id: string): Promise<DeleteResult> {
+    return (await this.users.deleteById(scope, id)) > 0 ? deleted() : notDeleted('User not found');
+  }
+
+  deleteMany(scope: AppScope, ids: readonly string[]): Promise<number> {
+    if (ids.length > 1000) throw badInput('deleteUsers takes at most 1000 ids at once');
+    return this.users.deleteByIds(scope, [...new Set(ids)]);
+  }
+
+  isOnline(scope: AppScope, userId: string): boolean {
+    return this.presence.isOnline(scope, userId);
+  }
+}

@@ -1,0 +1,36 @@
+import { loadConfig } from '../../src/config/load-config.js';
+import { RunningServer, startServer } from '../../src/server.js';
+import { gqlRequest, GqlResult, Headers } from './clients.js';
+import { TestDriver } from './drivers.js';
+import { Factories } from './factories.js';
+
+export const TEST_ADMIN_KEY = 'test-operator-key-0123456789';
+
+export interface TestApp {
+  url: string;
+  server: RunningServer;
+  factories: Factories;
+  driver: TestDriver;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Headers): Promise<GqlResult<T>>;
+  close(): Promise<void>;
+}
+
+/** Starts the real Nest app on a free port over a fresh database of the given driver. */
+export async function startApp(driver: TestDriver, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await driver.provision();
+  const config = loadConfig({
+    PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'error', CHAT_ADMIN_KEY: TEST_ADMIN_KEY, DATABASE_URL: database.url, ...env,
+  });
+  const server = await startServer(config);
+  return {
+    url: server.url,
+    server,
+    driver,
+    factories: new Factories(server.app),
+    gql: (query, variables, headers) => gqlRequest(server.url, query, variables, headers),
+    close: async () => {
+      await server.close();
+      await database.drop();
+    },
+  };
+}
