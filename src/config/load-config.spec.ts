@@ -1,0 +1,46 @@
+import { ConfigError, loadConfig } from './load-config.js';
+
+describe('loadConfig', () => {
+  it('defaults to SQLite under ./data, port 3000, no Redis, and a generated admin key', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000, database: { kind: 'sqlite', path: './data/chat.sqlite' }, redisUrl: null, adminKeyGenerated: true, production: false,
+    });
+    expect(config.adminKey.length).toBeGreaterThanOrEqual(24);
+    expect(loadConfig({}).adminKey).not.toBe(config.adminKey);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      PORT: '8080', DATABASE_URL: 'mysql://u:p@db:3306/chat', REDIS_URL: 'redis://cache:6379', CHAT_ADMIN_KEY: 'k'.repeat(20), NODE_ENV: 'production',
+    });
+    expect(config).toMatchObject({
+      port: 8080, database: { kind: 'mysql', url: 'mysql://u:p@db:3306/chat' }, redisUrl: 'redis://cache:6379',
+      adminKey: 'k'.repeat(20), adminKeyGenerated: false, production: true,
+    });
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', path: ':memory:' });
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['DATABASE_URL', { DATABASE_URL: 'postgres://x/y' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://host-without-db' }],
+    ['REDIS_URL', { REDIS_URL: 'localhost:6379' }],
+    ['CHAT_ADMIN_KEY', { NODE_ENV: 'production' }],
+    ['CHAT_ADMIN_KEY', { CHAT_ADMIN_KEY: 'short' }],
+    ['NODE_ENV', { NODE_ENV: 'staging' }],
+  ])('refuses a bad %s with one line naming it', (variable, env) => {
+    let error: unknown;
+    try { loadConfig(env); } catch (e) { error = e; }
+    expect(error).toBeInstanceOf(ConfigError);
+    const message = (error as Error).message;
+    expect(message).toContain(variable);
+    expect(message).not.toContain('\n');
+  });
+
+  it('never prints a password or the admin key it refuses', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@nodb' })).toThrow(/root:\*\*\*@/);
+    expect(() => loadConfig({ CHAT_ADMIN_KEY: 'tiny-secret' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('tiny-secret') }));
+  });
+});

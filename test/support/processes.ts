@@ -1,0 +1,43 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const MAIN = `${ROOT}dist/src/main.js`;
+export const CLI = `${ROOT}dist/src/cli/cli.js`;
+
+export interface Finished { code: number | null; stdout: string; stderr: string }
+
+/** Runs a built entry point to completion (bounded), with only the given environment. */
+export async function run(script: string, args: string[], env: Record<string, string>, timeoutMs = 20_000): Promise<Finished> {
+  const child = spawn(process.execPath, [script, ...args], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: ROOT });
+  const out = collect(child);
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const [code] = (await once(child, 'exit')) as [number | null];
+  clearTimeout(timer);
+  return { code, ...out };
+}
+
+function collect(child: ChildProcess) {
+  const out = { stdout: '', stderr: '' };
+  child.stdout!.on('data', (d) => (out.stdout += d));
+  child.stderr!.on('data', (d) => (out.stderr += d));
+  return out;
+}
+
+/** Starts the built server and resolves once it printed that it is ready. */
+export async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: ROOT });
+  const out = collect(child);
+  const output = () => out.stdout + out.stderr;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output()}`)), 20_000);
+    const check = () => { if (out.stdout.includes('Chat service ready')) { clearTimeout(timer); setTimeout(resolve, 200); } };
+    child.stdout!.on('data', check);
+    child.on('exit', () => { clearTimeout(timer); reject(new Error(`server exited:\n${output()}`)); });
+  });
+  return {
+    child, output,
+    stop: async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await once(child, 'exit'); } },
+  };
+}
