@@ -7,6 +7,8 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MessagesModule } from './messages/messages.module.js';
+import { LiveModule } from './realtime/live.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -26,6 +28,8 @@ export class AppModule {
         AppsModule,
         UsersModule,
         RoomsModule,
+        MessagesModule,
+        LiveModule,
         GraphqlApiModule,
         HealthModule,
       ],

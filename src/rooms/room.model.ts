@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { JSONScalar } from '../common/graphql/scalars.js';
 
 export enum RoomType { OPEN = 'OPEN', GROUP = 'GROUP', DIRECT = 'DIRECT' }
@@ -44,3 +44,12 @@ export const toRoom = (row: {
   id: row.id, key: row.key, name: row.name, type: row.type as RoomType, status: row.status, frozen: row.frozen,
   meta: row.meta, createdAt: row.createdAt, updatedAt: row.updatedAt,
 });
+
+@ObjectType()
+export class RoomPage {
+  @Field(() => [Room])
+  nodes: Room[];
+
+  @Field(() => Int)
+  total: number;
+}

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../database/db-errors.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { Tx } from '../database/transaction.js';
 import { conflict } from '../common/errors/chat-error.js';
+import { MemberEntity } from './member.entity.js';
 import { RoomEntity, RoomTypeValue } from './room.entity.js';
 
 export interface NewRoom {
@@ -43,4 +44,61 @@ export class RoomsRepository extends ScopedRepository<RoomEntity> {
   findByKey(scope: AppScope, key: string, tx?: Tx): Promise<RoomEntity | null> {
     return this.select(scope, tx).andWhere('room.key = :key', { key }).getOne();
   }
+
+  findByDirectKey(scope: AppScope, directKey: string, tx?: Tx): Promise<RoomEntity | null> {
+    return this.select(scope, tx).andWhere('room.directKey = :directKey', { directKey }).getOne();
+  }
+
+  findByIds(scope: AppScope, ids: readonly string[]): Promise<RoomEntity[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.select(scope).andWhere('room.id IN (:...ids)', { ids }).getMany();
+  }
+
+  /** Rooms of the app, filtered, newest first. */
+  listPage(scope: AppScope, filter: RoomFilter, offset: number, limit: number): Promise<[RoomEntity[], number]> {
+    const query = this.select(scope).orderBy('room.id', 'DESC').skip(offset).take(limit);
+    if (filter.type) query.andWhere('room.type = :type', { type: filter.type });
+    if (filter.nameContains) {
+      query.andWhere("LOWER(room.name) LIKE :name ESCAPE '\\'", { name: `%${filter.nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+    }
+    if (filter.memberId) {
+      query.andWhere('room.id IN (SELECT rm.room_id FROM room_members rm WHERE rm.app_id = :appId AND rm.user_id = :memberId)', { memberId: filter.memberId });
+    }
+    return query.getManyAndCount();
+  }
+
+  /** The user's rooms, most recently active first. */
+  ofMember(scope: AppScope, userId: string): Promise<RoomEntity[]> {
+    return this.select(scope)
+      .innerJoin(MemberEntity, 'member', 'member.roomId = room.id AND member.userId = :userId', { userId })
+      .orderBy('COALESCE(room.lastMessageId, 0)', 'DESC').addOrderBy('room.id', 'DESC')
+      .getMany();
+  }
+
+  async updateFields(scope: AppScope, id: string, values: Partial<Pick<RoomEntity, 'name' | 'status' | 'type' | 'meta' | 'frozen' | 'key'>>): Promise<void> {
+    try {
+      await this.update(scope, { id }, { ...values, updatedAt: new Date() });
+    } catch (error) {
+      if (isUniqueViolation(error)) throw conflict(`A room with key "${values.key}" already exists`);
+      throw error;
+    }
+  }
+
+  /** Records the newest message id (only ever forward). */
+  async touchLastMessage(scope: AppScope, id: string, messageId: string, tx: Tx): Promise<void> {
+    await tx.createQueryBuilder().update(RoomEntity).set({ lastMessageId: messageId })
+      .where('app_id = :appId AND id = :id', { appId: scope.appId, id })
+      .andWhere('(last_message_id IS NULL OR last_message_id < :messageId)', { messageId })
+      .execute();
+  }
+
+  delete(scope: AppScope, id: string): Promise<number> {
+    return this.remove(scope, { id });
+  }
+}
+
+export interface RoomFilter {
+  type?: RoomTypeValue | null;
+  nameContains?: string | null;
+  memberId?: string | null;
 }

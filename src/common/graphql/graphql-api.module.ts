@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import { credentialsFrom, Principal } from '../../auth/principal.js';
 import { PrincipalService } from '../../auth/principal.service.js';
+import { PresenceService } from '../../realtime/presence.service.js';
 import { ChatError } from '../errors/chat-error.js';
 import { createGraphqlErrorFormatter } from '../errors/graphql-error.formatter.js';
 import { LOGGER } from '../logging/logging.module.js';
@@ -28,8 +29,8 @@ const CLOSE_FORBIDDEN = 4403;
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [PrincipalService, LOGGER],
-      useFactory: (principals: PrincipalService, log: Logger) => {
+      inject: [PrincipalService, PresenceService, LOGGER],
+      useFactory: (principals: PrincipalService, presence: PresenceService, log: Logger) => {
         const formatError = createGraphqlErrorFormatter(log);
         const formatResult = (result: ExecutionResult) => ({
           ...result,
@@ -55,6 +56,7 @@ const CLOSE_FORBIDDEN = 4403;
                   if (!principal) return refuse(ctx, CLOSE_UNAUTHORIZED, 'Unauthorized: send connectionParams.authorization');
                   if (principal.kind === 'operator') return refuse(ctx, CLOSE_FORBIDDEN, 'Forbidden: no subscriptions for the operator');
                   ctx.extra.principal = principal;
+                  if (principal.kind === 'user') presence.connect(principal.scope, principal.userId);
                   return true;
                 } catch (error) {
                   if (error instanceof ChatError && error.details?.reason === 'revoked') return refuse(ctx, CLOSE_FORBIDDEN, 'Forbidden: token revoked');
@@ -62,6 +64,10 @@ const CLOSE_FORBIDDEN = 4403;
                   log.error({ err: error }, 'graphql-ws connection check failed');
                   return refuse(ctx, 4500, 'Internal server error');
                 }
+              },
+              onDisconnect: (ctx: WsContext) => {
+                const principal = ctx.extra.principal;
+                if (principal?.kind === 'user') presence.disconnect(principal.scope, principal.userId);
               },
               onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
                 result.errors ? formatResult(result) : undefined,

@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { AppsModule } from '../apps/apps.module.js';
+import { LiveModule } from '../realtime/live.module.js';
+import { RoomsModule } from '../rooms/rooms.module.js';
+import { UsersModule } from '../users/users.module.js';
+import { MessagesRepository } from './messages.repository.js';
+import { MessagesResolver } from './messages.resolver.js';
+import { MessagesService } from './messages.service.js';
+import { RoomActivityResolver } from './room-activity.resolver.js';
+import { RoomSequencer } from './room-sequencer.js';
+
+@Module({
+  imports: [AppsModule, RoomsModule, UsersModule, LiveModule],
+  providers: [MessagesRepository, MessagesService, RoomSequencer, MessagesResolver, RoomActivityResolver],
+  exports: [MessagesService],
+})
+export class MessagesModule {}

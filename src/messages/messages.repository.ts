@@ -1,0 +1,198 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppScope } from '../database/app-scope.js';
+import { isUniqueViolation } from '../database/db-errors.js';
+import { ScopedRepository } from '../database/scoped-repository.js';
+import { Tx } from '../database/transaction.js';
+import { toDate } from '../users/users.repository.js';
+import { UserRoleValue } from '../users/user.entity.js';
+import { MessageEntity, MessageKindValue } from './message.entity.js';
+
+/** A message with its author's columns, as history and live events need them. */
+export interface MessageRow {
+  id: string;
+  roomId: string;
+  authorId: string | null;
+  kind: MessageKindValue;
+  text: string | null;
+  meta: Record<string, unknown> | null;
+  clientMsgId: string | null;
+  createdAt: Date;
+  editedAt: Date | null;
+  deletedAt: Date | null;
+  author: {
+    id: string; externalId: string | null; uname: string; displayName: string | null; role: UserRoleValue;
+    isBot: boolean; meta: Record<string, unknown> | null; createdAt: Date;
+  } | null;
+}
+
+export interface NewMessage {
+  roomId: string;
+  authorId: string | null;
+  kind: MessageKindValue;
+  text: string;
+  meta: Record<string, unknown> | null;
+  clientMsgId: string | null;
+}
+
+export interface PageQuery {
+  before?: string | null;
+  after?: string | null;
+  limit: number;
+}
+
+const COLUMNS = `m.id AS id, m.room_id AS room_id, m.author_id AS author_id, m.kind AS kind, m.text AS text, m.meta AS meta,
+  m.client_msg_id AS client_msg_id, m.created_at AS created_at, m.edited_at AS edited_at, m.deleted_at AS deleted_at,
+  u.id AS u_id, u.external_id AS u_external_id, u.uname AS u_uname, u.display_name AS u_display_name, u.role AS u_role,
+  u.is_bot AS u_is_bot, u.meta AS u_meta, u.created_at AS u_created_at`;
+
+const json = (value: unknown) => (value === null || value === undefined || value === '' ? null : JSON.parse(String(value)));
+
+function toRow(raw: Record<string, unknown>): MessageRow {
+  return {
+    id: String(raw.id), roomId: String(raw.room_id), authorId: raw.author_id == null ? null : String(raw.author_id),
+    kind: raw.kind as MessageKindValue, text: (raw.text as string | null) ?? null, meta: json(raw.meta),
+    clientMsgId: (raw.client_msg_id as string | null) ?? null, createdAt: toDate(raw.created_at)!,
+    editedAt: toDate(raw.edited_at), deletedAt: toDate(raw.deleted_at),
+    author: raw.u_id == null ? null : {
+      id: String(raw.u_id), externalId: (raw.u_external_id as string | null) ?? null, uname: String(raw.u_uname),
+      displayName: (raw.u_display_name as string | null) ?? null, role: raw.u_role as UserRoleValue,
+      isBot: Boolean(Number(raw.u_is_bot)), meta: json(raw.u_meta), createdAt: toDate(raw.u_created_at)!,
+    },
+  };
+}
+
+@Injectable()
+export class MessagesRepository extends ScopedRepository<MessageEntity> {
+  constructor(db: DataSource) {
+    super(db, MessageEntity, 'message');
+  }
+
+  /** The history index, named so neither planner can walk another one (MariaDB otherwise may). */
+  private get historyIndexHint(): string {
+    return this.db.options.type === 'better-sqlite3' ? 'INDEXED BY ix_messages_room_id' : 'FORCE INDEX (ix_messages_room_id)';
+  }
+
+  /** Inserts, or returns the message this author already sent with this clientMsgId. */
+  async insertOnce(scope: AppScope, values: NewMessage, tx: Tx): Promise<{ id: string; created: boolean }> {
+    const row = this.stamp<MessageEntity>(scope, {
+      ...values, createdAt: new Date(), editedAt: null, deletedAt: null,
+    } as Omit<MessageEntity, 'appId' | 'id'> as Omit<MessageEntity, 'appId'>);
+    try {
+      const result = await tx.insert(MessageEntity, row as never);
+      return { id: String(result.identifiers[0].id), created: true };
+    } catch (error) {
+      if (!isUniqueViolation(error) || values.clientMsgId === null) throw error;
+    }
+    const existing = await this.select(scope, this.db.manager)
+      .andWhere('message.authorId = :authorId AND message.clientMsgId = :clientMsgId', { authorId: values.authorId, clientMsgId: values.clientMsgId })
+      .getOne();
+    if (!existing) throw new Error('clientMsgId conflict without a row');
+    return { id: existing.id, created: false };
+  }
+
+  /** Finds a prior send of this clientMsgId, outside any transaction. */
+  async findByClientMsgId(scope: AppScope, authorId: string, clientMsgId: string): Promise<MessageRow | null> {
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id
+       WHERE m.app_id = ? AND m.author_id = ? AND m.client_msg_id = ?`, [scope.appId, authorId, clientMsgId]);
+    return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  async findById(scope: AppScope, id: string, tx?: Tx): Promise<MessageRow | null> {
+    const rows = await this.manager(tx).query(
+      `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id WHERE m.app_id = ? AND m.id = ?`,
+      [scope.appId, id]);
+    return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  async findByIds(scope: AppScope, ids: readonly string[]): Promise<MessageRow[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id
+       WHERE m.app_id = ? AND m.id IN (${ids.map(() => '?').join(',')})`, [scope.appId, ...ids]);
+    return rows.map(toRow);
+  }
+
+  /**
+   * One page of a room's history by id range, oldest first, and whether more lie beyond it.
+   * Without `after`, the page is the newest one before `before` (or the newest of all).
+   * `excludeAuthors` leaves out authors the reader blocked.
+   */
+  async page(scope: AppScope, roomId: string, query: PageQuery, excludeAuthors: readonly string[] = []): Promise<{ rows: MessageRow[]; hasMore: boolean }> {
+    const where = ['m.app_id = ?', 'm.room_id = ?'];
+    const params: unknown[] = [scope.appId, roomId];
+    if (query.after) { where.push('m.id > ?'); params.push(query.after); }
+    if (query.before) { where.push('m.id < ?'); params.push(query.before); }
+    if (excludeAuthors.length) {
+      where.push(`(m.author_id IS NULL OR m.author_id NOT IN (${excludeAuthors.map(() => '?').join(',')}))`);
+      params.push(...excludeAuthors);
+    }
+    const ascending = Boolean(query.after);
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM messages m ${this.historyIndexHint} LEFT JOIN users u ON u.id = m.author_id
+       WHERE ${where.join(' AND ')} ORDER BY m.id ${ascending ? 'ASC' : 'DESC'} LIMIT ?`, [...params, query.limit + 1]);
+    const hasMore = rows.length > query.limit;
+    const page = rows.slice(0, query.limit).map(toRow);
+    return { rows: ascending ? page : page.reverse(), hasMore };
+  }
+
+  /** The plan the newest-page query gets on this database (for the index test and operators). */
+  async explainPage(scope: AppScope, roomId: string, before: string | null): Promise<Record<string, unknown>[]> {
+    const prefix = this.db.options.type === 'better-sqlite3' ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN';
+    return this.db.query(
+      `${prefix} SELECT m.id FROM messages m ${this.historyIndexHint} WHERE m.app_id = ? AND m.room_id = ?${before ? ' AND m.id < ?' : ''}
+       ORDER BY m.id DESC LIMIT 51`, before ? [scope.appId, roomId, before] : [scope.appId, roomId]);
+  }
+
+  /** Text search inside one room, newest first; deleted messages never match. */
+  async search(scope: AppScope, roomId: string, text: string, limit: number, excludeAuthors: readonly string[] = []): Promise<MessageRow[]> {
+    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const blocked = excludeAuthors.length ? ` AND (m.author_id IS NULL OR m.author_id NOT IN (${excludeAuthors.map(() => '?').join(',')}))` : '';
+    const rows = await this.db.query(
+      `SELECT ${COLUMNS} FROM messages m ${this.historyIndexHint} LEFT JOIN users u ON u.id = m.author_id
+       WHERE m.app_id = ? AND m.room_id = ? AND m.deleted_at IS NULL AND m.text LIKE ? ESCAPE '\\'${blocked}
+       ORDER BY m.id DESC LIMIT ?`, [scope.appId, roomId, pattern, ...excludeAuthors, limit]);
+    return rows.map(toRow);
+  }
+
+  /** The newest message of each room, in two indexed queries. */
+  async lastOfRooms(scope: AppScope, roomIds: readonly string[]): Promise<Map<string, MessageRow>> {
+    if (roomIds.length === 0) return new Map();
+    const latest: { room_id: unknown; last_id: unknown }[] = await this.db.query(
+      `SELECT m.room_id AS room_id, MAX(m.id) AS last_id FROM messages m ${this.historyIndexHint}
+       WHERE m.app_id = ? AND m.room_id IN (${roomIds.map(() => '?').join(',')}) GROUP BY m.room_id`, [scope.appId, ...roomIds]);
+    const rows = await this.findByIds(scope, latest.map((r) => String(r.last_id)));
+    return new Map(rows.map((row) => [row.roomId, row]));
+  }
+
+  /** Per room, messages after the reader's read position that others sent and nobody deleted. */
+  async unreadCounts(scope: AppScope, userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
+    if (roomIds.length === 0) return new Map();
+    const rows: { room_id: unknown; unread: unknown }[] = await this.db.query(
+      `SELECT m.room_id AS room_id, COUNT(*) AS unread
+       FROM room_members rm JOIN messages m ${this.historyIndexHint} ON m.room_id = rm.room_id AND m.id > COALESCE(rm.last_read_message_id, 0)
+       WHERE rm.app_id = ? AND rm.user_id = ? AND rm.room_id IN (${roomIds.map(() => '?').join(',')})
+         AND m.deleted_at IS NULL AND (m.author_id IS NULL OR m.author_id <> ?)
+       GROUP BY m.room_id`, [scope.appId, userId, ...roomIds, userId]);
+    return new Map(rows.map((r) => [String(r.room_id), Number(r.unread)]));
+  }
+
+  async setText(scope: AppScope, id: string, text: string, at: Date): Promise<void> {
+    await this.update(scope, { id }, { text, editedAt: at });
+  }
+
+  /** Leaves a tombstone: the row keeps its place in history without its text or meta. */
+  async tombstone(scope: AppScope, id: string, at: Date): Promise<void> {
+    await this.update(scope, { id }, { text: null, meta: null, deletedAt: at });
+  }
+
+  async setMeta(scope: AppScope, id: string, meta: Record<string, unknown> | null): Promise<void> {
+    await this.update(scope, { id }, { meta });
+  }
+
+  /** Whether the message exists in the room (for read positions). */
+  async existsInRoom(scope: AppScope, roomId: string, id: string): Promise<boolean> {
+    return (await this.select(scope).andWhere('message.roomId = :roomId AND message.id = :id', { roomId, id }).getCount()) > 0;
+  }
+}

@@ -1,0 +1,100 @@
+import { Args, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Allow } from '../auth/allow.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { DeleteResult } from '../common/graphql/delete-result.model.js';
+import { IdArg, OptionalIdArg } from '../common/graphql/id.args.js';
+import { GraphqlEventBridge } from '../realtime/graphql-event.bridge.js';
+import { Member } from '../rooms/member.model.js';
+import { MetaPatchInput } from '../rooms/room.inputs.js';
+import { MessagesArgs, SearchMessagesArgs, SendMessageInput, TypingArgs } from './message.inputs.js';
+import { Message, MessagePage } from './message.model.js';
+import { MessagesService } from './messages.service.js';
+
+const asIs = <T>(payload: T) => payload;
+
+@Resolver(() => Message)
+export class MessagesResolver {
+  constructor(private readonly service: MessagesService, private readonly live: GraphqlEventBridge) {}
+
+  @Mutation(() => Message, { description: 'Returned once stored. The same clientMsgId from the same sender returns the first message.' })
+  @Allow('user', 'app')
+  sendMessage(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string, @Args('input') input: SendMessageInput): Promise<Message> {
+    return this.service.send(caller, roomId, input);
+  }
+
+  @Mutation(() => Message)
+  @Allow('user')
+  editMessage(@CurrentPrincipal() caller: UserPrincipal, @IdArg('id') id: string, @Args('text') text: string): Promise<Message> {
+    return this.service.edit(caller, id, text);
+  }
+
+  @Mutation(() => DeleteResult, { description: 'The author, a room manager, staff or the app backend. A tombstone stays in history.' })
+  @Allow('user', 'app')
+  deleteMessage(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('id') id: string): Promise<DeleteResult> {
+    return this.service.delete(caller, id);
+  }
+
+  @Mutation(() => Message, { description: 'Sets and removes meta keys of a message.' })
+  @Allow('user', 'app')
+  updateMessageMeta(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('id') id: string, @Args('patch') patch: MetaPatchInput): Promise<Message> {
+    return this.service.patchMeta(caller, id, patch);
+  }
+
+  @Query(() => Message, { nullable: true })
+  @Allow('app', 'user')
+  message(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('id') id: string): Promise<Message> {
+    return this.service.get(caller, id);
+  }
+
+  @Query(() => MessagePage, { description: 'A page of history by id: the newest, before an id, or after one. Oldest first inside a page.' })
+  @Allow('app', 'user')
+  messages(@CurrentPrincipal() caller: ScopedPrincipal, @Args() args: MessagesArgs): Promise<MessagePage> {
+    return this.service.page(caller, args);
+  }
+
+  @Query(() => [Message], { description: 'Messages of a room containing the query text, newest first.' })
+  @Allow('app', 'user')
+  searchMessages(@CurrentPrincipal() caller: ScopedPrincipal, @Args() args: SearchMessagesArgs): Promise<Message[]> {
+    return this.service.search(caller, args);
+  }
+
+  @Mutation(() => Member, { description: 'Everything up to this message is read; unread counts follow.' })
+  @Allow('user')
+  markRead(@CurrentPrincipal() caller: UserPrincipal, @IdArg('roomId') roomId: string, @IdArg('messageId') messageId: string): Promise<Member> {
+    return this.service.markRead(caller, roomId, messageId);
+  }
+
+  @Mutation(() => Member, { description: 'Everything up to this message reached the user\'s device.' })
+  @Allow('user')
+  markDelivered(@CurrentPrincipal() caller: UserPrincipal, @IdArg('roomId') roomId: string, @IdArg('messageId') messageId: string): Promise<Member> {
+    return this.service.markDelivered(caller, roomId, messageId);
+  }
+
+  @Mutation(() => Boolean, { name: 'typing', description: 'Tells the room you are typing (or stopped); nothing is stored.' })
+  @Allow('user')
+  setTyping(@CurrentPrincipal() caller: UserPrincipal, @Args() { roomId, isTyping }: TypingArgs): Promise<boolean> {
+    return this.service.typing(caller, roomId, isTyping);
+  }
+
+  @Subscription(() => Message, { resolve: asIs, description: 'New messages of a room. With `after`, stored messages after that id come first, then live ones: none missed, none repeated.' })
+  @Allow('user', 'app')
+  async messageAdded(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string, @OptionalIdArg('after') after?: string) {
+    await this.service.assertCanRead(caller, roomId);
+    return this.live.messagesFrom(caller, roomId, after ?? null, (from) => this.service.replay(caller, roomId, from));
+  }
+
+  @Subscription(() => Message, { resolve: asIs })
+  @Allow('user', 'app')
+  async messageUpdated(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
+    await this.service.assertCanRead(caller, roomId);
+    return this.live.room<Message>(caller, roomId, 'messageUpdated');
+  }
+
+  @Subscription(() => Message, { resolve: asIs, description: 'Deleted messages of a room (as tombstones).' })
+  @Allow('user', 'app')
+  async messageDeleted(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
+    await this.service.assertCanRead(caller, roomId);
+    return this.live.room<Message>(caller, roomId, 'messageDeleted');
+  }
+}

@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { AppsService } from '../apps/apps.service.js';
+import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { badInput, forbidden, notFound } from '../common/errors/chat-error.js';
+import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
+import { AppScope } from '../database/app-scope.js';
+import { UnitOfWork } from '../database/transaction.js';
+import { EventBus } from '../realtime/event-bus.js';
+import { ReceiptKind } from '../realtime/live-events.model.js';
+import { toMember } from '../rooms/member.mapper.js';
+import { Member } from '../rooms/member.model.js';
+import { MembersRepository } from '../rooms/members.repository.js';
+import { RoomAccessService } from '../rooms/room-access.service.js';
+import { applyMetaPatch, MetaPatchInput } from '../rooms/room.inputs.js';
+import { RoomsRepository } from '../rooms/rooms.repository.js';
+import { toUser } from '../users/user.model.js';
+import { UserEntity } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { assertMetaSize } from '../users/users.service.js';
+import { MessageKindValue } from './message.entity.js';
+import { MessagesArgs, SearchMessagesArgs, SendMessageInput } from './message.inputs.js';
+import { normalizeText, toMessage } from './message.mapper.js';
+import { Message, MessagePage } from './message.model.js';
+import { MessageRow, MessagesRepository } from './messages.repository.js';
+import { RoomSequencer } from './room-sequencer.js';
+
+const DEFAULT_PAGE = 50;
+const REPLAY_PAGE = 100;
+
+@Injectable()
+export class MessagesService {
+  constructor(
+    private readonly messages: MessagesRepository,
+    private readonly rooms: RoomsRepository,
+    private readonly members: MembersRepository,
+    private readonly users: UsersRepository,
+    private readonly access: RoomAccessService,
+    private readonly apps: AppsService,
+    private readonly sequencer: RoomSequencer,
+    private readonly events: EventBus,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  /** Acknowledged (returned) only after the message is committed and published. */
+  send(caller: ScopedPrincipal, roomId: string, input: SendMessageInput): Promise<Message> {
+    return caller.kind === 'app' ? this.sendAsApp(caller, roomId, input) : this.sendAsUser(caller, roomId, input);
+  }
+
+  private async sendAsUser(caller: UserPrincipal, roomId: string, input: SendMessageInput): Promise<Message> {
+    if (input.asUserId) throw forbidden('Only the app backend sends as another user');
+    const text = await this.normalize(caller.scope, input.text);
+    assertMetaSize(input.meta);
+    const { room, author } = await this.access.requirePoster(caller, roomId);
+    return this.write(caller.scope, room.id, author, { text, kind: input.kind ?? 'TEXT', meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null });
+  }
+
+  /** The app backend's message: as one of its users (a bot, say), or a SYSTEM message. */
+  private async sendAsApp(caller: AppPrincipal, roomId: string, input: SendMessageInput): Promise<Message> {
+    const text = await this.normalize(caller.scope, input.text);
+    assertMetaSize(input.meta);
+    const room = await this.access.requireRoom(caller.scope, roomId);
+    const author = input.asUserId ? await this.users.findById(caller.scope, input.asUserId) : null;
+    if (input.asUserId && !author) throw notFound('User');
+    const kind: MessageKindValue = author ? (input.kind ?? 'TEXT') : 'SYSTEM';
+    return this.write(caller.scope, room.id, author, { text, kind, meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null });
+  }
+
+  private async normalize(scope: AppScope, raw: string): Promise<string> {
+    const text = normalizeText(raw, (await this.apps.settings(scope)).maxMessageLength);
+    if (typeof text !== 'string') throw badInput(text.error);
+    return text;
+  }
+
+  private write(scope: AppScope, roomId: string, author: UserEntity | null,
+    values: { text: string; kind: MessageKindValue; meta: Record<string, unknown> | null; clientMsgId: string | null }): Promise<Message> {
+    return this.sequencer.run(`${scope.appId}:${roomId}`, async () => {
+      const { id, created } = await this.uow.run(async (tx) => {
+        const inserted = await this.messages.insertOnce(scope, { roomId, authorId: author?.id ?? null, ...values }, tx);
+        if (inserted.created) await this.rooms.touchLastMessage(scope, roomId, inserted.id, tx);
+        return inserted;
+      });
+      const message = toMessage((await this.messages.findById(scope, id))!);
+      if (created) await this.events.publish({ type: 'message.created', appId: scope.appId, roomId: message.roomId, message });
+      return message;
+    });
+  }
+
+  async edit(caller: UserPrincipal, id: string, rawText: string): Promise<Message> {
+    const text = await this.normalize(caller.scope, rawText);
+    const row = await this.requireMessage(caller.scope, id);
+    if (row.authorId !== caller.userId) throw forbidden('Only the author edits a message');
+    if (row.deletedAt) throw badInput('The message was deleted');
+    await this.access.requirePoster(caller, row.roomId);
+    await this.messages.setText(caller.scope, row.id, text, new Date());
+    return this.announce(caller.scope, row.id, 'message.updated');
+  }
+
+  /** The author, a manager of the room, staff or the app backend; leaves a tombstone in history. */
+  async delete(caller: ScopedPrincipal, id: string): Promise<DeleteResult> {
+    const row = await this.messages.findById(caller.scope, id);
+    if (!row) return notDeleted('Message not found');
+    if (!(caller.kind === 'user' && row.authorId === caller.userId)) await this.access.requireManager(caller, row.roomId);
+    else await this.access.requireReader(caller, row.roomId);
+    if (row.deletedAt) return notDeleted('Message already deleted');
+    await this.messages.tombstone(caller.scope, row.id, new Date());
+    await this.announce(caller.scope, row.id, 'message.deleted');
+    return deleted();
+  }
+
+  async patchMeta(caller: ScopedPrincipal, id: string, patch: MetaPatchInput): Promise<Message> {
+    const row = await this.requireMessage(caller.scope, id);
+    if (caller.kind === 'user' && row.authorId !== caller.userId) await this.access.requireManager(caller, row.roomId);
+    else await this.access.requireReader(caller, row.roomId);
+    if (row.deletedAt) throw badInput('The message was deleted');
+    const meta = applyMetaPatch(row.meta, patch);
+    assertMetaSize(meta);
+    await this.messages.setMeta(caller.scope, row.id, meta);
+    return this.announce(caller.scope, row.id, 'message.updated');
+  }
+
+  async get(caller: ScopedPrincipal, id: string): Promise<Message> {
+    const row = await this.requireMessage(caller.scope, id);
+    await this.access.requireReader(caller, row.roomId);
+    return toMessage(row);
+  }
+
+  async page(caller: ScopedPrincipal, args: MessagesArgs): Promise<MessagePage> {
+    await this.access.requireReader(caller, args.roomId);
+    const { rows, hasMore } = await this.messages.page(caller.scope, args.roomId, { before: args.before, after: args.after, limit: args.limit ?? DEFAULT_PAGE });
+    return { nodes: rows.map(toMessage), hasMore };
+  }
+
+  async search(caller: ScopedPrincipal, args: SearchMessagesArgs): Promise<Message[]> {
+    await this.access.requireReader(caller, args.roomId);
+    const query = args.query.trim();
+    if (!query) throw badInput('query must not be blank');
+    return (await this.messages.search(caller.scope, args.roomId, query, args.limit ?? 20)).map(toMessage);
+  }
+
+  /** FORBIDDEN (or NOT_FOUND) before any event flows: subscriptions check here first. */
+  async assertCanRead(caller: ScopedPrincipal, roomId: string): Promise<void> {
+    await this.access.requireReader(caller, roomId);
+  }
+
+  /** Stored messages after `after`, oldest first, page by page (for gapless resume). */
+  async *replay(caller: ScopedPrincipal, roomId: string, after: string): AsyncGenerator<Message> {
+    let cursor = after;
+    for (;;) {
+      const { rows, hasMore } = await this.messages.page(caller.scope, roomId, { after: cursor, limit: REPLAY_PAGE });
+      for (const row of rows) yield toMessage(row);
+      if (!hasMore || rows.length === 0) return;
+      cursor = rows[rows.length - 1].id;
+    }
+  }
+
+  async markRead(caller: UserPrincipal, roomId: string, messageId: string): Promise<Member> {
+    return this.advance(caller, roomId, messageId, ReceiptKind.READ);
+  }
+
+  async markDelivered(caller: UserPrincipal, roomId: string, messageId: string): Promise<Member> {
+    return this.advance(caller, roomId, messageId, ReceiptKind.DELIVERED);
+  }
+
+  private async advance(caller: UserPrincipal, roomId: string, messageId: string, kind: ReceiptKind): Promise<Member> {
+    const { room, member } = await this.access.requireReader(caller, roomId);
+    if (!member) throw forbidden('Join the room first: read positions belong to members');
+    if (!(await this.messages.existsInRoom(caller.scope, room.id, messageId))) throw notFound('Message');
+    const moved = await this.members.advance(caller.scope, room.id, caller.userId, kind === ReceiptKind.READ ? 'read' : 'delivered', messageId);
+    const [row] = await this.members.listWithUsers(caller.scope, room.id, caller.userId);
+    if (moved) {
+      await this.events.publish({ type: 'receipt', appId: caller.scope.appId, roomId: room.id, user: toUser(row.userRow), messageId, kind, at: new Date() });
+    }
+    return toMember(row, row.userRow, row.mute?.endsAt ?? null);
+  }
+
+  async typing(caller: UserPrincipal, roomId: string, isTyping: boolean): Promise<boolean> {
+    const { room, author } = await this.access.requirePoster(caller, roomId);
+    await this.events.publish({ type: 'typing', appId: caller.scope.appId, roomId: room.id, user: toUser(author), isTyping });
+    return true;
+  }
+
+  /** Newest message per room (for Room.lastMessage), batched. */
+  async lastOfRooms(scope: AppScope, roomIds: readonly string[]): Promise<Map<string, Message>> {
+    const rows = await this.messages.lastOfRooms(scope, roomIds);
+    return new Map([...rows].map(([roomId, row]) => [roomId, toMessage(row)]));
+  }
+
+  /** Unread messages per room for the caller (0 for the app backend and non-members), batched. */
+  async unreadCounts(caller: ScopedPrincipal, roomIds: readonly string[]): Promise<Map<string, number>> {
+    if (caller.kind !== 'user') return new Map();
+    return this.messages.unreadCounts(caller.scope, caller.userId, roomIds);
+  }
+
+  private async requireMessage(scope: AppScope, id: string): Promise<MessageRow> {
+    const row = await this.messages.findById(scope, id);
+    if (!row) throw notFound('Message');
+    return row;
+  }
+
+  private async announce(scope: AppScope, id: string, type: 'message.updated' | 'message.deleted'): Promise<Message> {
+    const message = toMessage((await this.messages.findById(scope, id))!);
+    await this.events.publish({ type, appId: scope.appId, roomId: message.roomId, message });
+    return message;
+  }
+}

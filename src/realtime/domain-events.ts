@@ -1,0 +1,19 @@
+import type { Message } from '../messages/message.model.js';
+import type { MembershipEvent } from '../rooms/membership-event.model.js';
+import type { Room } from '../rooms/room.model.js';
+import type { User } from '../users/user.model.js';
+
+/**
+ * The closed list of what happens, with the tenant on every event. Services publish these after
+ * commit; the GraphQL bridge and the legacy bridge turn them into wire messages. Events carry
+ * already-mapped views, so bridges only reshape them.
+ */
+export type DomainEvent =
+  | { type: 'message.created' | 'message.updated' | 'message.deleted'; appId: string; roomId: string; message: Message }
+  | { type: 'membership.changed'; appId: string; roomId: string; change: MembershipEvent }
+  | { type: 'room.updated' | 'room.deleted'; appId: string; roomId: string; room: Room }
+  | { type: 'typing'; appId: string; roomId: string; user: User; isTyping: boolean }
+  | { type: 'receipt'; appId: string; roomId: string; user: User; messageId: string; kind: 'READ' | 'DELIVERED'; at: Date };
+
+export type DomainEventType = DomainEvent['type'];
+export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;

@@ -1,0 +1,208 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { Logger } from 'pino';
+import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { LOGGER } from '../common/logging/logging.module.js';
+import type { Message } from '../messages/message.model.js';
+import { MembersRepository } from '../rooms/members.repository.js';
+import { MembershipEventType } from '../rooms/membership-event.model.js';
+import { RoomAccessService } from '../rooms/room-access.service.js';
+import { Channel } from './channel.js';
+import type { DomainEvent } from './domain-events.js';
+import { EventBus } from './event-bus.js';
+import { MyEvent, MyEventType, ReceiptKind } from './live-events.model.js';
+
+/** What one room subscription listens to. */
+export type RoomTopic = 'messageAdded' | 'messageUpdated' | 'messageDeleted' | 'membershipChanged' | 'typing' | 'readReceipt';
+
+interface RoomSubscriber {
+  caller: ScopedPrincipal;
+  topic: RoomTopic;
+  channel: Channel<unknown>;
+}
+
+interface UserStream {
+  caller: UserPrincipal;
+  rooms: Set<string>;
+  channel: Channel<MyEvent>;
+}
+
+const roomKey = (appId: string, roomId: string) => `${appId}:${roomId}`;
+
+const TOPIC_OF: Partial<Record<DomainEvent['type'], RoomTopic>> = {
+  'message.created': 'messageAdded', 'message.updated': 'messageUpdated', 'message.deleted': 'messageDeleted',
+  'membership.changed': 'membershipChanged', typing: 'typing', receipt: 'readReceipt',
+};
+
+/**
+ * Turns bus events into GraphQL subscription payloads, on this instance. Subscribers are kept
+ * per app and room (no global topic with a filter), and per user for myEvents. Authorization
+ * happens at subscribe time and again when the subscriber's membership changes, never per event.
+ */
+@Injectable()
+export class GraphqlEventBridge implements OnModuleInit {
+  private readonly byRoom = new Map<string, Set<RoomSubscriber>>();
+  private readonly streamsByRoom = new Map<string, Set<UserStream>>();
+  private readonly streamsByUser = new Map<string, Set<UserStream>>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly access: RoomAccessService,
+    private readonly members: MembersRepository,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  onModuleInit() {
+    this.bus.onEvent((event) => this.route(event));
+  }
+
+  /** A live stream of one topic of one room. Call after the caller's read access was checked. */
+  room<T>(caller: ScopedPrincipal, roomId: string, topic: RoomTopic): Channel<T> {
+    const key = roomKey(caller.scope.appId, roomId);
+    const subscriber: RoomSubscriber = { caller, topic, channel: new Channel<unknown>() };
+    const set = this.byRoom.get(key) ?? new Set<RoomSubscriber>();
+    this.byRoom.set(key, set.add(subscriber));
+    subscriber.channel.whenClosed(() => {
+      set.delete(subscriber);
+      if (set.size === 0 && this.byRoom.get(key) === set) this.byRoom.delete(key);
+    });
+    return subscriber.channel as Channel<T>;
+  }
+
+  /**
+   * messageAdded with resume: registers live first, replays stored messages after `after`, then
+   * continues live, skipping what the replay already gave: nothing missed, nothing repeated.
+   */
+  messagesFrom(caller: ScopedPrincipal, roomId: string, after: string | null, replay: (after: string) => AsyncGenerator<Message>): AsyncIterableIterator<Message> {
+    const live = this.room<Message>(caller, roomId, 'messageAdded');
+    async function* stream(): AsyncGenerator<Message> {
+      let last = after ? BigInt(after) : -1n;
+      if (after) {
+        for await (const message of replay(after)) {
+          if (live.isClosed) return;
+          last = BigInt(message.id);
+          yield message;
+        }
+      }
+      for await (const message of live) {
+        if (BigInt(message.id) <= last) continue;
+        last = BigInt(message.id);
+        yield message;
+      }
+    }
+    return endingWith(stream(), live);
+  }
+
+  /** Every event of every room the user is a member of, rooms joined later included. */
+  async mine(caller: UserPrincipal): Promise<Channel<MyEvent>> {
+    const stream: UserStream = { caller, rooms: new Set(), channel: new Channel<MyEvent>() };
+    const userKey = roomKey(caller.scope.appId, caller.userId);
+    const own = this.streamsByUser.get(userKey) ?? new Set<UserStream>();
+    this.streamsByUser.set(userKey, own.add(stream));
+    for (const roomId of await this.members.roomIdsOf(caller.scope, caller.userId)) this.follow(stream, roomId);
+    stream.channel.whenClosed(() => {
+      for (const roomId of [...stream.rooms]) this.unfollow(stream, roomId);
+      own.delete(stream);
+      if (own.size === 0 && this.streamsByUser.get(userKey) === own) this.streamsByUser.delete(userKey);
+    });
+    return stream.channel;
+  }
+
+  private follow(stream: UserStream, roomId: string) {
+    const key = roomKey(stream.caller.scope.appId, roomId);
+    stream.rooms.add(roomId);
+    this.streamsByRoom.set(key, (this.streamsByRoom.get(key) ?? new Set<UserStream>()).add(stream));
+  }
+
+  private unfollow(stream: UserStream, roomId: string) {
+    const key = roomKey(stream.caller.scope.appId, roomId);
+    stream.rooms.delete(roomId);
+    const set = this.streamsByRoom.get(key);
+    set?.delete(stream);
+    if (set?.size === 0) this.streamsByRoom.delete(key);
+  }
+
+  private route(event: DomainEvent) {
+    const key = roomKey(event.appId, event.roomId);
+    const topic = TOPIC_OF[event.type];
+    const payload = payloadOf(event);
+    if (topic) for (const subscriber of this.byRoom.get(key) ?? []) if (subscriber.topic === topic) subscriber.channel.push(payload);
+    // Streams first: a JOINED reaches the joiner's myEvents once, from onMembership, which follows the room.
+    this.deliverToStreams(key, event);
+    if (event.type === 'membership.changed') this.onMembership(event);
+    if (event.type === 'room.deleted') for (const subscriber of [...(this.byRoom.get(key) ?? [])]) subscriber.channel.end();
+  }
+
+  private deliverToStreams(key: string, event: DomainEvent) {
+    const myEvent = toMyEvent(event);
+    if (!myEvent) return;
+    for (const stream of [...(this.streamsByRoom.get(key) ?? [])]) {
+      stream.channel.push(myEvent);
+      if (event.type === 'room.deleted') this.unfollow(stream, event.roomId);
+    }
+  }
+
+  /** Joins add the room to the user's myEvents; leaving and bans end what they may no longer read. */
+  private onMembership(event: Extract<DomainEvent, { type: 'membership.changed' }>) {
+    const { type, user } = event.change;
+    const key = roomKey(event.appId, event.roomId);
+    if (type === MembershipEventType.JOINED) {
+      for (const stream of this.streamsByUser.get(roomKey(event.appId, user.id)) ?? []) {
+        if (!stream.rooms.has(event.roomId)) {
+          this.follow(stream, event.roomId);
+          const myEvent = toMyEvent(event);
+          if (myEvent) stream.channel.push(myEvent);
+        }
+      }
+      return;
+    }
+    if (type !== MembershipEventType.LEFT && type !== MembershipEventType.BANNED) return;
+    for (const stream of [...(this.streamsByRoom.get(key) ?? [])]) {
+      if (stream.caller.userId === user.id) this.unfollow(stream, event.roomId);
+    }
+    for (const subscriber of [...(this.byRoom.get(key) ?? [])]) {
+      if (subscriber.caller.kind !== 'user' || subscriber.caller.userId !== user.id) continue;
+      this.access.stillReads(subscriber.caller, event.roomId).then(
+        (reads) => { if (!reads) subscriber.channel.end(); },
+        (error) => { this.log.warn({ err: error }, 'could not re-check a subscription; ending it'); subscriber.channel.end(); },
+      );
+    }
+  }
+}
+
+function payloadOf(event: DomainEvent): unknown {
+  switch (event.type) {
+    case 'message.created': case 'message.updated': case 'message.deleted': return event.message;
+    case 'membership.changed': return event.change;
+    case 'typing': return { roomId: event.roomId, user: event.user, isTyping: event.isTyping };
+    case 'receipt': return { roomId: event.roomId, user: event.user, messageId: event.messageId, kind: event.kind as ReceiptKind, at: event.at };
+    default: return event.room;
+  }
+}
+
+function toMyEvent(event: DomainEvent): MyEvent | null {
+  const base = { roomId: event.roomId };
+  switch (event.type) {
+    case 'message.created': return { ...base, type: MyEventType.MESSAGE_ADDED, message: event.message };
+    case 'message.updated': return { ...base, type: MyEventType.MESSAGE_UPDATED, message: event.message };
+    case 'message.deleted': return { ...base, type: MyEventType.MESSAGE_DELETED, message: event.message };
+    case 'membership.changed': return { ...base, type: MyEventType.MEMBERSHIP_CHANGED, membership: event.change };
+    case 'typing': return { ...base, type: MyEventType.TYPING, typing: payloadOf(event) as MyEvent['typing'] };
+    case 'receipt': return { ...base, type: MyEventType.READ_RECEIPT, receipt: payloadOf(event) as MyEvent['receipt'] };
+    case 'room.updated': return { ...base, type: MyEventType.ROOM_UPDATED, room: event.room };
+    case 'room.deleted': return { ...base, type: MyEventType.ROOM_DELETED, room: event.room };
+  }
+}
+
+/**
+ * Wraps a generator reading from `live` so that the client's unsubscribe ends `live` at once
+ * (an async generator suspended on an await would otherwise not see return() until the next
+ * event, and its subscriber would linger).
+ */
+function endingWith<T>(generator: AsyncGenerator<T>, live: { end(): void }): AsyncIterableIterator<T> {
+  return {
+    next: () => generator.next(),
+    return: async () => { live.end(); return generator.return(undefined); },
+    throw: async (error: unknown) => { live.end(); return generator.throw(error); },
+    [Symbol.asyncIterator]() { return this; },
+  };
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { RoomsModule } from '../rooms/rooms.module.js';
+import { GraphqlEventBridge } from './graphql-event.bridge.js';
+import { LiveResolver } from './live.resolver.js';
+
+/** GraphQL subscriptions fed by the event bus. */
+@Module({
+  imports: [RoomsModule],
+  providers: [GraphqlEventBridge, LiveResolver],
+  exports: [GraphqlEventBridge],
+})
+export class LiveModule {}

@@ -1,0 +1,44 @@
+import { Resolver, Subscription } from '@nestjs/graphql';
+import { Allow } from '../auth/allow.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { IdArg } from '../common/graphql/id.args.js';
+import { MembershipEvent } from '../rooms/membership-event.model.js';
+import { RoomAccessService } from '../rooms/room-access.service.js';
+import { GraphqlEventBridge } from './graphql-event.bridge.js';
+import { MyEvent, ReadReceipt, TypingEvent } from './live-events.model.js';
+
+const asIs = <T>(payload: T) => payload;
+
+/** Room-wide live streams, and myEvents: everything of all the user's rooms on one subscription. */
+@Resolver()
+export class LiveResolver {
+  constructor(private readonly live: GraphqlEventBridge, private readonly access: RoomAccessService) {}
+
+  @Subscription(() => MembershipEvent, { resolve: asIs })
+  @Allow('user', 'app')
+  async membershipChanged(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
+    await this.access.requireReader(caller, roomId);
+    return this.live.room<MembershipEvent>(caller, roomId, 'membershipChanged');
+  }
+
+  @Subscription(() => TypingEvent, { resolve: asIs, name: 'typing' })
+  @Allow('user', 'app')
+  async typingEvents(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
+    await this.access.requireReader(caller, roomId);
+    return this.live.room<TypingEvent>(caller, roomId, 'typing');
+  }
+
+  @Subscription(() => ReadReceipt, { resolve: asIs })
+  @Allow('user', 'app')
+  async readReceipt(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
+    await this.access.requireReader(caller, roomId);
+    return this.live.room<ReadReceipt>(caller, roomId, 'readReceipt');
+  }
+
+  @Subscription(() => MyEvent, { resolve: asIs, description: 'Every event of every room you are a member of, including rooms you join later.' })
+  @Allow('user')
+  myEvents(@CurrentPrincipal() caller: UserPrincipal) {
+    return this.live.mine(caller);
+  }
+}

@@ -1,0 +1,83 @@
+import { Injectable } from '@nestjs/common';
+import { forbidden, notFound } from '../common/errors/chat-error.js';
+import type { ScopedPrincipal } from '../auth/principal.js';
+import { AppScope } from '../database/app-scope.js';
+import { UserEntity } from '../users/user.entity.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { MemberEntity } from './member.entity.js';
+import { MembersRepository } from './members.repository.js';
+import { RoomEntity } from './room.entity.js';
+import { RoomsRepository } from './rooms.repository.js';
+
+export const STAFF_ROLES = new Set(['MOD', 'ADMIN', 'OWNER']);
+
+/** A room as one caller may see it: the room, and the caller's membership if any. */
+export interface RoomAccess {
+  room: RoomEntity;
+  member: MemberEntity | null;
+}
+
+/**
+ * Who may read, post in and manage a room. Every transport goes through here, so GraphQL and
+ * the legacy socket cannot disagree. Read: members; anyone in the app for OPEN rooms; staff
+ * (MOD/ADMIN/OWNER) and the app backend everywhere in the app.
+ */
+@Injectable()
+export class RoomAccessService {
+  constructor(
+    private readonly rooms: RoomsRepository,
+    private readonly members: MembersRepository,
+    private readonly users: UsersRepository,
+  ) {}
+
+  isStaff(caller: ScopedPrincipal): boolean {
+    return caller.kind === 'app' || STAFF_ROLES.has(caller.role);
+  }
+
+  async requireRoom(scope: AppScope, roomId: string): Promise<RoomEntity> {
+    const room = await this.rooms.findById(scope, roomId);
+    if (!room) throw notFound('Room');
+    return room;
+  }
+
+  async access(caller: ScopedPrincipal, roomId: string): Promise<RoomAccess> {
+    const room = await this.requireRoom(caller.scope, roomId);
+    const member = caller.kind === 'user' ? await this.members.find(caller.scope, room.id, caller.userId) : null;
+    return { room, member };
+  }
+
+  canRead(caller: ScopedPrincipal, { room, member }: RoomAccess): boolean {
+    return this.isStaff(caller) || room.type === 'OPEN' || member !== null;
+  }
+
+  /** NOT_FOUND for a room the app does not have; FORBIDDEN for one the caller may not read. */
+  async requireReader(caller: ScopedPrincipal, roomId: string): Promise<RoomAccess> {
+    const access = await this.access(caller, roomId);
+    if (!this.canRead(caller, access)) throw forbidden('You are not a member of this room');
+    return access;
+  }
+
+  /** Whether the caller still may read the room now (re-checked when memberships change). */
+  async stillReads(caller: ScopedPrincipal, roomId: string): Promise<boolean> {
+    const room = await this.rooms.findById(caller.scope, roomId);
+    if (!room) return false;
+    const member = caller.kind === 'user' ? await this.members.find(caller.scope, room.id, caller.userId) : null;
+    return this.canRead(caller, { room, member });
+  }
+
+  /** May post: members, anyone in the app for OPEN rooms, staff. Returns the author's row. */
+  async requirePoster(caller: ScopedPrincipal & { kind: 'user' }, roomId: string): Promise<RoomAccess & { author: UserEntity }> {
+    const [access, author] = await Promise.all([this.requireReader(caller, roomId), this.users.findById(caller.scope, caller.userId)]);
+    if (!author) throw notFound('User');
+    if (access.room.type === 'DIRECT' && !access.member) throw forbidden('Only its two members write in a DIRECT room');
+    return { ...access, author };
+  }
+
+  /** Manage members and others' messages: the app backend, staff, or a MANAGER of the room. */
+  async requireManager(caller: ScopedPrincipal, roomId: string): Promise<RoomAccess> {
+    const access = await this.access(caller, roomId);
+    if (this.isStaff(caller) || access.member?.role === 'MANAGER') return access;
+    if (!this.canRead(caller, access)) throw forbidden('You are not a member of this room');
+    throw forbidden('Only a manager of this room or staff may do this');
+  }
+}
