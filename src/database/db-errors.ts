@@ -16,3 +16,4 @@ export function violates(error: unknown, index: string, ...columns: string[]): b
   const message = String((error as { message?: string } | null)?.message ?? '');
   return message.includes(index) || (columns.length > 0 && columns.every((c) => message.includes(c)));
 }
+

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppScope } from '../database/app-scope.js';
 import { isUniqueViolation } from '../database/db-errors.js';
+import { containsPattern } from '../database/like-pattern.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { Tx } from '../database/transaction.js';
 import { toDate } from '../users/users.repository.js';
@@ -147,11 +148,11 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
 
   /** Text search inside one room, newest first; deleted messages never match. */
   async search(scope: AppScope, roomId: string, text: string, limit: number, excludeAuthors: readonly string[] = []): Promise<MessageRow[]> {
-    const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    const pattern = containsPattern(text);
     const blocked = excludeAuthors.length ? ` AND (m.author_id IS NULL OR m.author_id NOT IN (${excludeAuthors.map(() => '?').join(',')}))` : '';
     const rows = await this.db.query(
       `SELECT ${COLUMNS} FROM messages m ${this.historyIndexHint} LEFT JOIN users u ON u.id = m.author_id
-       WHERE m.app_id = ? AND m.room_id = ? AND m.deleted_at IS NULL AND m.text LIKE ? ESCAPE '\\'${blocked}
+       WHERE m.app_id = ? AND m.room_id = ? AND m.deleted_at IS NULL AND m.text LIKE ? ESCAPE '!'${blocked}
        ORDER BY m.id DESC LIMIT ?`, [scope.appId, roomId, pattern, ...excludeAuthors, limit]);
     return rows.map(toRow);
   }

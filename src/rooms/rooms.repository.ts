@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppScope } from '../database/app-scope.js';
 import { isUniqueViolation } from '../database/db-errors.js';
+import { containsPattern } from '../database/like-pattern.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { Tx } from '../database/transaction.js';
 import { conflict } from '../common/errors/chat-error.js';
@@ -59,7 +60,7 @@ export class RoomsRepository extends ScopedRepository<RoomEntity> {
     const query = this.select(scope).orderBy('room.id', 'DESC').skip(offset).take(limit);
     if (filter.type) query.andWhere('room.type = :type', { type: filter.type });
     if (filter.nameContains) {
-      query.andWhere("LOWER(room.name) LIKE :name ESCAPE '\\'", { name: `%${filter.nameContains.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` });
+      query.andWhere("LOWER(room.name) LIKE :name ESCAPE '!'", { name: containsPattern(filter.nameContains.toLowerCase()) });
     }
     if (filter.memberId) {
       query.andWhere('room.id IN (SELECT rm.room_id FROM room_members rm WHERE rm.app_id = :appId AND rm.user_id = :memberId)', { memberId: filter.memberId });

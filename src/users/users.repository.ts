@@ -73,6 +73,10 @@ export class UsersRepository extends ScopedRepository<UserEntity> {
     return result.affected ?? 0;
   }
 
+  async setMeta(scope: AppScope, id: string, meta: Record<string, unknown> | null): Promise<void> {
+    await this.update(scope, { id }, { meta, updatedAt: new Date() });
+  }
+
   async setTokensValidAfter(scope: AppScope, userId: string, at: Date): Promise<void> {
     await this.update(scope, { id: userId }, { tokensValidAfter: at, updatedAt: at });
   }

@@ -5,6 +5,7 @@ import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../auth/princ
 import { DeleteResult } from '../common/graphql/delete-result.model.js';
 import { IdArg, IdListArg } from '../common/graphql/id.args.js';
 import { PageArgs, pageWindow } from '../common/graphql/page.args.js';
+import { MetaPatchInput } from '../rooms/room.inputs.js';
 import { CreateUserInput } from './create-user.input.js';
 import { User, UserPage } from './user.model.js';
 import { UsersService } from './users.service.js';
@@ -48,6 +49,12 @@ export class UsersResolver {
   @Allow('user')
   me(@CurrentPrincipal() caller: UserPrincipal): Promise<User> {
     return this.service.require(caller.scope, caller.userId);
+  }
+
+  @Mutation(() => User, { description: 'Sets and removes meta keys of a user (the app backend, or the user themself).' })
+  @Allow('app', 'user')
+  updateUserMeta(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('id') id: string, @Args('patch') patch: MetaPatchInput): Promise<User> {
+    return this.service.patchMeta(caller, id, patch);
   }
 
   @ResolveField(() => Boolean, { description: 'Connected now over graphql-ws or the legacy socket.' })

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { badInput, notFound } from '../common/errors/chat-error.js';
+import { badInput, forbidden, notFound } from '../common/errors/chat-error.js';
+import type { ScopedPrincipal } from '../auth/principal.js';
+import { applyMetaPatch, MetaPatchInput } from '../rooms/room.inputs.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppScope } from '../database/app-scope.js';
 import { PresenceService } from '../realtime/presence.service.js';
@@ -49,6 +51,17 @@ export class UsersService {
   deleteMany(scope: AppScope, ids: readonly string[]): Promise<number> {
     if (ids.length > 1000) throw badInput('deleteUsers takes at most 1000 ids at once');
     return this.users.deleteByIds(scope, [...new Set(ids)]);
+  }
+
+  /** Sets and removes meta keys: the app backend for anyone, a user for themself. */
+  async patchMeta(caller: ScopedPrincipal, userId: string, patch: MetaPatchInput): Promise<User> {
+    if (caller.kind === 'user' && caller.userId !== userId) throw forbidden('Users change only their own meta');
+    const row = await this.users.findById(caller.scope, userId);
+    if (!row) throw notFound('User');
+    const meta = applyMetaPatch(row.meta, patch);
+    assertMetaSize(meta);
+    await this.users.setMeta(caller.scope, row.id, meta);
+    return toUser({ ...row, meta });
   }
 
   isOnline(scope: AppScope, userId: string): boolean {

@@ -25,3 +25,52 @@ export function connected(client: Client): Promise<void> {
     client.on('closed', (event) => reject(new Error(`closed with ${(event as { code: number }).code}`)));
   });
 }
+
+/** A live subscription read as a queue: next() waits for the next payload (bounded by a timeout). */
+export interface LiveQueue<T = any> {
+  next(timeoutMs?: number): Promise<T>;
+  /** Resolves true if nothing arrives within the time (for "goes quiet" checks). */
+  quiet(ms: number): Promise<boolean>;
+  /** Resolves once the server completed the subscription. */
+  completed(): Promise<void>;
+  received: T[];
+  stop(): void;
+}
+
+export function liveQueue<T = any>(client: Client, query: string, variables: Record<string, unknown> = {}): LiveQueue<T> {
+  const received: T[] = [];
+  const waiters: ((value: T) => void)[] = [];
+  let readIndex = 0;
+  let done = false;
+  let onDone: (() => void) | null = null;
+  const stop = client.subscribe<T>({ query, variables }, {
+    next: (value) => {
+      received.push(value as T);
+      const waiter = waiters.shift();
+      if (waiter) { readIndex++; waiter(value as T); }
+    },
+    error: (error) => {
+      received.push({ errors: Array.isArray(error) ? error : [error] } as T);
+      const waiter = waiters.shift();
+      if (waiter) { readIndex++; waiter(received[received.length - 1]); }
+    },
+    complete: () => { done = true; onDone?.(); },
+  });
+  return {
+    received,
+    next(timeoutMs = 5000) {
+      if (readIndex < received.length) return Promise.resolve(received[readIndex++]);
+      return new Promise<T>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no event within ${timeoutMs} ms`)), timeoutMs);
+        waiters.push((value) => { clearTimeout(timer); resolve(value); });
+      });
+    },
+    async quiet(ms) {
+      const before = received.length;
+      await new Promise((r) => setTimeout(r, ms));
+      return received.length === before;
+    },
+    completed: () => (done ? Promise.resolve() : new Promise<void>((resolve) => (onDone = resolve))),
+    stop,
+  };
+}

@@ -36,8 +36,8 @@ export function createGraphqlErrorFormatter(log: Logger) {
       return { ...base, extensions: { code: given } };
     }
     if (typeof given === 'string' && CLIENT_CODES.has(given)) return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
-    if (original instanceof GraphQLError && !original.originalError) {
-      // graphql-js's own request errors (variables, arguments, unknown fields) carry no cause.
+    if (original instanceof GraphQLError && (!original.originalError || original.originalError instanceof GraphQLError || !formatted.path)) {
+      // graphql-js's own request errors (syntax, validation, variable coercion): not from a resolver.
       return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
     }
     log.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');

@@ -1,7 +1,7 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import { ExecutionResult, GraphQLError, parse } from 'graphql';
 import type { Context } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
@@ -63,6 +63,16 @@ const CLOSE_FORBIDDEN = 4403;
                   if (error instanceof ChatError) return refuse(ctx, CLOSE_UNAUTHORIZED, `Unauthorized: ${error.message}`);
                   log.error({ err: error }, 'graphql-ws connection check failed');
                   return refuse(ctx, 4500, 'Internal server error');
+                }
+              },
+              // graphql-ws parses inside its message handler and closes the whole connection (4500)
+              // on a syntax error; answer it as this operation's error instead.
+              onSubscribe: (_ctx: WsContext, _id: string, payload: { query?: unknown }) => {
+                try {
+                  parse(String(payload.query ?? ''));
+                  return undefined;
+                } catch (error) {
+                  return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation')];
                 }
               },
               onDisconnect: (ctx: WsContext) => {

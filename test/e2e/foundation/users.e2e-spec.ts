@@ -136,3 +136,19 @@ describe.each(testDrivers())('users on %s', (driver) => {
     expect(codeOf(await t.gql(CREATE_USER, { input: { uname: 'x2' } }, {}))).toBe('UNAUTHENTICATED');
   });
 });
+
+describe.each(testDrivers())('user meta on %s', (driver) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startApp(driver); });
+  afterAll(() => t.close());
+
+  it('sets and removes keys, by the app backend or the user themself only', async () => {
+    const app = await t.factories.app();
+    const [alice, bob] = [await t.factories.user(app), await t.factories.user(app)];
+    const patch = `mutation($id: ID!, $p: MetaPatchInput!) { updateUserMeta(id: $id, patch: $p) { meta } }`;
+    await expect(t.gql(patch, { id: alice.id, p: { set: { a: 1, b: 2 } } }, app.headers)).resolves.toEqual({ data: { updateUserMeta: { meta: { a: 1, b: 2 } } } });
+    await expect(t.gql(patch, { id: alice.id, p: { remove: ['a'] } }, alice.headers)).resolves.toEqual({ data: { updateUserMeta: { meta: { b: 2 } } } });
+    expect(codeOf(await t.gql(patch, { id: alice.id, p: { set: { c: 3 } } }, bob.headers))).toBe('FORBIDDEN');
+    expect(codeOf(await t.gql(patch, { id: alice.id, p: { set: { big: 'x'.repeat(9000) } } }, app.headers))).toBe('BAD_USER_INPUT');
+  });
+});

@@ -1,0 +1,185 @@
+import { ApolloClient, gql, InMemoryCache } from '@apollo/client';
+import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { startApp, TestApp } from '../../support/app.js';
+import { testDrivers } from '../../support/drivers.js';
+import { connected, gqlWsClient, liveQueue } from '../../support/ws.js';
+
+const SEND = `mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: {text: $t}) { id } }`;
+const ADDED = `subscription($r: ID!, $after: ID) { messageAdded(roomId: $r, after: $after) { id text author { uname } } }`;
+const GROUP = `mutation($m: [ID!]) { createRoom(input: {memberIds: $m}) { id } }`;
+
+describe.each(testDrivers())('live GraphQL subscriptions on %s', (driver) => {
+  let t: TestApp;
+  beforeAll(async () => { t = await startApp(driver); });
+  afterAll(() => t.close());
+
+  const wsAs = async (token: string) => {
+    const client = gqlWsClient(t.url, { authorization: `Bearer ${token}` });
+    await connected(client);
+    return client;
+  };
+  const settle = () => new Promise((r) => setTimeout(r, 150));
+
+  it('delivers new messages of a room to its subscribers, with Apollo Client over GraphQLWsLink', async () => {
+    const app = await t.factories.app();
+    const [alice, bob] = [await t.factories.user(app), await t.factories.user(app)];
+    const wsClient = createClient({ url: `${t.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${bob.token}` } });
+    const apollo = new ApolloClient({ link: new GraphQLWsLink(wsClient), cache: new InMemoryCache() });
+    const received: any[] = [];
+    const subscription = apollo.subscribe({ query: gql(ADDED), variables: { r: app.lobbyId } }).subscribe({ next: (r) => received.push(r.data) });
+    await settle();
+    await t.gql(SEND, { r: app.lobbyId, t: 'hello bob' }, alice.headers);
+    for (let i = 0; i < 50 && received.length === 0; i++) await settle();
+    expect(received[0]).toMatchObject({ messageAdded: { text: 'hello bob', author: { uname: alice.uname } } });
+    subscription.unsubscribe();
+    await wsClient.dispose();
+  });
+
+  it('refuses a subscription to a room the user may not read with FORBIDDEN, and to another app\'s room with NOT_FOUND', async () => {
+    const app = await t.factories.app();
+    const [alice, outsider] = [await t.factories.user(app), await t.factories.user(app)];
+    const room = (await t.gql(GROUP, { m: [alice.id] }, app.headers)).data!.createRoom.id;
+    const client = await wsAs(outsider.token);
+    const refused = liveQueue(client, ADDED, { r: room });
+    await expect(refused.next()).resolves.toMatchObject({ errors: [{ extensions: { code: 'FORBIDDEN' } }] });
+    const other = await t.factories.app();
+    const foreign = liveQueue(client, ADDED, { r: other.lobbyId });
+    await expect(foreign.next()).resolves.toMatchObject({ errors: [{ extensions: { code: 'NOT_FOUND' } }] });
+    const malformed = liveQueue(client, ADDED, { r: 'abc' });
+    await expect(malformed.next()).resolves.toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    const unknownField = liveQueue(client, `subscription { nothingHere }`);
+    await expect(unknownField.next()).resolves.toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
+    await client.dispose();
+  });
+
+  it('streams edits, deletions, typing, read receipts and membership changes', async () => {
+    const app = await t.factories.app();
+    const [alice, bob, carol] = [await t.factories.user(app), await t.factories.user(app), await t.factories.user(app)];
+    const room = (await t.gql(GROUP, { m: [alice.id, bob.id] }, app.headers)).data!.createRoom.id;
+    const client = await wsAs(bob.token);
+    const updated = liveQueue(client, `subscription($r: ID!) { messageUpdated(roomId: $r) { id text editedAt } }`, { r: room });
+    const removed = liveQueue(client, `subscription($r: ID!) { messageDeleted(roomId: $r) { id text deletedAt } }`, { r: room });
+    const typing = liveQueue(client, `subscription($r: ID!) { typing(roomId: $r) { roomId isTyping user { uname } } }`, { r: room });
+    const receipts = liveQueue(client, `subscription($r: ID!) { readReceipt(roomId: $r) { messageId kind user { uname } } }`, { r: room });
+    const members = liveQueue(client, `subscription($r: ID!) { membershipChanged(roomId: $r) { type roomId role user { uname } actor { uname } } }`, { r: room });
+    await settle();
+    const id = (await t.gql(SEND, { r: room, t: 'first' }, alice.headers)).data!.sendMessage.id;
+    await t.gql(`mutation($id: ID!) { editMessage(id: $id, text: "second") { id } }`, { id }, alice.headers);
+    await expect(updated.next()).resolves.toMatchObject({ data: { messageUpdated: { id, text: 'second' } } });
+    await t.gql(`mutation($r: ID!) { typing(roomId: $r, isTyping: true) }`, { r: room }, alice.headers);
+    await expect(typing.next()).resolves.toEqual({ data: { typing: { roomId: room, isTyping: true, user: { uname: alice.uname } } } });
+    await t.gql(`mutation($r: ID!, $m: ID!) { markRead(roomId: $r, messageId: $m) { role } }`, { r: room, m: id }, alice.headers);
+    await expect(receipts.next()).resolves.toEqual({ data: { readReceipt: { messageId: id, kind: 'READ', user: { uname: alice.uname } } } });
+    await t.gql(`mutation($id: ID!) { deleteMessage(id: $id) { ok } }`, { id }, alice.headers);
+    await expect(removed.next()).resolves.toMatchObject({ data: { messageDeleted: { id, text: null } } });
+    await t.gql(`mutation($r: ID!, $u: ID!) { addMember(roomId: $r, userId: $u) { role } }`, { r: room, u: carol.id }, app.headers);
+    await expect(members.next()).resolves.toEqual({ data: { membershipChanged: { type: 'JOINED', roomId: room, role: 'MEMBER', user: { uname: carol.uname }, actor: null } } });
+    await client.dispose();
+  });
+
+  it('resumes after `after` with every stored message, then live ones: none missed, none repeated, under concurrent senders', async () => {
+    const app = await t.factories.app();
+    const senders = [await t.factories.user(app), await t.factories.user(app), await t.factories.user(app)];
+    const reader = await t.factories.user(app);
+    const first = (await t.gql(SEND, { r: app.lobbyId, t: 'before everything' }, senders[0].headers)).data!.sendMessage.id;
+    let sending = true;
+    const sent: string[] = [];
+    const loops = senders.map(async (sender, s) => {
+      for (let i = 0; sending && i < 400; i++) {
+        const result = await t.gql(SEND, { r: app.lobbyId, t: `s${s}-${i}` }, sender.headers);
+        sent.push(result.data!.sendMessage.id);
+      }
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    const client = await wsAs(reader.token);
+    const stream = liveQueue(client, ADDED, { r: app.lobbyId, after: first });
+    await new Promise((r) => setTimeout(r, 400));
+    sending = false;
+    await Promise.all(loops);
+    const expected = [...sent].sort((a, b) => Number(a) - Number(b));
+    const got: string[] = [];
+    while (got.length < expected.length) got.push((await stream.next(10_000)).data.messageAdded.id);
+    expect(got).toEqual(expected);
+    expect(await stream.quiet(300)).toBe(true);
+    await client.dispose();
+  });
+
+  it('stops a removed member\'s live subscriptions to that room', async () => {
+    const app = await t.factories.app();
+    const [alice, bob] = [await t.factories.user(app), await t.factories.user(app)];
+    const room = (await t.gql(GROUP, { m: [alice.id, bob.id] }, app.headers)).data!.createRoom.id;
+    const client = await wsAs(bob.token);
+    const stream = liveQueue(client, ADDED, { r: room });
+    await settle();
+    await t.gql(SEND, { r: room, t: 'still here' }, alice.headers);
+    await expect(stream.next()).resolves.toMatchObject({ data: { messageAdded: { text: 'still here' } } });
+    await t.gql(`mutation($r: ID!, $u: ID!) { removeMember(roomId: $r, userId: $u) { ok } }`, { r: room, u: bob.id }, app.headers);
+    await stream.completed();
+    await t.gql(SEND, { r: room, t: 'after removal' }, alice.headers);
+    expect(await stream.quiet(300)).toBe(true);
+    await client.dispose();
+  });
+
+  it('myEvents carries everything of all the user\'s rooms, rooms joined later included, on one subscription', async () => {
+    const app = await t.factories.app();
+    const [alice, bob] = [await t.factories.user(app), await t.factories.user(app)];
+    const roomA = (await t.gql(GROUP, { m: [alice.id, bob.id] }, app.headers)).data!.createRoom.id;
+    const client = await wsAs(bob.token);
+    const mine = liveQueue(client, `subscription { myEvents { type roomId message { text } membership { type user { uname } } typing { isTyping } } }`);
+    await settle();
+    await t.gql(SEND, { r: roomA, t: 'in A' }, alice.headers);
+    await expect(mine.next()).resolves.toEqual({ data: { myEvents: { type: 'MESSAGE_ADDED', roomId: roomA, message: { text: 'in A' }, membership: null, typing: null } } });
+    const roomB = (await t.gql(GROUP, { m: [alice.id] }, app.headers)).data!.createRoom.id;
+    await t.gql(SEND, { r: roomB, t: 'not bob\'s room yet' }, alice.headers);
+    await t.gql(`mutation($r: ID!, $u: ID!) { addMember(roomId: $r, userId: $u) { role } }`, { r: roomB, u: bob.id }, app.headers);
+    await expect(mine.next()).resolves.toMatchObject({ data: { myEvents: { type: 'MEMBERSHIP_CHANGED', roomId: roomB, membership: { type: 'JOINED', user: { uname: bob.uname } } } } });
+    await t.gql(SEND, { r: roomB, t: 'now in B' }, alice.headers);
+    await expect(mine.next()).resolves.toMatchObject({ data: { myEvents: { type: 'MESSAGE_ADDED', roomId: roomB, message: { text: 'now in B' } } } });
+    await t.gql(`mutation($r: ID!) { leaveRoom(roomId: $r) { ok } }`, { r: roomB }, bob.headers);
+    await expect(mine.next()).resolves.toMatchObject({ data: { myEvents: { type: 'MEMBERSHIP_CHANGED', membership: { type: 'LEFT' } } } });
+    await t.gql(SEND, { r: roomB, t: 'gone' }, alice.headers);
+    expect(await mine.quiet(300)).toBe(true);
+    expect(mine.received.filter((e) => e.data?.myEvents?.membership?.type === 'JOINED')).toHaveLength(1);
+    await client.dispose();
+  });
+
+  it('marks subscribers online while connected', async () => {
+    const app = await t.factories.app();
+    const alice = await t.factories.user(app);
+    const online = `query($id: ID!) { user(id: $id) { online } }`;
+    await expect(t.gql(online, { id: alice.id }, app.headers)).resolves.toEqual({ data: { user: { online: false } } });
+    const [tab1, tab2] = [await wsAs(alice.token), await wsAs(alice.token)];
+    await expect(t.gql(online, { id: alice.id }, app.headers)).resolves.toEqual({ data: { user: { online: true } } });
+    const listed = await t.gql(`query($r: ID!) { onlineMembers(roomId: $r) { uname } }`, { r: app.lobbyId }, app.headers);
+    expect(listed.data!.onlineMembers).toEqual([{ uname: alice.uname }]);
+    await tab1.dispose();
+    await settle();
+    await expect(t.gql(online, { id: alice.id }, app.headers)).resolves.toEqual({ data: { user: { online: true } } });
+    await tab2.dispose();
+    await settle();
+    await expect(t.gql(online, { id: alice.id }, app.headers)).resolves.toEqual({ data: { user: { online: false } } });
+  });
+
+  it('answers garbage subscriptions (syntax, types, ids) with BAD_USER_INPUT and keeps the connection serving', async () => {
+    const app = await t.factories.app();
+    const alice = await t.factories.user(app);
+    const client = await wsAs(alice.token);
+    for (const [query, variables] of [
+      ['subscription { messageAdded }', {}],
+      ['subscription($r: ID!) { messageAdded(roomId: $r) { id } }', { r: { nested: ['x'] } }],
+      ['subscription($r: ID!) { messageAdded(roomId: $r, after: "-1") { id } }', { r: app.lobbyId }],
+      ['not graphql at all', {}],
+    ] as const) {
+      const q = liveQueue(client, query, variables as Record<string, unknown>);
+      const result = await q.next();
+      expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    const live = liveQueue(client, ADDED, { r: app.lobbyId });
+    await settle();
+    await t.gql(SEND, { r: app.lobbyId, t: 'still alive' }, alice.headers);
+    await expect(live.next()).resolves.toMatchObject({ data: { messageAdded: { text: 'still alive' } } });
+    await client.dispose();
+  });
+});

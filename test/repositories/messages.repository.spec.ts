@@ -1,0 +1,74 @@
+import { DataSource } from 'typeorm';
+import { AppScope, scopeOf } from '../../src/database/app-scope.js';
+import { AppsRepository } from '../../src/apps/apps.repository.js';
+import { MessagesRepository } from '../../src/messages/messages.repository.js';
+import { RoomsRepository } from '../../src/rooms/rooms.repository.js';
+import { migratedDatabase } from '../support/database.js';
+import { testDrivers } from '../support/drivers.js';
+
+const ROOM_MESSAGES = 1500;
+
+describe.each(testDrivers())('MessagesRepository on %s', (driver) => {
+  let db: DataSource;
+  let close: () => Promise<void>;
+  let messages: MessagesRepository;
+  let a: AppScope;
+  let b: AppScope;
+  let busy: string;
+  let quiet: string;
+  const ids: string[] = [];
+
+  beforeAll(async () => {
+    ({ db, close } = await migratedDatabase(driver));
+    messages = new MessagesRepository(db);
+    const apps = new AppsRepository(db);
+    const rooms = new RoomsRepository(db);
+    a = scopeOf((await db.transaction((tx) => apps.insert({ name: 'A', secret: 's' }, tx))).id);
+    b = scopeOf((await db.transaction((tx) => apps.insert({ name: 'B', secret: 's' }, tx))).id);
+    busy = (await rooms.insert(a, { key: 'busy', name: null, type: 'GROUP' })).id;
+    quiet = (await rooms.insert(a, { key: 'quiet', name: null, type: 'GROUP' })).id;
+    // Interleave two rooms so an id-only walk would have to skip rows of the other room.
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < ROOM_MESSAGES; i++) {
+        ids.push((await messages.insertOnce(a, { roomId: busy, authorId: null, kind: 'SYSTEM', text: `b${i}`, meta: null, clientMsgId: null }, tx)).id);
+        await messages.insertOnce(a, { roomId: quiet, authorId: null, kind: 'SYSTEM', text: `q${i}`, meta: null, clientMsgId: null }, tx);
+      }
+    });
+    if (driver.name === 'mysql') await db.query('ANALYZE TABLE messages');
+  }, 120_000);
+  afterAll(() => close());
+
+  it('reads the newest page and a deep page by id range, oldest first', async () => {
+    const newest = await messages.page(a, busy, { limit: 50 });
+    expect(newest.rows.map((r) => r.id)).toEqual(ids.slice(-50));
+    expect(newest.hasMore).toBe(true);
+    const deep = await messages.page(a, busy, { before: ids[100], limit: 50 });
+    expect(deep.rows.map((r) => r.id)).toEqual(ids.slice(50, 100));
+    const first = await messages.page(a, busy, { before: ids[10], limit: 50 });
+    expect(first).toMatchObject({ hasMore: false });
+    expect(first.rows).toHaveLength(10);
+  });
+
+  it("never shows app B any of app A's messages", async () => {
+    await expect(messages.page(b, busy, { limit: 50 })).resolves.toEqual({ rows: [], hasMore: false });
+    await expect(messages.findById(b, ids[0])).resolves.toBeNull();
+    await expect(messages.lastOfRooms(b, [busy])).resolves.toEqual(new Map());
+    await expect(messages.search(b, busy, 'b1', 10)).resolves.toEqual([]);
+  });
+
+  it('plans every history page on the (room_id, id) index', async () => {
+    for (const before of [null, ids[100]]) {
+      const plan = await messages.explainPage(a, busy, before);
+      if (driver.name === 'mysql') {
+        expect(plan).toHaveLength(1);
+        expect(plan[0]).toMatchObject({ table: 'm', key: 'ix_messages_room_id' });
+        expect(['range', 'ref']).toContain(plan[0].type);
+        expect(String(plan[0].Extra ?? '')).not.toMatch(/filesort/i);
+      } else {
+        const detail = plan.map((row) => String(row.detail)).join(' | ');
+        expect(detail).toMatch(/USING (COVERING )?INDEX ix_messages_room_id/);
+        expect(detail).not.toMatch(/TEMP B-TREE/);
+      }
+    }
+  });
+});
