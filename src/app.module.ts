@@ -3,11 +3,14 @@ import { AppsModule } from './apps/apps.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { GraphqlApiModule } from './common/graphql/graphql-api.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
+import { LegacyModule } from './legacy/legacy.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MetricsModule } from './health/metrics.module.js';
 import { MessagesModule } from './messages/messages.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
 import { LiveModule } from './realtime/live.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
@@ -22,6 +25,7 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        MetricsModule,
         DatabaseModule,
         RealtimeModule,
         AuthModule,
@@ -29,6 +33,8 @@ export class AppModule {
         UsersModule,
         RoomsModule,
         MessagesModule,
+        ModerationModule,
+        LegacyModule,
         LiveModule,
         GraphqlApiModule,
         HealthModule,

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { chatValidationPipe } from './common/errors/validation.pipe.js';
 import { LOGGER } from './common/logging/logging.module.js';
+import { LegacyIoAdapter } from './legacy/legacy-io.adapter.js';
 import { createLogger, PinoNestLogger } from './common/logging/logger.js';
 import { AppConfig } from './config/app-config.js';
 
@@ -23,6 +24,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   });
   app.enableCors({ origin: true, credentials: false });
   app.useGlobalPipes(chatValidationPipe());
+  app.useWebSocketAdapter(new LegacyIoAdapter(app));
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');
   const address = app.getHttpServer().address() as { port: number };

@@ -1,7 +1,8 @@
 import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow } from '../auth/allow.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { ScopedPrincipal } from '../auth/principal.js';
+import type { AppPrincipal, ScopedPrincipal } from '../auth/principal.js';
+import { AppSettingsView, UpdateAppSettingsInput } from './app-settings.model.js';
 import { scopeOf } from '../database/app-scope.js';
 import { PageArgs, pageWindow } from '../common/graphql/page.args.js';
 import { Room } from '../rooms/room.model.js';
@@ -36,6 +37,18 @@ export class AppsResolver {
   @Allow('app', 'user')
   app(@CurrentPrincipal() caller: ScopedPrincipal): Promise<App> {
     return this.service.require(caller.scope);
+  }
+
+  @Query(() => AppSettingsView, { description: 'The app\'s rules: text limit, flood control, duplicates, word filter, origins.' })
+  @Allow('app')
+  appSettings(@CurrentPrincipal() caller: AppPrincipal): Promise<AppSettingsView> {
+    return this.service.settings(caller.scope) as Promise<AppSettingsView>;
+  }
+
+  @Mutation(() => AppSettingsView)
+  @Allow('app')
+  updateAppSettings(@CurrentPrincipal() caller: AppPrincipal, @Args('input') input: UpdateAppSettingsInput): Promise<AppSettingsView> {
+    return this.service.updateSettings(caller.scope, input) as Promise<AppSettingsView>;
   }
 
   @ResolveField(() => Room, { description: 'The app\'s lobby: the OPEN room legacy chatboxes live in.' })

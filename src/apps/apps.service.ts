@@ -81,6 +81,16 @@ export class AppsService {
     return app.settings;
   }
 
+  /** Changes the given settings; the rest stay. */
+  async updateSettings(scope: AppScope, changes: Partial<AppSettings>): Promise<AppSettings> {
+    const app = await this.apps.findById(scope.appId);
+    if (!app) throw notFound('App');
+    const next = withDefaults({ ...(app.settings ?? {}), ...stripUndefined(changes) });
+    await this.apps.updateSettings(app.id, next);
+    this.cache.delete(app.id);
+    return next;
+  }
+
   /** The app's secret and settings, or null when no such app exists (unscoped: used to verify credentials). */
   async credentials(appId: string): Promise<AppCredentials | null> {
     const cached = this.cache.get(appId);
@@ -91,5 +101,8 @@ export class AppsService {
     return value;
   }
 }
+
+const stripUndefined = <T extends object>(value: T): Partial<T> =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 
 const toApp = (row: AppEntity): App => ({ id: row.id, name: row.name, createdAt: row.createdAt });

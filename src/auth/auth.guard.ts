@@ -16,6 +16,10 @@ export class AuthGuard implements CanActivate {
   constructor(private readonly reflector: Reflector, private readonly principals: PrincipalService) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    // The legacy Socket.IO protocol authenticates with its own `auth` event and must answer
+    // refusals in protocol terms (client_error, USER_REQUIRED), never with a guard exception;
+    // its gateway checks every event itself (src/legacy/legacy-chat.service.ts).
+    if (ctx.getType() === 'ws') return true;
     const targets = [ctx.getHandler(), ctx.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const allowed = this.reflector.getAllAndOverride<PrincipalKind[] | undefined>(ALLOW_KEY, targets);

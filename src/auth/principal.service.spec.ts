@@ -5,6 +5,8 @@ import { strictFake } from '../../test/support/strict-fake.js';
 import { ChatError } from '../common/errors/chat-error.js';
 import { PrincipalService } from './principal.service.js';
 import { UserJwtStrategy } from './user-jwt.strategy.js';
+import { UserTokensRepository } from '../users/user-tokens.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
 import { credentialsFrom } from './principal.js';
 
 const config = { adminKey: 'operator-key-1234567' } as AppConfig;
@@ -13,7 +15,9 @@ const app = { id: '7', secret: 'app-secret', settings: DEFAULT_APP_SETTINGS };
 function service(jwtResult?: () => Promise<unknown>) {
   const apps = strictFake<AppsService>('AppsService', { credentials: async (id: string) => (id === '7' ? app : null) });
   const jwt = strictFake<UserJwtStrategy>('UserJwtStrategy', jwtResult ? { authenticateBearer: jwtResult } : {});
-  return { principals: new PrincipalService(config, apps, jwt), apps, jwt };
+  const tokens = strictFake<UserTokensRepository>('UserTokensRepository');
+  const users = strictFake<UsersRepository>('UsersRepository');
+  return { principals: new PrincipalService(config, apps, jwt, tokens, users), apps, jwt };
 }
 
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'resolved', (e: ChatError) => e.code);

@@ -2,9 +2,11 @@ import { Injectable } from '@nestjs/common';
 import { unauthenticated } from '../common/errors/chat-error.js';
 import { isIntegerId } from '../common/graphql/id.args.js';
 import { AppConfig } from '../config/app-config.js';
-import { scopeOf } from '../database/app-scope.js';
+import { AppScope, scopeOf } from '../database/app-scope.js';
 import { AppsService } from '../apps/apps.service.js';
-import { Credentials, Principal } from './principal.js';
+import { UserTokensRepository } from '../users/user-tokens.repository.js';
+import { UsersRepository } from '../users/users.repository.js';
+import { Credentials, Principal, UserPrincipal } from './principal.js';
 import { secretsEqual } from './secrets.js';
 import { UserJwtStrategy } from './user-jwt.strategy.js';
 
@@ -15,6 +17,8 @@ export class PrincipalService {
     private readonly config: AppConfig,
     private readonly apps: AppsService,
     private readonly userJwt: UserJwtStrategy,
+    private readonly tokens: UserTokensRepository,
+    private readonly users: UsersRepository,
   ) {}
 
   /** null: no credentials at all. Throws UNAUTHENTICATED for credentials that do not check out. */
@@ -33,6 +37,26 @@ export class PrincipalService {
     return null;
   }
 
+  /**
+   * The legacy socket's `auth`: the app named by app_id (null when there is none) and, when the
+   * hashed token is the SHA-256 of a token this server issued for that app, not revoked, not
+   * expired, and not cut off by a later revokeUserTokens, its user.
+   */
+  async resolveLegacy(appId: string, hashedToken: string | null): Promise<LegacyIdentity | null> {
+    const app = isIntegerId(appId) ? await this.apps.credentials(appId) : null;
+    if (!app) return null;
+    const scope = scopeOf(app.id);
+    const hash = hashedToken?.toLowerCase() ?? '';
+    if (!/^[0-9a-f]{64}$/.test(hash)) return { scope, user: null };
+    const record = await this.tokens.findByHash(hash);
+    const now = Date.now();
+    if (!record || record.appId !== app.id || record.revokedAt !== null || record.expiresAt.getTime() <= now) return { scope, user: null };
+    const user = await this.users.findById(scope, record.userId);
+    if (!user) return { scope, user: null };
+    if (user.tokensValidAfter && record.createdAt.getTime() <= user.tokensValidAfter.getTime()) return { scope, user: null };
+    return { scope, user: { kind: 'user', scope, userId: user.id, role: user.role, tokenId: record.jti } };
+  }
+
   private async resolveApp(appId: string | undefined, secret: string | undefined): Promise<Principal> {
     if (appId === undefined || secret === undefined) throw unauthenticated('Send both x-app-id and x-app-secret');
     const app = isIntegerId(appId) ? await this.apps.credentials(appId) : null;
@@ -41,4 +65,10 @@ export class PrincipalService {
     if (!app || !ok) throw unauthenticated('Invalid app id or secret');
     return { kind: 'app', scope: scopeOf(app.id) };
   }
+}
+
+/** Who a legacy socket is: always its app; a user only for a good hashed_token. */
+export interface LegacyIdentity {
+  scope: AppScope;
+  user: UserPrincipal | null;
 }

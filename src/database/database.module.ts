@@ -4,16 +4,19 @@ import { AppConfig } from '../config/app-config.js';
 import { createDataSource } from './data-source.options.js';
 import { runMigrations } from './migrate.js';
 import { UnitOfWork } from './transaction.js';
+import { MetricsService } from '../health/metrics.service.js';
+import { QueryTimerSubscriber } from './query-timer.subscriber.js';
 
 @Global()
 @Module({
   providers: [
     {
       provide: DataSource,
-      inject: [AppConfig],
-      useFactory: async (config: AppConfig) => {
+      inject: [AppConfig, MetricsService],
+      useFactory: async (config: AppConfig, metrics: MetricsService) => {
         const db = await createDataSource(config.database);
         await db.initialize();
+        db.subscribers.push(new QueryTimerSubscriber(metrics));
         await runMigrations(db);
         return db;
       },

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
+import { ModerationModule } from '../moderation/moderation.module.js';
 import { LiveModule } from '../realtime/live.module.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
 import { UsersModule } from '../users/users.module.js';
@@ -10,7 +11,7 @@ import { RoomActivityResolver } from './room-activity.resolver.js';
 import { RoomSequencer } from './room-sequencer.js';
 
 @Module({
-  imports: [AppsModule, RoomsModule, UsersModule, LiveModule],
+  imports: [AppsModule, RoomsModule, UsersModule, LiveModule, ModerationModule],
   providers: [MessagesRepository, MessagesService, RoomSequencer, MessagesResolver, RoomActivityResolver],
   exports: [MessagesService],
 })

@@ -5,6 +5,7 @@ import { badInput, forbidden, notFound } from '../common/errors/chat-error.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppScope } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
+import { ModerationService } from '../moderation/moderation.service.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { ReceiptKind } from '../realtime/live-events.model.js';
 import { toMember } from '../rooms/member.mapper.js';
@@ -39,6 +40,7 @@ export class MessagesService {
     private readonly sequencer: RoomSequencer,
     private readonly events: EventBus,
     private readonly uow: UnitOfWork,
+    private readonly moderation: ModerationService,
   ) {}
 
   /** Acknowledged (returned) only after the message is committed and published. */
@@ -51,6 +53,7 @@ export class MessagesService {
     const text = await this.normalize(caller.scope, input.text);
     assertMetaSize(input.meta);
     const { room, author } = await this.access.requirePoster(caller, roomId);
+    await this.moderation.assertNotMuted(caller.scope, room.id, author.id, author.role);
     return this.write(caller.scope, room.id, author, { text, kind: input.kind ?? 'TEXT', meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null });
   }
 

@@ -1,5 +1,6 @@
 import type { Message } from '../messages/message.model.js';
 import type { MembershipEvent } from '../rooms/membership-event.model.js';
+import type { Report } from '../moderation/report.model.js';
 import type { Room } from '../rooms/room.model.js';
 import type { User } from '../users/user.model.js';
 
@@ -13,7 +14,13 @@ export type DomainEvent =
   | { type: 'membership.changed'; appId: string; roomId: string; change: MembershipEvent }
   | { type: 'room.updated' | 'room.deleted'; appId: string; roomId: string; room: Room }
   | { type: 'typing'; appId: string; roomId: string; user: User; isTyping: boolean }
-  | { type: 'receipt'; appId: string; roomId: string; user: User; messageId: string; kind: 'READ' | 'DELIVERED'; at: Date };
+  | { type: 'receipt'; appId: string; roomId: string; user: User; messageId: string; kind: 'READ' | 'DELIVERED'; at: Date }
+  /** A user's first connection (online) or last disconnection (offline); roomId is the app's lobby. */
+  | { type: 'presence.changed'; appId: string; roomId: string; user: User; online: boolean }
+  /** A user blocked or unblocked another (caches of every instance follow it); no room. */
+  | { type: 'block.changed'; appId: string; roomId: null; blockerId: string; blockedId: string; blocked: boolean }
+  /** A report was filed; roomId is the room it concerns, if any. */
+  | { type: 'report.created'; appId: string; roomId: string | null; report: Report };
 
 export type DomainEventType = DomainEvent['type'];
 export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;

@@ -2,6 +2,7 @@ import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
 import { LOGGER } from '../common/logging/logging.module.js';
+import { MetricsService } from '../health/metrics.service.js';
 import type { Message } from '../messages/message.model.js';
 import { MembersRepository } from '../rooms/members.repository.js';
 import { MembershipEventType } from '../rooms/membership-event.model.js';
@@ -12,7 +13,7 @@ import { EventBus } from './event-bus.js';
 import { MyEvent, MyEventType, ReceiptKind } from './live-events.model.js';
 
 /** What one room subscription listens to. */
-export type RoomTopic = 'messageAdded' | 'messageUpdated' | 'messageDeleted' | 'membershipChanged' | 'typing' | 'readReceipt';
+export type RoomTopic = 'messageAdded' | 'messageUpdated' | 'messageDeleted' | 'membershipChanged' | 'typing' | 'readReceipt' | 'reportCreated';
 
 interface RoomSubscriber {
   caller: ScopedPrincipal;
@@ -26,11 +27,11 @@ interface UserStream {
   channel: Channel<MyEvent>;
 }
 
-const roomKey = (appId: string, roomId: string) => `${appId}:${roomId}`;
+const roomKey = (appId: string, roomId: string | null) => `${appId}:${roomId ?? '-'}`;
 
 const TOPIC_OF: Partial<Record<DomainEvent['type'], RoomTopic>> = {
   'message.created': 'messageAdded', 'message.updated': 'messageUpdated', 'message.deleted': 'messageDeleted',
-  'membership.changed': 'membershipChanged', typing: 'typing', receipt: 'readReceipt',
+  'membership.changed': 'membershipChanged', typing: 'typing', receipt: 'readReceipt', 'report.created': 'reportCreated',
 };
 
 /**
@@ -48,6 +49,7 @@ export class GraphqlEventBridge implements OnModuleInit {
     private readonly bus: EventBus,
     private readonly access: RoomAccessService,
     private readonly members: MembersRepository,
+    private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -125,7 +127,15 @@ export class GraphqlEventBridge implements OnModuleInit {
     const key = roomKey(event.appId, event.roomId);
     const topic = TOPIC_OF[event.type];
     const payload = payloadOf(event);
-    if (topic) for (const subscriber of this.byRoom.get(key) ?? []) if (subscriber.topic === topic) subscriber.channel.push(payload);
+    if (topic) {
+      let delivered = 0;
+      for (const subscriber of this.byRoom.get(key) ?? []) {
+        if (subscriber.topic !== topic) continue;
+        subscriber.channel.push(payload);
+        delivered++;
+      }
+      if (event.type === 'message.created') this.metrics.delivered('graphql-ws', delivered, event.message.createdAt);
+    }
     // Streams first: a JOINED reaches the joiner's myEvents once, from onMembership, which follows the room.
     this.deliverToStreams(key, event);
     if (event.type === 'membership.changed') this.onMembership(event);
@@ -175,11 +185,14 @@ function payloadOf(event: DomainEvent): unknown {
     case 'membership.changed': return event.change;
     case 'typing': return { roomId: event.roomId, user: event.user, isTyping: event.isTyping };
     case 'receipt': return { roomId: event.roomId, user: event.user, messageId: event.messageId, kind: event.kind as ReceiptKind, at: event.at };
-    default: return event.room;
+    case 'room.updated': case 'room.deleted': return event.room;
+    case 'report.created': return event.report;
+    default: return null; // presence (the legacy bridge's user_joined/user_left) and blocks have no GraphQL topic
   }
 }
 
 function toMyEvent(event: DomainEvent): MyEvent | null {
+  if (event.roomId === null) return null;
   const base = { roomId: event.roomId };
   switch (event.type) {
     case 'message.created': return { ...base, type: MyEventType.MESSAGE_ADDED, message: event.message };
@@ -190,6 +203,7 @@ function toMyEvent(event: DomainEvent): MyEvent | null {
     case 'receipt': return { ...base, type: MyEventType.READ_RECEIPT, receipt: payloadOf(event) as MyEvent['receipt'] };
     case 'room.updated': return { ...base, type: MyEventType.ROOM_UPDATED, room: event.room };
     case 'room.deleted': return { ...base, type: MyEventType.ROOM_DELETED, room: event.room };
+    default: return null; // presence, blocks and reports are not everyone's events
   }
 }
 

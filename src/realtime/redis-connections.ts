@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -11,6 +12,21 @@ export class RedisConnections implements OnApplicationShutdown {
   private commandClient?: Redis;
 
   constructor(private readonly config: AppConfig, @Inject(LOGGER) private readonly log: Logger) {}
+
+  /**
+   * Prefix of every Redis key and channel: instances of one deployment share one database, so
+   * its identity (driver, host, port, name; never credentials) keeps deployments that share a
+   * Redis apart (pub/sub ignores Redis database numbers).
+   */
+  get namespace(): string {
+    const db = this.config.database;
+    let identity = `sqlite:${db.kind === 'sqlite' ? db.path : ''}`;
+    if (db.kind === 'mysql') {
+      const url = new URL(db.url);
+      identity = `mysql:${url.hostname}:${url.port || '3306'}${url.pathname}`;
+    }
+    return `chat:${createHash('sha256').update(identity).digest('hex').slice(0, 12)}`;
+  }
 
   get enabled(): boolean {
     return this.config.redisUrl !== null;

@@ -18,6 +18,18 @@ export interface TestApp {
 /** Starts the real Nest app on a free port over a fresh database of the given driver. */
 export async function startApp(driver: TestDriver, env: Record<string, string> = {}): Promise<TestApp> {
   const database = await driver.provision();
+  return startOn(driver, database, env);
+}
+
+/** Several instances of one deployment: one fresh database, `count` servers (pass REDIS_URL to link them). */
+export async function startCluster(driver: TestDriver, count: number, env: Record<string, string> = {}): Promise<TestApp[]> {
+  const database = await driver.provision();
+  const apps: TestApp[] = [];
+  for (let i = 0; i < count; i++) apps.push(await startOn(driver, { url: database.url, drop: async () => (i === count - 1 ? database.drop() : undefined) }, env));
+  return apps;
+}
+
+async function startOn(driver: TestDriver, database: { url: string; drop(): Promise<void> }, env: Record<string, string>): Promise<TestApp> {
   const config = loadConfig({
     PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'error', CHAT_ADMIN_KEY: TEST_ADMIN_KEY, DATABASE_URL: database.url, ...env,
   });

@@ -8,6 +8,7 @@ import type { WebSocket } from 'ws';
 import { credentialsFrom, Principal } from '../../auth/principal.js';
 import { PrincipalService } from '../../auth/principal.service.js';
 import { PresenceService } from '../../realtime/presence.service.js';
+import { MetricsService } from '../../health/metrics.service.js';
 import { ChatError } from '../errors/chat-error.js';
 import { createGraphqlErrorFormatter } from '../errors/graphql-error.formatter.js';
 import { LOGGER } from '../logging/logging.module.js';
@@ -29,8 +30,8 @@ const CLOSE_FORBIDDEN = 4403;
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [PrincipalService, PresenceService, LOGGER],
-      useFactory: (principals: PrincipalService, presence: PresenceService, log: Logger) => {
+      inject: [PrincipalService, PresenceService, MetricsService, LOGGER],
+      useFactory: (principals: PrincipalService, presence: PresenceService, metrics: MetricsService, log: Logger) => {
         const formatError = createGraphqlErrorFormatter(log);
         const formatResult = (result: ExecutionResult) => ({
           ...result,
@@ -56,6 +57,7 @@ const CLOSE_FORBIDDEN = 4403;
                   if (!principal) return refuse(ctx, CLOSE_UNAUTHORIZED, 'Unauthorized: send connectionParams.authorization');
                   if (principal.kind === 'operator') return refuse(ctx, CLOSE_FORBIDDEN, 'Forbidden: no subscriptions for the operator');
                   ctx.extra.principal = principal;
+                  metrics.connections.inc({ transport: 'graphql-ws' });
                   if (principal.kind === 'user') presence.connect(principal.scope, principal.userId);
                   return true;
                 } catch (error) {
@@ -76,6 +78,7 @@ const CLOSE_FORBIDDEN = 4403;
                 }
               },
               onDisconnect: (ctx: WsContext) => {
+                metrics.connections.dec({ transport: 'graphql-ws' });
                 const principal = ctx.extra.principal;
                 if (principal?.kind === 'user') presence.disconnect(principal.scope, principal.userId);
               },

@@ -1,0 +1,270 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { Socket } from 'socket.io';
+import { AppsService } from '../apps/apps.service.js';
+import type { Principal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { PrincipalService } from '../auth/principal.service.js';
+import { LOGGER } from '../common/logging/logging.module.js';
+import { AppScope } from '../database/app-scope.js';
+import { MessagesService } from '../messages/messages.service.js';
+import { ModerationService } from '../moderation/moderation.service.js';
+import { EventBus } from '../realtime/event-bus.js';
+import { PresenceService } from '../realtime/presence.service.js';
+import { toUser, User } from '../users/user.model.js';
+import { UsersRepository } from '../users/users.repository.js';
+import {
+  CLIENT_EVENTS, LEGACY_EVENTS, LEGACY_HISTORY_SIZE, LEGACY_MAX_TEXT, LegacyAckError, LegacyAuthData, LegacyMessage,
+  LegacyMuteEntry, LegacyUser, roomChannel, toLegacyError, toLegacyMessage, toLegacyMute, toLegacyUser, userChannel,
+} from './legacy-protocol.js';
+import { parseSlashCommand, SlashCommand } from './slash-commands.js';
+
+/** An ack callback as the client sent it (or anything else the client put last). */
+export type Ack = (...args: unknown[]) => void;
+
+/** Flood control per socket: past CHAT_RATE a system_message; past ABUSE_RATE the socket is dropped. */
+export const CHAT_RATE = { points: 20, duration: 10 };
+export const ABUSE_RATE = { points: 200, duration: 10 };
+
+/** What a socket is, kept on socket.data (principal is the AuthGuard's carrier field). */
+interface SocketState {
+  principal?: Principal | null;
+  legacy?: { phase: 'authing' } | ReadySocket;
+}
+
+interface ReadySocket {
+  phase: 'ready';
+  scope: AppScope;
+  lobbyId: string;
+  user: { principal: UserPrincipal; view: User } | null;
+}
+
+const stateOf = (socket: Socket) => socket.data as SocketState;
+
+/**
+ * The legacy protocol's rules, so the gateway stays thin: auth answered once, lobby state,
+ * new_message with its checks, slash commands, presence, flood control, and client_error for
+ * every way a client can disobey. Everything it does goes through the same services as GraphQL.
+ */
+@Injectable()
+export class LegacyChatService {
+  private readonly chatLimiter = new RateLimiterMemory(CHAT_RATE);
+  private readonly abuseLimiter = new RateLimiterMemory(ABUSE_RATE);
+
+  constructor(
+    private readonly principals: PrincipalService,
+    private readonly apps: AppsService,
+    private readonly users: UsersRepository,
+    private readonly messages: MessagesService,
+    private readonly moderation: ModerationService,
+    private readonly presence: PresenceService,
+    private readonly events: EventBus,
+    @Inject(LOGGER) private readonly log: Logger,
+  ) {}
+
+  /** A new socket: unknown events get a client_error; any event counts toward the abuse limit. */
+  connected(socket: Socket): void {
+    socket.onAny((event: unknown, ...args: unknown[]) => {
+      this.abuseLimiter.consume(socket.id).catch(() => {
+        if (!socket.connected) return;
+        this.log.warn({ socket: socket.id }, 'legacy socket flooding events; disconnecting');
+        socket.disconnect(true);
+      });
+      if (typeof event === 'string' && CLIENT_EVENTS.has(event)) return;
+      clientError(socket, `Unknown event "${String(event).slice(0, 50)}": this server accepts auth and new_message`);
+      const last = args[args.length - 1];
+      if (typeof last === 'function') (last as Ack)('UNKNOWN_EVENT');
+    });
+  }
+
+  async auth(socket: Socket, payload: unknown, ack: unknown): Promise<void> {
+    if (typeof ack !== 'function') return clientError(socket, 'auth needs a callback: emit("auth", { app_id, hashed_token }, function (err, data) {})');
+    const reply = ack as Ack;
+    const state = stateOf(socket);
+    if (state.legacy) {
+      clientError(socket, 'auth is answered once per socket; open a new socket to authenticate again');
+      return reply('ALREADY_AUTHENTICATED');
+    }
+    const input = parseAuthPayload(payload);
+    if ('problem' in input) {
+      clientError(socket, input.problem);
+      return reply('INVALID_APP_ID');
+    }
+    if (input.tokenProblem) clientError(socket, input.tokenProblem);
+    state.legacy = { phase: 'authing' };
+    try {
+      const identity = await this.principals.resolveLegacy(input.appId, input.hashedToken);
+      if (!identity) {
+        delete state.legacy;
+        clientError(socket, `app_id ${input.appId} names no app`);
+        return reply('APP_NOT_FOUND');
+      }
+      const { scope } = identity;
+      const lobby = await this.apps.lobby(scope);
+      const userRow = identity.user ? await this.users.findById(scope, identity.user.userId) : null;
+      if (!socket.connected) return; // gone while we looked it up: nothing to join, nobody to tell
+      const ready: ReadySocket = {
+        phase: 'ready', scope, lobbyId: lobby.id,
+        user: identity.user && userRow ? { principal: identity.user, view: toUser(userRow) } : null,
+      };
+      // Ready and counted in one synchronous step: a disconnect from here on undoes both.
+      state.legacy = ready;
+      state.principal = ready.user?.principal ?? null;
+      const first = ready.user ? this.presence.connect(scope, ready.user.view.id) : false;
+      await socket.join(roomChannel(scope.appId, lobby.id));
+      if (ready.user) await socket.join(userChannel(scope.appId, ready.user.view.id));
+      if (first) await this.announcePresence(ready, true); // after joining: `except` keeps it from this socket
+      reply(null, await this.lobbyState(ready));
+    } catch (error) {
+      this.log.error({ err: error }, 'legacy auth failed');
+      if (state.legacy?.phase === 'authing') delete state.legacy; // not answered: the page may try again
+      reply('INTERNAL_ERROR');
+    }
+  }
+
+  async newMessage(socket: Socket, text: unknown, ack: unknown): Promise<void> {
+    if (typeof ack !== 'function') return clientError(socket, 'new_message needs a callback: emit("new_message", text, function (err) {})');
+    const reply = ack as Ack;
+    const state = stateOf(socket).legacy;
+    if (!state || state.phase !== 'ready') {
+      clientError(socket, 'Send auth (and wait for its answer) before new_message');
+      return reply('USER_REQUIRED');
+    }
+    if (!state.user) return reply('USER_REQUIRED');
+    if (typeof text !== 'string') {
+      clientError(socket, `new_message text must be a string, not ${describeType(text)}`);
+      return reply('INVALID_TEXT');
+    }
+    const trimmed = text.trim();
+    const length = [...trimmed].length;
+    if (length < 1 || length > LEGACY_MAX_TEXT) {
+      clientError(socket, `new_message text must be 1-${LEGACY_MAX_TEXT} characters after trimming (got ${length})`);
+      return reply('INVALID_TEXT');
+    }
+    const limited = await this.chatLimiter.consume(`${state.scope.appId}:${state.user.view.id}`).then(() => null, (r: unknown) => r);
+    if (limited) {
+      const wait = limited instanceof RateLimiterRes ? Math.ceil(limited.msBeforeNext / 1000) : CHAT_RATE.duration;
+      systemMessage(socket, `You are sending messages too fast; wait ${wait} s`);
+      return reply('RATE_LIMITED');
+    }
+    const command = parseSlashCommand(trimmed);
+    if (command) return this.runCommand(socket, state, state.user.principal, command, reply);
+    try {
+      await this.messages.send(state.user.principal, state.lobbyId, { text: trimmed });
+      reply();
+    } catch (error) {
+      this.answerError(socket, reply, error);
+    }
+  }
+
+  /** The socket went: a user's last socket leaving is announced. */
+  async disconnected(socket: Socket): Promise<void> {
+    const state = stateOf(socket).legacy;
+    if (state?.phase !== 'ready' || !state.user) return;
+    if (this.presence.disconnect(state.scope, state.user.view.id)) {
+      await this.announcePresence(state, false).catch((error) => this.log.warn({ err: error }, 'could not announce user_left'));
+    }
+  }
+
+  /** The command's outcome goes back as a system_message; the ack carries no error unless we failed. */
+  private async runCommand(socket: Socket, state: ReadySocket, caller: UserPrincipal, command: SlashCommand, reply: Ack): Promise<void> {
+    try {
+      systemMessage(socket, await this.commandOutcome(state, caller, command));
+      reply();
+    } catch (error) {
+      const { systemMessage: text, expected } = toLegacyError(error);
+      if (!expected) {
+        this.log.error({ err: error }, 'legacy slash command failed');
+        return reply('INTERNAL_ERROR');
+      }
+      systemMessage(socket, text ?? 'Not allowed');
+      reply();
+    }
+  }
+
+  private async commandOutcome(state: ReadySocket, caller: UserPrincipal, command: SlashCommand): Promise<string> {
+    if (command.kind === 'invalid') return command.reply;
+    const target = await this.users.findByUname(state.scope, command.uname);
+    if (!target) return `User "${command.uname}" not found`;
+    if (command.kind === 'mute') {
+      await this.moderation.mute(caller, state.lobbyId, target.id, command.minutes);
+      return `${target.uname} was muted for ${command.minutes} min`;
+    }
+    await this.moderation.unmute(caller, state.lobbyId, target.id);
+    return `${target.uname} was unmuted`;
+  }
+
+  private answerError(socket: Socket, reply: Ack, error: unknown) {
+    const { err, systemMessage: text, expected } = toLegacyError(error);
+    if (!expected) this.log.error({ err: error }, 'legacy new_message failed');
+    if (text) systemMessage(socket, text);
+    reply(err as LegacyAckError);
+  }
+
+  private async lobbyState(ready: ReadySocket): Promise<LegacyAuthData> {
+    const [users, history, mutes] = await Promise.all([
+      this.onlineUsers(ready.scope), this.history(ready), this.moderation.activeMutes(ready.scope, ready.lobbyId),
+    ]);
+    const muteList: Record<string, LegacyMuteEntry> = {};
+    for (const mute of mutes) muteList[mute.user.uname.toLowerCase()] = toLegacyMute(mute);
+    const room = { users, history, muteList };
+    return ready.user ? { user: toLegacyUser(ready.user.view), room } : { room };
+  }
+
+  private async onlineUsers(scope: AppScope): Promise<Record<string, LegacyUser>> {
+    const rows = await this.users.findByIds(scope, this.presence.onlineUserIds(scope));
+    return Object.fromEntries(rows.map((row) => [row.uname, toLegacyUser(toUser(row))]));
+  }
+
+  /** The last 100 lobby messages with authors, oldest first; deleted ones left out. */
+  private async history(ready: ReadySocket): Promise<LegacyMessage[]> {
+    // The lobby is OPEN and the protocol lets every socket read it, anonymous ones too: read it
+    // as the user when there is one, else on behalf of the app that owns it.
+    const reader: ScopedPrincipal = ready.user?.principal ?? { kind: 'app', scope: ready.scope };
+    const collected: LegacyMessage[] = [];
+    let before: string | null = null;
+    for (;;) {
+      const page = await this.messages.page(reader, { roomId: ready.lobbyId, before, limit: LEGACY_HISTORY_SIZE });
+      const kept = page.nodes.map(toLegacyMessage).filter((m): m is LegacyMessage => m !== null);
+      collected.unshift(...kept);
+      if (collected.length >= LEGACY_HISTORY_SIZE || !page.hasMore || page.nodes.length === 0) break;
+      before = page.nodes[0].id;
+    }
+    return collected.slice(-LEGACY_HISTORY_SIZE);
+  }
+
+  private announcePresence(ready: ReadySocket, online: boolean) {
+    return this.events.publish({ type: 'presence.changed', appId: ready.scope.appId, roomId: ready.lobbyId, user: ready.user!.view, online });
+  }
+}
+
+function clientError(socket: Socket, message: string): void {
+  socket.emit(LEGACY_EVENTS.clientError, message);
+}
+
+function systemMessage(socket: Socket, message: string): void {
+  socket.emit(LEGACY_EVENTS.systemMessage, message);
+}
+
+const describeType = (value: unknown) => (value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value);
+
+type AuthInput = { appId: string; hashedToken: string | null; tokenProblem: string | null } | { problem: string };
+
+/** {app_id: Integer (or its decimal string), hashed_token?: String}; token_hash is the old name. */
+function parseAuthPayload(payload: unknown): AuthInput {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return { problem: `auth payload must be an object { app_id, hashed_token }, not ${describeType(payload)}` };
+  }
+  const body = payload as Record<string, unknown>;
+  const raw = body.app_id;
+  const appId = typeof raw === 'number' && Number.isSafeInteger(raw) && raw > 0 ? String(raw)
+    : typeof raw === 'string' && /^[1-9]\d{0,15}$/.test(raw) ? raw : null;
+  if (appId === null) {
+    return { problem: raw === undefined || raw === null ? 'auth needs app_id (an integer)' : `app_id must be a positive integer, not ${describeType(raw)} ${JSON.stringify(raw)?.slice(0, 40) ?? ''}`.trim() };
+  }
+  const token = body.hashed_token ?? body.token_hash ?? null;
+  if (token !== null && typeof token !== 'string') {
+    return { appId, hashedToken: null, tokenProblem: `hashed_token must be a string, not ${describeType(token)}; continuing without a user` };
+  }
+  return { appId, hashedToken: token, tokenProblem: null };
+}

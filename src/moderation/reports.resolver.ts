@@ -1,0 +1,40 @@
+import { Args, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Allow } from '../auth/allow.decorator.js';
+import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
+import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { IdArg } from '../common/graphql/id.args.js';
+import { GraphqlEventBridge } from '../realtime/graphql-event.bridge.js';
+import { CreateReportInput, Report, ReportsArgs, ReportStatus } from './report.model.js';
+import { ReportsService } from './reports.service.js';
+
+@Resolver(() => Report)
+export class ReportsResolver {
+  constructor(private readonly service: ReportsService, private readonly live: GraphqlEventBridge) {}
+
+  @Mutation(() => Report, { description: 'Report a user, a room or a message to the room\'s managers and the app\'s staff.' })
+  @Allow('user')
+  createReport(@CurrentPrincipal() caller: UserPrincipal, @Args('input') input: CreateReportInput): Promise<Report> {
+    return this.service.create(caller, input);
+  }
+
+  @Query(() => [Report], { description: 'Managers of the room, staff and the app backend.' })
+  @Allow('app', 'user')
+  reports(@CurrentPrincipal() caller: ScopedPrincipal, @Args() args: ReportsArgs): Promise<Report[]> {
+    return this.service.list(caller, args);
+  }
+
+  @Mutation(() => Report)
+  @Allow('app', 'user')
+  resolveReport(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('id') id: string,
+    @Args('status', { type: () => ReportStatus }) status: ReportStatus,
+    @Args('resolution', { type: () => String, nullable: true }) resolution?: string): Promise<Report> {
+    return this.service.resolve(caller, id, status, resolution);
+  }
+
+  @Subscription(() => Report, { resolve: (report: Report) => report, description: 'New reports about a room, for its managers and staff.' })
+  @Allow('app', 'user')
+  async reportCreated(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
+    await this.service.assertCanWatch(caller, roomId);
+    return this.live.room<Report>(caller, roomId, 'reportCreated');
+  }
+}
