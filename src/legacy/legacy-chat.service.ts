@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Socket } from 'socket.io';
 import { AppsService } from '../apps/apps.service.js';
 import type { Principal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
@@ -8,22 +8,28 @@ import { PrincipalService } from '../auth/principal.service.js';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppScope } from '../database/app-scope.js';
 import { MessagesService } from '../messages/messages.service.js';
+import { ChatError } from '../common/errors/chat-error.js';
+import { BlocksService } from '../moderation/blocks.service.js';
 import { ModerationService } from '../moderation/moderation.service.js';
+import { RoomAccessService } from '../rooms/room-access.service.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { toUser, User } from '../users/user.model.js';
 import { UsersRepository } from '../users/users.repository.js';
 import {
   CLIENT_EVENTS, LEGACY_EVENTS, LEGACY_HISTORY_SIZE, LEGACY_MAX_TEXT, LegacyAckError, LegacyAuthData, LegacyMessage,
-  LegacyMuteEntry, LegacyUser, roomChannel, toLegacyError, toLegacyMessage, toLegacyMute, toLegacyUser, userChannel,
+  blockersChannel, LegacyMuteEntry, LegacyUser, roomChannel, toLegacyError, toLegacyMessage, toLegacyMute, toLegacyUser, userChannel,
 } from './legacy-protocol.js';
 import { parseSlashCommand, SlashCommand } from './slash-commands.js';
 
 /** An ack callback as the client sent it (or anything else the client put last). */
 export type Ack = (...args: unknown[]) => void;
 
-/** Flood control per socket: past CHAT_RATE a system_message; past ABUSE_RATE the socket is dropped. */
-export const CHAT_RATE = { points: 20, duration: 10 };
+/**
+ * Chat flood control is the app's own rate (per user per room, in MessagesService, the same for
+ * every transport): past it, a system_message. Past ABUSE_RATE events per socket, far beyond any
+ * chat, the socket is dropped.
+ */
 export const ABUSE_RATE = { points: 200, duration: 10 };
 
 /** What a socket is, kept on socket.data (principal is the AuthGuard's carrier field). */
@@ -48,7 +54,6 @@ const stateOf = (socket: Socket) => socket.data as SocketState;
  */
 @Injectable()
 export class LegacyChatService {
-  private readonly chatLimiter = new RateLimiterMemory(CHAT_RATE);
   private readonly abuseLimiter = new RateLimiterMemory(ABUSE_RATE);
 
   constructor(
@@ -57,6 +62,8 @@ export class LegacyChatService {
     private readonly users: UsersRepository,
     private readonly messages: MessagesService,
     private readonly moderation: ModerationService,
+    private readonly blocks: BlocksService,
+    private readonly access: RoomAccessService,
     private readonly presence: PresenceService,
     private readonly events: EventBus,
     @Inject(LOGGER) private readonly log: Logger,
@@ -111,8 +118,13 @@ export class LegacyChatService {
       state.legacy = ready;
       state.principal = ready.user?.principal ?? null;
       const first = ready.user ? this.presence.connect(scope, ready.user.view.id) : false;
-      await socket.join(roomChannel(scope.appId, lobby.id));
-      if (ready.user) await socket.join(userChannel(scope.appId, ready.user.view.id));
+      const banned = ready.user ? await this.isBanned(ready) : false;
+      if (!banned) await socket.join(roomChannel(scope.appId, lobby.id));
+      if (ready.user) {
+        await socket.join(userChannel(scope.appId, ready.user.view.id));
+        const blocked = await this.blocks.blockedBy(scope, ready.user.view.id);
+        await socket.join([...blocked].map((id) => blockersChannel(scope.appId, id)));
+      }
       if (first) await this.announcePresence(ready, true); // after joining: `except` keeps it from this socket
       reply(null, await this.lobbyState(ready));
     } catch (error) {
@@ -140,12 +152,6 @@ export class LegacyChatService {
     if (length < 1 || length > LEGACY_MAX_TEXT) {
       clientError(socket, `new_message text must be 1-${LEGACY_MAX_TEXT} characters after trimming (got ${length})`);
       return reply('INVALID_TEXT');
-    }
-    const limited = await this.chatLimiter.consume(`${state.scope.appId}:${state.user.view.id}`).then(() => null, (r: unknown) => r);
-    if (limited) {
-      const wait = limited instanceof RateLimiterRes ? Math.ceil(limited.msBeforeNext / 1000) : CHAT_RATE.duration;
-      systemMessage(socket, `You are sending messages too fast; wait ${wait} s`);
-      return reply('RATE_LIMITED');
     }
     const command = parseSlashCommand(trimmed);
     if (command) return this.runCommand(socket, state, state.user.principal, command, reply);
@@ -216,8 +222,17 @@ export class LegacyChatService {
     return Object.fromEntries(rows.map((row) => [row.uname, toLegacyUser(toUser(row))]));
   }
 
-  /** The last 100 lobby messages with authors, oldest first; deleted ones left out. */
+  /** Whether the socket's user is banned from the lobby now (they get no lobby traffic then). */
+  private async isBanned(ready: ReadySocket): Promise<boolean> {
+    return this.access.assertNotBanned(ready.user!.principal, ready.lobbyId).then(() => false, (error: unknown) => {
+      if (error instanceof ChatError && error.code === 'BANNED') return true;
+      throw error;
+    });
+  }
+
+  /** The last 100 lobby messages with authors, oldest first; deleted ones and blocked authors left out (none while banned). */
   private async history(ready: ReadySocket): Promise<LegacyMessage[]> {
+    if (ready.user && (await this.isBanned(ready))) return [];
     // The lobby is OPEN and the protocol lets every socket read it, anonymous ones too: read it
     // as the user when there is one, else on behalf of the app that owns it.
     const reader: ScopedPrincipal = ready.user?.principal ?? { kind: 'app', scope: ready.scope };

@@ -3,7 +3,7 @@ import type { Server } from 'socket.io';
 import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { MembershipEventType } from '../rooms/membership-event.model.js';
-import { LEGACY_EVENTS, minutesUntil, roomChannel, toLegacyMessage, toLegacyRole, toLegacyUser, userChannel } from './legacy-protocol.js';
+import { blockersChannel, LEGACY_EVENTS, minutesUntil, roomChannel, toLegacyMessage, toLegacyRole, toLegacyUser, userChannel } from './legacy-protocol.js';
 
 /**
  * Turns bus events into legacy socket events, on this instance: the socket side of what
@@ -13,6 +13,8 @@ import { LEGACY_EVENTS, minutesUntil, roomChannel, toLegacyMessage, toLegacyRole
 @Injectable()
 export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
   private server: Server | null = null;
+  /** Last known frozen state per room, so only a change is announced. */
+  private readonly frozen = new Map<string, boolean>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly bus: EventBus) {}
@@ -32,12 +34,22 @@ export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
 
   private route(event: DomainEvent) {
     const server = this.server;
-    if (!server || event.roomId === null) return; // app-wide events (blocks) have no socket room
+    if (!server) return;
+    if (event.type === 'block.changed') {
+      // The blocker's sockets leave (or rejoin) the broadcasts of the blocked user's messages.
+      const sockets = server.local.in(userChannel(event.appId, event.blockerId));
+      const channel = blockersChannel(event.appId, event.blockedId);
+      if (event.blocked) sockets.socketsJoin(channel);
+      else sockets.socketsLeave(channel);
+      return;
+    }
+    if (event.roomId === null) return;
     const lobby = server.to(roomChannel(event.appId, event.roomId));
     switch (event.type) {
       case 'message.created': {
         const message = toLegacyMessage(event.message);
-        if (message) lobby.local.emit(LEGACY_EVENTS.newMessage, message);
+        const author = event.message.author;
+        if (message) (author ? lobby.except(blockersChannel(event.appId, author.id)) : lobby).local.emit(LEGACY_EVENTS.newMessage, message);
         else if (event.message.text) lobby.local.emit(LEGACY_EVENTS.systemMessage, event.message.text); // the app's SYSTEM messages
         return;
       }
@@ -47,6 +59,23 @@ export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
           lobby.local.emit(LEGACY_EVENTS.userMuted, { uname: user.uname, mins: minutesUntil(mutedUntil), expires_at: new Date(mutedUntil).toISOString() });
         } else if (type === MembershipEventType.UNMUTED) {
           lobby.local.emit(LEGACY_EVENTS.userUnmuted, { uname: user.uname });
+        } else if (type === MembershipEventType.BANNED) {
+          // Their sockets go quiet at once (each instance moves its own), then the room is told.
+          server.local.in(userChannel(event.appId, user.id)).socketsLeave(roomChannel(event.appId, event.roomId));
+          const until = event.change.bannedUntil ? ` until ${new Date(event.change.bannedUntil).toISOString()}` : '';
+          server.local.to(userChannel(event.appId, user.id)).emit(LEGACY_EVENTS.systemMessage, `You were banned from this room${until}`);
+          lobby.local.emit(LEGACY_EVENTS.systemMessage, `${user.uname} was banned${until}`);
+        } else if (type === MembershipEventType.UNBANNED) {
+          server.local.in(userChannel(event.appId, user.id)).socketsJoin(roomChannel(event.appId, event.roomId));
+          lobby.local.emit(LEGACY_EVENTS.systemMessage, `${user.uname} was unbanned`);
+        }
+        return;
+      }
+      case 'room.updated': {
+        const key = `${event.appId}:${event.roomId}`;
+        if ((this.frozen.get(key) ?? false) !== event.room.frozen) {
+          this.frozen.set(key, event.room.frozen);
+          lobby.local.emit(LEGACY_EVENTS.systemMessage, event.room.frozen ? 'The chat was frozen: only moderators may write' : 'The chat is open again');
         }
         return;
       }

@@ -97,3 +97,5 @@ export function toLegacyError(error: unknown): { err: LegacyAckError; systemMess
 /** Socket.IO room names, per app: a socket room for each chat room, one for each user's sockets. */
 export const roomChannel = (appId: string, roomId: string) => `room:${appId}:${roomId}`;
 export const userChannel = (appId: string, userId: string) => `user:${appId}:${userId}`;
+/** The sockets of every user who blocked `userId`: broadcasts of that user's messages skip it. */
+export const blockersChannel = (appId: string, userId: string) => `blockers:${appId}:${userId}`;

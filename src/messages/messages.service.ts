@@ -5,7 +5,9 @@ import { badInput, forbidden, notFound } from '../common/errors/chat-error.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppScope } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
-import { ModerationService } from '../moderation/moderation.service.js';
+import { AppSettings } from '../apps/app-settings.js';
+import { BlocksService } from '../moderation/blocks.service.js';
+import { FloodControlService } from '../moderation/flood-control.service.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { ReceiptKind } from '../realtime/live-events.model.js';
 import { toMember } from '../rooms/member.mapper.js';
@@ -40,7 +42,8 @@ export class MessagesService {
     private readonly sequencer: RoomSequencer,
     private readonly events: EventBus,
     private readonly uow: UnitOfWork,
-    private readonly moderation: ModerationService,
+    private readonly flood: FloodControlService,
+    private readonly blocks: BlocksService,
   ) {}
 
   /** Acknowledged (returned) only after the message is committed and published. */
@@ -50,16 +53,25 @@ export class MessagesService {
 
   private async sendAsUser(caller: UserPrincipal, roomId: string, input: SendMessageInput): Promise<Message> {
     if (input.asUserId) throw forbidden('Only the app backend sends as another user');
-    const text = await this.normalize(caller.scope, input.text);
+    const settings = await this.apps.settings(caller.scope);
+    const text = this.normalize(settings, input.text);
     assertMetaSize(input.meta);
     const { room, author } = await this.access.requirePoster(caller, roomId);
-    await this.moderation.assertNotMuted(caller.scope, room.id, author.id, author.role);
-    return this.write(caller.scope, room.id, author, { text, kind: input.kind ?? 'TEXT', meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null });
+    if (input.clientMsgId) {
+      const prior = await this.messages.findByClientMsgId(caller.scope, author.id, input.clientMsgId);
+      if (prior) return toMessage(prior);
+    }
+    const other = room.type === 'DIRECT' ? room.directKey?.split(':').find((id) => id !== author.id) : undefined;
+    if (other && (await this.blocks.hasBlocked(caller.scope, other, author.id))) throw forbidden('This user blocked you');
+    await this.flood.consume(caller.scope, room.id, author.id, settings);
+    await this.flood.assertNotRepeated(caller.scope, room.id, author.id, text, settings.duplicateWindowSeconds);
+    const filtered = this.flood.filterWords(text, settings.wordFilter);
+    return this.write(caller.scope, room.id, author, { text: filtered, kind: input.kind ?? 'TEXT', meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null });
   }
 
   /** The app backend's message: as one of its users (a bot, say), or a SYSTEM message. */
   private async sendAsApp(caller: AppPrincipal, roomId: string, input: SendMessageInput): Promise<Message> {
-    const text = await this.normalize(caller.scope, input.text);
+    const text = this.normalize(await this.apps.settings(caller.scope), input.text);
     assertMetaSize(input.meta);
     const room = await this.access.requireRoom(caller.scope, roomId);
     const author = input.asUserId ? await this.users.findById(caller.scope, input.asUserId) : null;
@@ -68,8 +80,8 @@ export class MessagesService {
     return this.write(caller.scope, room.id, author, { text, kind, meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null });
   }
 
-  private async normalize(scope: AppScope, raw: string): Promise<string> {
-    const text = normalizeText(raw, (await this.apps.settings(scope)).maxMessageLength);
+  private normalize(settings: AppSettings, raw: string): string {
+    const text = normalizeText(raw, settings.maxMessageLength);
     if (typeof text !== 'string') throw badInput(text.error);
     return text;
   }
@@ -89,8 +101,9 @@ export class MessagesService {
   }
 
   async edit(caller: UserPrincipal, id: string, rawText: string): Promise<Message> {
-    const text = await this.normalize(caller.scope, rawText);
+    const settings = await this.apps.settings(caller.scope);
     const row = await this.requireMessage(caller.scope, id);
+    const text = this.flood.filterWords(this.normalize(settings, rawText), settings.wordFilter);
     if (row.authorId !== caller.userId) throw forbidden('Only the author edits a message');
     if (row.deletedAt) throw badInput('The message was deleted');
     await this.access.requirePoster(caller, row.roomId);
@@ -129,7 +142,7 @@ export class MessagesService {
 
   async page(caller: ScopedPrincipal, args: MessagesArgs): Promise<MessagePage> {
     await this.access.requireReader(caller, args.roomId);
-    const { rows, hasMore } = await this.messages.page(caller.scope, args.roomId, { before: args.before, after: args.after, limit: args.limit ?? DEFAULT_PAGE });
+    const { rows, hasMore } = await this.messages.page(caller.scope, args.roomId, { before: args.before, after: args.after, limit: args.limit ?? DEFAULT_PAGE }, await this.hiddenAuthors(caller));
     return { nodes: rows.map(toMessage), hasMore };
   }
 
@@ -137,7 +150,7 @@ export class MessagesService {
     await this.access.requireReader(caller, args.roomId);
     const query = args.query.trim();
     if (!query) throw badInput('query must not be blank');
-    return (await this.messages.search(caller.scope, args.roomId, query, args.limit ?? 20)).map(toMessage);
+    return (await this.messages.search(caller.scope, args.roomId, query, args.limit ?? 20, await this.hiddenAuthors(caller))).map(toMessage);
   }
 
   /** FORBIDDEN (or NOT_FOUND) before any event flows: subscriptions check here first. */
@@ -149,7 +162,7 @@ export class MessagesService {
   async *replay(caller: ScopedPrincipal, roomId: string, after: string): AsyncGenerator<Message> {
     let cursor = after;
     for (;;) {
-      const { rows, hasMore } = await this.messages.page(caller.scope, roomId, { after: cursor, limit: REPLAY_PAGE });
+      const { rows, hasMore } = await this.messages.page(caller.scope, roomId, { after: cursor, limit: REPLAY_PAGE }, await this.hiddenAuthors(caller));
       for (const row of rows) yield toMessage(row);
       if (!hasMore || rows.length === 0) return;
       cursor = rows[rows.length - 1].id;
@@ -192,6 +205,16 @@ export class MessagesService {
   async unreadCounts(caller: ScopedPrincipal, roomIds: readonly string[]): Promise<Map<string, number>> {
     if (caller.kind !== 'user') return new Map();
     return this.messages.unreadCounts(caller.scope, caller.userId, roomIds);
+  }
+
+  /** Authors the caller blocked: left out of their history, search and live streams. */
+  async hiddenAuthors(caller: ScopedPrincipal): Promise<string[]> {
+    return caller.kind === 'user' ? [...(await this.blocks.blockedBy(caller.scope, caller.userId))] : [];
+  }
+
+  /** The live set behind hiddenAuthors (kept current as the caller blocks and unblocks). */
+  liveBlocks(caller: ScopedPrincipal): Promise<ReadonlySet<string>> {
+    return caller.kind === 'user' ? this.blocks.blockedBy(caller.scope, caller.userId) : Promise.resolve(new Set<string>());
   }
 
   private async requireMessage(scope: AppScope, id: string): Promise<MessageRow> {

@@ -19,8 +19,12 @@ export class AuditLogRepository extends ScopedRepository<AuditEntryEntity> {
     await this.manager(tx).insert(AuditEntryEntity, row as never);
   }
 
-  /** The room's entries, newest first. */
-  listForRoom(scope: AppScope, roomId: string, limit: number): Promise<AuditEntryEntity[]> {
-    return this.select(scope).andWhere('entry.roomId = :roomId', { roomId }).orderBy('entry.id', 'DESC').take(limit).getMany();
+  /** The room's entries (or the app's that name no room), newest first, older than `before`. */
+  listForRoom(scope: AppScope, roomId: string | null, limit: number, before: string | null = null): Promise<AuditEntryEntity[]> {
+    const query = this.select(scope).orderBy('entry.id', 'DESC').take(limit);
+    if (roomId) query.andWhere('entry.roomId = :roomId', { roomId });
+    else query.andWhere('entry.roomId IS NULL');
+    if (before) query.andWhere('entry.id < :before', { before });
+    return query.getMany();
   }
 }

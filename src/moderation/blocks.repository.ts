@@ -39,6 +39,11 @@ export class BlocksRepository extends ScopedRepository<BlockEntity> {
     return rows.map((row) => (row as BlockEntity & { user: UserEntity }).user);
   }
 
+  /** Whether the blocker blocked that user. */
+  async exists(scope: AppScope, blockerId: string, blockedId: string): Promise<boolean> {
+    return (await this.select(scope).andWhere('block.blockerId = :blockerId AND block.blockedId = :blockedId', { blockerId, blockedId }).getCount()) > 0;
+  }
+
   /** Whether either user blocked the other. */
   async eitherWay(scope: AppScope, a: string, b: string): Promise<boolean> {
     const count = await this.select(scope)

@@ -59,8 +59,9 @@ export class BlocksService implements OnModuleInit {
     return set;
   }
 
-  eitherWay(scope: AppScope, a: string, b: string): Promise<boolean> {
-    return this.blocks.eitherWay(scope, a, b);
+  /** Whether `blockerId` blocked `userId` (from the live set). */
+  async hasBlocked(scope: AppScope, blockerId: string, userId: string): Promise<boolean> {
+    return (await this.blockedBy(scope, blockerId)).has(userId);
   }
 
   private async announce(scope: AppScope, blockerId: string, blockedId: string, blocked: boolean) {

@@ -4,6 +4,9 @@ import { scopeOf } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { MembersRepository } from '../rooms/members.repository.js';
+import { SanctionsCache } from '../rooms/sanctions.cache.js';
+import { RoomsService } from '../rooms/rooms.service.js';
+import { BansRepository } from './bans.repository.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { UserEntity, UserRoleValue } from '../users/user.entity.js';
@@ -44,8 +47,9 @@ function setup(running: { endsAt: Date } | null = null) {
   const audit = strictFake<AuditLogRepository>('AuditLogRepository', { append: async () => undefined });
   const events = strictFake<EventBus>('EventBus', { publish: async () => undefined });
   const uow = strictFake<UnitOfWork>('UnitOfWork', { run: async (work: (tx: unknown) => Promise<unknown>) => work('tx') });
-  const access = new RoomAccessService(rooms, members, users);
-  return { mutes, audit, events, service: new ModerationService(mutes, audit, users, members, access, events, uow) };
+  const sanctions = strictFake<SanctionsCache>('SanctionsCache', { ban: async () => null, mutedUntil: async () => null });
+  const access = new RoomAccessService(rooms, members, users, sanctions);
+  return { mutes, audit, events, service: new ModerationService(mutes, strictFake<BansRepository>('BansRepository'), audit, users, members, access, strictFake<RoomsService>('RoomsService'), events, uow) };
 }
 
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: ChatError) => e.code);
@@ -126,25 +130,6 @@ describe('ModerationService.unmute', () => {
   });
 });
 
-describe('ModerationService.assertNotMuted', () => {
-  it.each(['MOD', 'ADMIN', 'OWNER'] as UserRoleValue[])('never holds %s (no lookup at all)', async (role) => {
-    const { service, mutes } = setup({ endsAt: new Date(Date.now() + 60_000) });
-    await expect(service.assertNotMuted(scope, ROOM, '2', role)).resolves.toBeUndefined();
-    expect(mutes.findActive).not.toHaveBeenCalled();
-  });
-
-  it('refuses a muted member with MUTED and the end of the mute', async () => {
-    const endsAt = new Date(Date.now() + 60_000);
-    const { service } = setup({ endsAt });
-    const error = await service.assertNotMuted(scope, ROOM, '1', 'MEMBER').catch((e: ChatError) => e);
-    expect(error).toMatchObject({ code: 'MUTED', message: `You are muted until ${endsAt.toISOString()}`, details: { mutedUntil: endsAt.toISOString() } });
-  });
-
-  it('lets an unmuted member through', async () => {
-    await expect(setup(null).service.assertNotMuted(scope, ROOM, '1', 'MEMBER')).resolves.toBeUndefined();
-  });
-});
-
 describe('ModerationService.expireMutes', () => {
   it('announces UNMUTED (no actor) only for the rows this call deleted', async () => {
     const rows = [
@@ -156,7 +141,7 @@ describe('ModerationService.expireMutes', () => {
     });
     const events = strictFake<EventBus>('EventBus', { publish: async () => undefined });
     const none = strictFake<never>('unused');
-    const service = new ModerationService(mutes, none, none, none, none, events, none);
+    const service = new ModerationService(mutes, none, none, none, none, none, none, events, none);
     await expect(service.expireMutes(new Date())).resolves.toBe(1);
     expect(mutes.deleteExpired).toHaveBeenCalledWith(scopeOf('5'), '8', expect.any(Date));
     expect(events.publish).toHaveBeenCalledTimes(1);

@@ -5,7 +5,7 @@ import { ModerationService } from './moderation.service.js';
 
 export const MUTE_SWEEP_INTERVAL_MS = 1000;
 
-/** Ends mutes on time: every second, expired mutes are removed and UNMUTED goes out. */
+/** Ends mutes and bans on time: every second, expired ones are removed and UNMUTED / UNBANNED go out. */
 @Injectable()
 export class MuteSweeper implements OnModuleInit, OnModuleDestroy {
   private timer: NodeJS.Timeout | null = null;
@@ -29,6 +29,7 @@ export class MuteSweeper implements OnModuleInit, OnModuleDestroy {
     this.running = true;
     try {
       await this.moderation.expireMutes();
+      await this.moderation.expireBans();
     } catch (error) {
       this.log.warn({ err: error }, 'mute sweep failed; retrying on the next tick');
     } finally {

@@ -1,15 +1,14 @@
-import { Args, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Allow } from '../auth/allow.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
 import { IdArg } from '../common/graphql/id.args.js';
-import { GraphqlEventBridge } from '../realtime/graphql-event.bridge.js';
 import { CreateReportInput, Report, ReportsArgs, ReportStatus } from './report.model.js';
 import { ReportsService } from './reports.service.js';
 
 @Resolver(() => Report)
 export class ReportsResolver {
-  constructor(private readonly service: ReportsService, private readonly live: GraphqlEventBridge) {}
+  constructor(private readonly service: ReportsService) {}
 
   @Mutation(() => Report, { description: 'Report a user, a room or a message to the room\'s managers and the app\'s staff.' })
   @Allow('user')
@@ -29,12 +28,5 @@ export class ReportsResolver {
     @Args('status', { type: () => ReportStatus }) status: ReportStatus,
     @Args('resolution', { type: () => String, nullable: true }) resolution?: string): Promise<Report> {
     return this.service.resolve(caller, id, status, resolution);
-  }
-
-  @Subscription(() => Report, { resolve: (report: Report) => report, description: 'New reports about a room, for its managers and staff.' })
-  @Allow('app', 'user')
-  async reportCreated(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
-    await this.service.assertCanWatch(caller, roomId);
-    return this.live.room<Report>(caller, roomId, 'reportCreated');
   }
 }

@@ -4,6 +4,7 @@ import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { MetricsService } from '../health/metrics.service.js';
 import type { Message } from '../messages/message.model.js';
+import { BlocksService } from '../moderation/blocks.service.js';
 import { MembersRepository } from '../rooms/members.repository.js';
 import { MembershipEventType } from '../rooms/membership-event.model.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
@@ -19,13 +20,23 @@ interface RoomSubscriber {
   caller: ScopedPrincipal;
   topic: RoomTopic;
   channel: Channel<unknown>;
+  /** Authors this subscriber blocked (live set): their messages never reach it. */
+  hidden: ReadonlySet<string>;
 }
 
 interface UserStream {
   caller: UserPrincipal;
   rooms: Set<string>;
   channel: Channel<MyEvent>;
+  hidden: ReadonlySet<string>;
 }
+
+const NOBODY: ReadonlySet<string> = new Set();
+
+/** Whether an event is a message by an author the reader blocked. */
+const hiddenFrom = (event: DomainEvent, hidden: ReadonlySet<string>) =>
+  hidden.size > 0 && (event.type === 'message.created' || event.type === 'message.updated' || event.type === 'message.deleted')
+  && event.message.author !== null && hidden.has(event.message.author.id);
 
 const roomKey = (appId: string, roomId: string | null) => `${appId}:${roomId ?? '-'}`;
 
@@ -49,6 +60,7 @@ export class GraphqlEventBridge implements OnModuleInit {
     private readonly bus: EventBus,
     private readonly access: RoomAccessService,
     private readonly members: MembersRepository,
+    private readonly blocks: BlocksService,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
@@ -58,9 +70,10 @@ export class GraphqlEventBridge implements OnModuleInit {
   }
 
   /** A live stream of one topic of one room. Call after the caller's read access was checked. */
-  room<T>(caller: ScopedPrincipal, roomId: string, topic: RoomTopic): Channel<T> {
+  async room<T>(caller: ScopedPrincipal, roomId: string, topic: RoomTopic): Promise<Channel<T>> {
     const key = roomKey(caller.scope.appId, roomId);
-    const subscriber: RoomSubscriber = { caller, topic, channel: new Channel<unknown>() };
+    const hidden = caller.kind === 'user' ? await this.blocks.blockedBy(caller.scope, caller.userId) : NOBODY;
+    const subscriber: RoomSubscriber = { caller, topic, channel: new Channel<unknown>(), hidden };
     const set = this.byRoom.get(key) ?? new Set<RoomSubscriber>();
     this.byRoom.set(key, set.add(subscriber));
     subscriber.channel.whenClosed(() => {
@@ -74,8 +87,8 @@ export class GraphqlEventBridge implements OnModuleInit {
    * messageAdded with resume: registers live first, replays stored messages after `after`, then
    * continues live, skipping what the replay already gave: nothing missed, nothing repeated.
    */
-  messagesFrom(caller: ScopedPrincipal, roomId: string, after: string | null, replay: (after: string) => AsyncGenerator<Message>): AsyncIterableIterator<Message> {
-    const live = this.room<Message>(caller, roomId, 'messageAdded');
+  async messagesFrom(caller: ScopedPrincipal, roomId: string, after: string | null, replay: (after: string) => AsyncGenerator<Message>): Promise<AsyncIterableIterator<Message>> {
+    const live = await this.room<Message>(caller, roomId, 'messageAdded');
     async function* stream(): AsyncGenerator<Message> {
       let last = after ? BigInt(after) : -1n;
       if (after) {
@@ -96,7 +109,7 @@ export class GraphqlEventBridge implements OnModuleInit {
 
   /** Every event of every room the user is a member of, rooms joined later included. */
   async mine(caller: UserPrincipal): Promise<Channel<MyEvent>> {
-    const stream: UserStream = { caller, rooms: new Set(), channel: new Channel<MyEvent>() };
+    const stream: UserStream = { caller, rooms: new Set(), channel: new Channel<MyEvent>(), hidden: await this.blocks.blockedBy(caller.scope, caller.userId) };
     const userKey = roomKey(caller.scope.appId, caller.userId);
     const own = this.streamsByUser.get(userKey) ?? new Set<UserStream>();
     this.streamsByUser.set(userKey, own.add(stream));
@@ -130,7 +143,7 @@ export class GraphqlEventBridge implements OnModuleInit {
     if (topic) {
       let delivered = 0;
       for (const subscriber of this.byRoom.get(key) ?? []) {
-        if (subscriber.topic !== topic) continue;
+        if (subscriber.topic !== topic || hiddenFrom(event, subscriber.hidden)) continue;
         subscriber.channel.push(payload);
         delivered++;
       }
@@ -146,7 +159,7 @@ export class GraphqlEventBridge implements OnModuleInit {
     const myEvent = toMyEvent(event);
     if (!myEvent) return;
     for (const stream of [...(this.streamsByRoom.get(key) ?? [])]) {
-      stream.channel.push(myEvent);
+      if (!hiddenFrom(event, stream.hidden)) stream.channel.push(myEvent);
       if (event.type === 'room.deleted') this.unfollow(stream, event.roomId);
     }
   }

@@ -3,6 +3,7 @@ import { Allow } from '../auth/allow.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
 import { IdArg } from '../common/graphql/id.args.js';
+import { Report } from '../moderation/report.model.js';
 import { MembershipEvent } from '../rooms/membership-event.model.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { GraphqlEventBridge } from './graphql-event.bridge.js';
@@ -34,6 +35,13 @@ export class LiveResolver {
   async readReceipt(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
     await this.access.requireReader(caller, roomId);
     return this.live.room<ReadReceipt>(caller, roomId, 'readReceipt');
+  }
+
+  @Subscription(() => Report, { resolve: asIs, description: 'New reports about a room, for its managers, staff and the app backend.' })
+  @Allow('user', 'app')
+  async reportCreated(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
+    await this.access.requireManager(caller, roomId);
+    return this.live.room<Report>(caller, roomId, 'reportCreated');
   }
 
   @Subscription(() => MyEvent, { resolve: asIs, description: 'Every event of every room you are a member of, including rooms you join later.' })

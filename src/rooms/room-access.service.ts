@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { forbidden, notFound } from '../common/errors/chat-error.js';
+import { ChatError, forbidden, notFound } from '../common/errors/chat-error.js';
 import type { ScopedPrincipal } from '../auth/principal.js';
 import { AppScope } from '../database/app-scope.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -8,6 +8,7 @@ import { MemberEntity } from './member.entity.js';
 import { MembersRepository } from './members.repository.js';
 import { RoomEntity } from './room.entity.js';
 import { RoomsRepository } from './rooms.repository.js';
+import { SanctionsCache } from './sanctions.cache.js';
 
 export const STAFF_ROLES = new Set(['MOD', 'ADMIN', 'OWNER']);
 
@@ -28,6 +29,7 @@ export class RoomAccessService {
     private readonly rooms: RoomsRepository,
     private readonly members: MembersRepository,
     private readonly users: UsersRepository,
+    private readonly sanctions: SanctionsCache,
   ) {}
 
   isStaff(caller: ScopedPrincipal): boolean {
@@ -50,11 +52,22 @@ export class RoomAccessService {
     return this.isStaff(caller) || room.type === 'OPEN' || member !== null;
   }
 
-  /** NOT_FOUND for a room the app does not have; FORBIDDEN for one the caller may not read. */
+  /** NOT_FOUND for a room the app does not have; BANNED while banned from it; FORBIDDEN for one the caller may not read. */
   async requireReader(caller: ScopedPrincipal, roomId: string): Promise<RoomAccess> {
     const access = await this.access(caller, roomId);
+    await this.assertNotBanned(caller, access.room.id);
     if (!this.canRead(caller, access)) throw forbidden('You are not a member of this room');
     return access;
+  }
+
+  /** BANNED (with bannedUntil, null for no end) while the user's ban from the room runs. */
+  async assertNotBanned(caller: ScopedPrincipal, roomId: string, userId = caller.kind === 'user' ? caller.userId : null): Promise<void> {
+    if (!userId) return;
+    const ban = await this.sanctions.ban(caller.scope, roomId, userId);
+    if (!ban) return;
+    const until = ban.until?.toISOString() ?? null;
+    const who = caller.kind === 'user' && caller.userId === userId ? 'You are' : 'The user is';
+    throw new ChatError('BANNED', `${who} banned from this room${until ? ` until ${until}` : ''}`, { bannedUntil: until });
   }
 
   /** Whether the caller still may read the room now (re-checked when memberships change). */
@@ -62,14 +75,25 @@ export class RoomAccessService {
     const room = await this.rooms.findById(caller.scope, roomId);
     if (!room) return false;
     const member = caller.kind === 'user' ? await this.members.find(caller.scope, room.id, caller.userId) : null;
+    if (caller.kind === 'user' && (await this.sanctions.ban(caller.scope, room.id, caller.userId))) return false;
     return this.canRead(caller, { room, member });
   }
 
-  /** May post: members, anyone in the app for OPEN rooms, staff. Returns the author's row. */
+  /**
+   * May post: members, anyone in the app for OPEN rooms, staff; not while banned (BANNED) or
+   * muted (MUTED; staff are never held), and in a frozen room only managers and staff
+   * (ROOM_FROZEN). Returns the author's row.
+   */
   async requirePoster(caller: ScopedPrincipal & { kind: 'user' }, roomId: string): Promise<RoomAccess & { author: UserEntity }> {
     const [access, author] = await Promise.all([this.requireReader(caller, roomId), this.users.findById(caller.scope, caller.userId)]);
     if (!author) throw notFound('User');
     if (access.room.type === 'DIRECT' && !access.member) throw forbidden('Only its two members write in a DIRECT room');
+    const staff = STAFF_ROLES.has(author.role);
+    if (!staff) {
+      const mutedUntil = await this.sanctions.mutedUntil(caller.scope, access.room.id, author.id);
+      if (mutedUntil) throw new ChatError('MUTED', `You are muted until ${mutedUntil.toISOString()}`, { mutedUntil: mutedUntil.toISOString() });
+    }
+    if (access.room.frozen && !staff && access.member?.role !== 'MANAGER') throw new ChatError('ROOM_FROZEN', 'The room is frozen: only its managers and staff may write');
     return { ...access, author };
   }
 

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
+import { BansRepository } from '../moderation/bans.repository.js';
+import { BlocksRepository } from '../moderation/blocks.repository.js';
+import { MutesRepository } from '../moderation/mutes.repository.js';
 import { MembersRepository } from './members.repository.js';
+import { SanctionsCache } from './sanctions.cache.js';
 import { RoomAccessService } from './room-access.service.js';
 import { RoomsRepository } from './rooms.repository.js';
 import { RoomsResolver } from './rooms.resolver.js';
@@ -8,7 +12,7 @@ import { RoomsService } from './rooms.service.js';
 
 @Module({
   imports: [UsersModule],
-  providers: [RoomsRepository, MembersRepository, RoomAccessService, RoomsService, RoomsResolver],
+  providers: [RoomsRepository, MembersRepository, MutesRepository, BansRepository, BlocksRepository, SanctionsCache, RoomAccessService, RoomsService, RoomsResolver],
   exports: [RoomsRepository, MembersRepository, RoomAccessService, RoomsService],
 })
 export class RoomsModule {}

@@ -8,6 +8,7 @@ import { EventBus } from '../realtime/event-bus.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { toUser, User } from '../users/user.model.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { BlocksRepository } from '../moderation/blocks.repository.js';
 import { assertMetaSize } from '../users/users.service.js';
 import { MemberRoleValue } from './member.entity.js';
 import { toMember, membershipEvent } from './member.mapper.js';
@@ -29,6 +30,7 @@ export class RoomsService {
     private readonly members: MembersRepository,
     private readonly users: UsersRepository,
     private readonly access: RoomAccessService,
+    private readonly blocks: BlocksRepository,
     private readonly presence: PresenceService,
     private readonly events: EventBus,
     private readonly uow: UnitOfWork,
@@ -108,6 +110,7 @@ export class RoomsService {
     const user = await this.users.findById(caller.scope, userId);
     if (!user) throw notFound('User');
     if (room.type === 'DIRECT' && !room.directKey?.split(':').includes(user.id)) throw forbidden('A DIRECT room has exactly its two users');
+    await this.access.assertNotBanned(caller, room.id, user.id);
     const { member: added, created } = await this.members.insertOnce(caller.scope, { roomId: room.id, userId: user.id, role: role as MemberRoleValue });
     if (created) {
       await this.publishMembership(caller.scope, MembershipEventType.JOINED, room.id, toUser(user), await this.actorOf(caller), role);
@@ -140,6 +143,7 @@ export class RoomsService {
 
   async join(caller: UserPrincipal, roomId: string): Promise<Member> {
     const { room } = await this.access.access(caller, roomId);
+    await this.access.assertNotBanned(caller, room.id);
     if (room.type !== 'OPEN') throw forbidden('Only OPEN rooms can be joined; ask to be added');
     const user = await this.users.findById(caller.scope, caller.userId);
     if (!user) throw notFound('User');
@@ -162,6 +166,7 @@ export class RoomsService {
     if (otherUserId === caller.userId) throw badInput('A DIRECT room needs another user');
     const other = await this.users.findById(caller.scope, otherUserId);
     if (!other) throw notFound('User');
+    if (await this.blocks.exists(caller.scope, other.id, caller.userId)) throw forbidden('This user blocked you');
     const directKey = directKeyOf(caller.userId, other.id);
     const existing = await this.rooms.findByDirectKey(caller.scope, directKey);
     if (existing) return toRoom(existing);
@@ -180,6 +185,11 @@ export class RoomsService {
       if (raced) return toRoom(raced);
       throw error;
     }
+  }
+
+  /** Freezes or thaws the room and announces it (the caller's right was checked by moderation). */
+  setFrozen(scope: AppScope, roomId: string, frozen: boolean): Promise<Room> {
+    return this.saveAndAnnounce(scope, roomId, { frozen });
   }
 
   memberCounts(scope: AppScope, roomIds: readonly string[]): Promise<Map<string, number>> {

@@ -73,6 +73,10 @@ export class UsersRepository extends ScopedRepository<UserEntity> {
     return result.affected ?? 0;
   }
 
+  async setRole(scope: AppScope, id: string, role: UserRoleValue): Promise<void> {
+    await this.update(scope, { id }, { role, updatedAt: new Date() });
+  }
+
   async setMeta(scope: AppScope, id: string, meta: Record<string, unknown> | null): Promise<void> {
     await this.update(scope, { id }, { meta, updatedAt: new Date() });
   }

@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { AppsService } from '../../src/apps/apps.service.js';
+import { AppSettings } from '../../src/apps/app-settings.js';
 import { TokensService } from '../../src/auth/tokens.service.js';
 import { scopeOf } from '../../src/database/app-scope.js';
 import { UserRole } from '../../src/users/user.model.js';
@@ -8,6 +9,9 @@ import { asApp, asUser, Headers } from './clients.js';
 
 let sequence = 0;
 export const unique = (prefix: string) => `${prefix}${process.pid}x${++sequence}`;
+
+/** Flood control loose enough for tests that send hundreds of messages as one user. */
+export const BULK_SENDING: Partial<AppSettings> = { rateLimit: { count: 10_000, seconds: 1 } };
 
 export interface TestAppTenant {
   id: string;
@@ -28,8 +32,10 @@ export interface TestUser {
 export class Factories {
   constructor(private readonly nest: INestApplication) {}
 
-  async app(name = unique('app')): Promise<TestAppTenant> {
+  /** A new app; `settings` changes its defaults, e.g. a loose rate limit for tests that send a lot. */
+  async app(name = unique('app'), settings?: Partial<AppSettings>): Promise<TestAppTenant> {
     const created = await this.nest.get(AppsService).create(name);
+    if (settings) await this.nest.get(AppsService).updateSettings(scopeOf(created.app.id), settings);
     const lobby = await this.nest.get(AppsService).lobby(scopeOf(created.app.id));
     return { id: created.app.id, secret: created.secret, lobbyId: lobby.id, headers: asApp({ id: created.app.id, secret: created.secret }) };
   }

@@ -1,3 +1,4 @@
+import { BULK_SENDING } from '../../support/factories.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { testDrivers } from '../../support/drivers.js';
 import { authedSocket, LegacyClient, legacySocket } from '../../support/legacy.js';
@@ -120,7 +121,7 @@ describe.each(testDrivers())('legacy auth on %s', (driver) => {
   });
 
   it('sends the last 100 lobby messages, oldest first, without deleted ones', async () => {
-    const app = await t.factories.app();
+    const app = await t.factories.app(undefined, BULK_SENDING);
     const alice = await t.factories.user(app);
     const ids: string[] = [];
     for (let i = 0; i < 104; i++) ids.push((await t.gql(SEND, { r: app.lobbyId, t: `m${i}` }, alice.headers)).data!.sendMessage.id);

@@ -1,4 +1,5 @@
 import { scopeOf } from '../../../src/database/app-scope.js';
+import { SanctionsCache } from '../../../src/rooms/sanctions.cache.js';
 import { MutesRepository } from '../../../src/moderation/mutes.repository.js';
 import { UserRole } from '../../../src/users/user.model.js';
 import { startApp, TestApp } from '../../support/app.js';
@@ -105,6 +106,7 @@ describe.each(testDrivers())('muteUser / unmuteUser / mutes over GraphQL on %s',
       await t.gql(MUTE, { r: app.lobbyId, u: bob.id, m: 1 }, app.headers);
       await expect(changes.next()).resolves.toMatchObject({ data: { membershipChanged: { type: 'MUTED', user: { id: bob.id }, actor: null } } });
       await t.server.app.get(MutesRepository).setEndsAt(scopeOf(app.id), app.lobbyId, bob.id, new Date(Date.now() - 10));
+      t.server.app.get(SanctionsCache).forget(scopeOf(app.id), app.lobbyId);
       expect(codeOf(await t.gql(SEND, { r: app.lobbyId, t: 'ended at its time' }, bob.headers))).toBeUndefined();
       await expect(changes.next(4000)).resolves.toEqual({ data: { membershipChanged: { type: 'UNMUTED', user: { id: bob.id }, actor: null, mutedUntil: null } } });
       await expect(t.gql(MUTES, { r: app.lobbyId }, app.headers)).resolves.toEqual({ data: { mutes: [] } });

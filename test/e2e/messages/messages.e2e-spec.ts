@@ -1,3 +1,4 @@
+import { BULK_SENDING } from '../../support/factories.js';
 import { codeOf } from '../../support/clients.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { testDrivers } from '../../support/drivers.js';
@@ -56,7 +57,7 @@ describe.each(testDrivers())('messages on %s', (driver) => {
   });
 
   it('pages history by id with no gaps and no duplicates, oldest first inside a page', async () => {
-    const app = await t.factories.app();
+    const app = await t.factories.app(undefined, BULK_SENDING);
     const alice = await t.factories.user(app);
     const ids: string[] = [];
     for (let i = 0; i < 23; i++) ids.push((await send(alice.headers, app.lobbyId, { text: `m${i}` })).data!.sendMessage.id);

@@ -1,3 +1,4 @@
+import { BULK_SENDING } from '../../support/factories.js';
 import { ApolloClient, gql, InMemoryCache } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { createClient } from 'graphql-ws';
@@ -80,7 +81,7 @@ describe.each(testDrivers())('live GraphQL subscriptions on %s', (driver) => {
   });
 
   it('resumes after `after` with every stored message, then live ones: none missed, none repeated, under concurrent senders', async () => {
-    const app = await t.factories.app();
+    const app = await t.factories.app(undefined, BULK_SENDING);
     const senders = [await t.factories.user(app), await t.factories.user(app), await t.factories.user(app)];
     const reader = await t.factories.user(app);
     const first = (await t.gql(SEND, { r: app.lobbyId, t: 'before everything' }, senders[0].headers)).data!.sendMessage.id;
