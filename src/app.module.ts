@@ -6,6 +6,7 @@ import { LoggingModule } from './common/logging/logging.module.js';
 import { LegacyModule } from './legacy/legacy.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
+import { ConsoleModule } from './console/console.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './health/metrics.module.js';
@@ -38,6 +39,7 @@ export class AppModule {
         LiveModule,
         GraphqlApiModule,
         HealthModule,
+        ConsoleModule,
       ],
     };
   }

@@ -21,7 +21,8 @@ async function main() {
     `Chat service ready (${config.database.kind}${config.redisUrl ? ' + redis' : ''})`,
     `  GraphQL + graphql-ws  ${base}/graphql`,
     `  legacy Socket.IO      ${base}/socket.io (default namespace)`,
-    `  health / readiness    ${base}/health  ${base}/ready`,
+    `  health / readiness    ${base}/health  ${base}/ready  (metrics: ${base}/metrics)`,
+    `  web console           ${base}/`,
   ];
   if (config.adminKeyGenerated) lines.push(`  operator key (generated for this run; set CHAT_ADMIN_KEY to fix one): ${config.adminKey}`);
   console.log(lines.join('\n'));

@@ -1,0 +1,129 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import type { Response } from 'express';
+import type { Logger } from 'pino';
+import { LOGGER } from '../common/logging/logging.module.js';
+
+/** The package root: the nearest folder above this file holding package.json (src/ or dist/src/ alike). */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('console: package.json not found above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+  return dir;
+}
+
+const OWN = 'src/console/public';
+
+/**
+ * Every file the console serves, by name. Paths are fixed here, never built from a URL: a name
+ * not in this list is a 404. Third-party files come from npm packages (no CDN, works offline).
+ */
+const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
+  'console.css': { file: `${OWN}/console.css`, type: 'text/css; charset=utf-8' },
+  'dom.js': { file: `${OWN}/dom.js`, type: 'text/javascript; charset=utf-8' },
+  'home.js': { file: `${OWN}/home.js`, type: 'text/javascript; charset=utf-8' },
+  'legacy.js': { file: `${OWN}/legacy.js`, type: 'text/javascript; charset=utf-8' },
+  'graphql-chat.js': { file: `${OWN}/graphql-chat.js`, type: 'text/javascript; charset=utf-8' },
+  'graphiql-page.js': { file: `${OWN}/graphiql-page.js`, type: 'text/javascript; charset=utf-8' },
+  'socket.io.min.js': { file: 'node_modules/socket.io/client-dist/socket.io.min.js', type: 'text/javascript; charset=utf-8' },
+  'graphql-ws.min.js': { file: 'node_modules/graphql-ws/umd/graphql-ws.min.js', type: 'text/javascript; charset=utf-8' },
+  'react.production.min.js': { file: 'node_modules/react/umd/react.production.min.js', type: 'text/javascript; charset=utf-8' },
+  'react-dom.production.min.js': { file: 'node_modules/react-dom/umd/react-dom.production.min.js', type: 'text/javascript; charset=utf-8' },
+  'graphiql.min.js': { file: 'node_modules/graphiql/graphiql.min.js', type: 'text/javascript; charset=utf-8' },
+  'graphiql.min.css': { file: 'node_modules/graphiql/graphiql.min.css', type: 'text/css; charset=utf-8' },
+};
+
+const CONSOLE_PAGES = {
+  home: `${OWN}/index.html`,
+  legacy: `${OWN}/legacy.html`,
+  graphql: `${OWN}/graphql.html`,
+  graphiql: `${OWN}/graphiql.html`,
+} as const;
+export type ConsolePage = keyof typeof CONSOLE_PAGES;
+
+/**
+ * Pages may load scripts, styles and connections from this server only. Inline styles stay
+ * allowed for GraphiQL (React style attributes); fonts and icons inside its CSS are data: URLs.
+ */
+const PAGE_CSP = [
+  "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
+  "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+].join('; ');
+
+/** Reads the allow-listed files once and serves them from memory. */
+@Injectable()
+export class ConsoleAssets implements OnModuleInit {
+  private readonly root = packageRoot();
+  private readonly cache = new Map<string, Promise<Buffer>>();
+
+  constructor(@Inject(LOGGER) private readonly log: Logger) {}
+
+  static has(name: string): boolean {
+    return Object.hasOwn(ASSETS, name);
+  }
+
+  /** Says at start, once, when an install lacks the console's files (the API runs on without them). */
+  onModuleInit(): void {
+    const files = [...Object.values(CONSOLE_PAGES), ...Object.values(ASSETS).map((asset) => asset.file)];
+    const missing = files.filter((file) => !existsSync(join(this.root, file)));
+    if (missing.length > 0) {
+      this.log.warn({ root: this.root, missing }, `web console: ${missing.length} of its files are missing under ${this.root}; those pages answer 503`);
+    }
+  }
+
+  async sendPage(res: Response, page: ConsolePage): Promise<void> {
+    const body = await this.read(CONSOLE_PAGES[page]);
+    if (!body) return unavailable(res);
+    res.status(200)
+      .set({
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-cache',
+        'content-security-policy': PAGE_CSP,
+        'referrer-policy': 'no-referrer',
+        'x-content-type-options': 'nosniff',
+      })
+      .send(body);
+  }
+
+  /** False when the name is not an allow-listed asset (the caller answers 404). */
+  async sendAsset(res: Response, name: string): Promise<boolean> {
+    if (!ConsoleAssets.has(name)) return false;
+    const asset = ASSETS[name];
+    const body = await this.read(asset.file);
+    if (!body) {
+      unavailable(res);
+      return true;
+    }
+    res.status(200)
+      .set({ 'content-type': asset.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' })
+      .send(body);
+    return true;
+  }
+
+  /** The file's bytes, or null when this install does not have it. */
+  private async read(relative: string): Promise<Buffer | null> {
+    let body = this.cache.get(relative);
+    if (!body) {
+      body = readFile(join(this.root, relative));
+      this.cache.set(relative, body);
+    }
+    try {
+      return await body;
+    } catch (error) {
+      this.cache.delete(relative);
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
+    }
+  }
+}
+
+function unavailable(res: Response): void {
+  res.status(503).set({ 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' })
+    .send('The web console is not installed with this server (its files are missing); the API works without it.\n');
+}

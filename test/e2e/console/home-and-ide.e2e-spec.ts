@@ -1,0 +1,116 @@
+import { startApp, TEST_ADMIN_KEY, TestApp } from '../../support/app.js';
+import { sqliteDriver } from '../../support/drivers.js';
+import { describeInBrowser, launchBrowser, screenshot, TestBrowser, WatchedPage } from './browser.js';
+
+const JOIN = 'mutation($r: ID!) { joinRoom(roomId: $r) { joinedAt } }';
+const SEND = 'mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { text: $t }) { id } }';
+
+describeInBrowser('home page and GraphQL IDE in Chromium', () => {
+  let t: TestApp;
+  let browser: TestBrowser;
+  const tabs: WatchedPage[] = [];
+  beforeAll(async () => {
+    t = await startApp(sqliteDriver);
+    browser = await launchBrowser(t.url);
+  }, 60_000);
+  afterEach(async () => {
+    for (const tab of tabs.splice(0)) await tab.page.close();
+    expect(browser.foreign.splice(0)).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+
+  const open = async (path: string) => {
+    const tab = await browser.open(t.url + path);
+    tabs.push(tab);
+    return tab;
+  };
+
+  const ide = (params: Record<string, string>) => open(`/graphql?${new URLSearchParams(params)}`);
+  const run = async (tab: WatchedPage) => tab.page.locator('.graphiql-execute-button').click();
+  const result = (tab: WatchedPage) => tab.page.locator('.result-window');
+
+  it('makes a demo app in one click, whose links open two chatting tabs and the IDE as a user or the app', async () => {
+    const home = await open('/');
+    await home.page.locator('#admin-key').fill('not the key');
+    await home.page.locator('#setup-button').click();
+    await home.page.locator('#setup-error', { hasText: 'not the operator key' }).waitFor();
+
+    await home.page.locator('#admin-key').fill(TEST_ADMIN_KEY);
+    await home.page.locator('#setup-button').click();
+    const alice = home.page.locator('#setup-result .user[data-uname="alice"]');
+    await alice.waitFor();
+    await home.page.locator('#setup-result .user[data-uname="bob"]').waitFor();
+    await screenshot(home.page, 'home-after-setup');
+
+    // The newcomer's two tabs: alice in the legacy chatbox, bob in the GraphQL chat, as the links open them.
+    const href = (user: string, kind: string) => home.page.locator(`#setup-result .user[data-uname="${user}"] a.${kind}`).getAttribute('href');
+    const legacyLink = await href('alice', 'legacy-link');
+    expect(legacyLink).toMatch(/^\/demo\/legacy\?app_id=\d+&hashed_token=[0-9a-f]{64}$/);
+    const graphqlLink = await href('bob', 'graphql-link');
+    expect(graphqlLink).toMatch(/^\/demo\/graphql\?token=/);
+    const legacy = await open(legacyLink!);
+    await legacy.page.locator('#status.ok', { hasText: 'signed in as alice' }).waitFor();
+    const chat = await open(graphqlLink!);
+    await chat.page.locator('#whoami', { hasText: 'Signed in as bob' }).waitFor();
+    await chat.page.locator('#text:enabled').waitFor();
+    await legacy.page.locator('#text').fill('hello from tab one');
+    await legacy.page.locator('#text').press('Enter');
+    await chat.page.locator('#messages li.msg', { hasText: 'hello from tab one' }).waitFor();
+    await chat.page.locator('#text').fill('hello from tab two');
+    await chat.page.locator('#text').press('Enter');
+    await legacy.page.locator('#messages li.msg', { hasText: 'hello from tab two' }).waitFor();
+
+    // The IDE links carry the right headers: alice's token, and the app backend's id and secret.
+    const asAlice = await open((await href('alice', 'graphiql-link'))!);
+    await run(asAlice);
+    await result(asAlice).filter({ hasText: '"uname": "alice"' }).waitFor();
+    const asApp = await open((await home.page.locator('#setup-result a.graphiql-app-link').getAttribute('href'))!);
+    await run(asApp);
+    await result(asApp).filter({ hasText: '"total": 2' }).waitFor();
+    await screenshot(asApp.page, 'graphiql-as-app-backend');
+
+    // The one error is the browser's log line for the refused first try.
+    expect(home.errors).toEqual([expect.stringContaining('401 (Unauthorized)')]);
+    expect([...legacy.errors, ...chat.errors, ...asAlice.errors, ...asApp.errors]).toEqual([]);
+  }, 40_000);
+
+  it('serves GraphiQL, which runs a query with the headers of its header editor', async () => {
+    const app = await t.factories.app();
+    const alice = await t.factories.user(app, { uname: 'alice' });
+    const tab = await ide({ query: '{ me { uname } }', headers: JSON.stringify({ Authorization: `Bearer ${alice.token}` }) });
+    await tab.page.locator('.graphiql-editor-tool', { hasText: 'Headers' }).or(tab.page.locator('text=Headers')).first().waitFor();
+    await run(tab);
+    await result(tab).filter({ hasText: '"uname": "alice"' }).waitFor();
+    await screenshot(tab.page, 'graphiql');
+    expect(tab.errors).toEqual([]);
+  }, 30_000);
+
+  it('runs subscriptions over graphql-ws from GraphiQL', async () => {
+    const app = await t.factories.app();
+    const alice = await t.factories.user(app, { uname: 'alice' });
+    await t.gql(JOIN, { r: app.lobbyId }, alice.headers);
+    const tab = await ide({
+      query: 'subscription($r: ID!) { messageAdded(roomId: $r) { text } }',
+      variables: JSON.stringify({ r: app.lobbyId }),
+      headers: JSON.stringify({ Authorization: `Bearer ${alice.token}` }),
+    });
+    await run(tab);
+    await new Promise((r) => setTimeout(r, 500));
+    await t.gql(SEND, { r: app.lobbyId, t: 'seen in the IDE' }, alice.headers);
+    await result(tab).filter({ hasText: 'seen in the IDE' }).waitFor();
+    await screenshot(tab.page, 'graphiql-subscription');
+    expect(tab.errors).toEqual([]);
+  }, 30_000);
+
+  it('opens with a starter query and no error when given nothing', async () => {
+    // GraphiQL keeps its tabs in localStorage: a first visit has none, so a context of its own.
+    const tab = await browser.openFirstVisit(`${t.url}/graphql`);
+    tabs.push(tab);
+    await tab.page.locator('.graphiql-query-editor').waitFor();
+    await tab.page.locator('.graphiql-query-editor', { hasText: 'myRooms' }).waitFor();
+    expect(tab.errors).toEqual([]);
+  }, 30_000);
+});
