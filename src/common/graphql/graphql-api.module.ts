@@ -8,6 +8,7 @@ import type { WebSocket } from 'ws';
 import { credentialsFrom, Principal } from '../../auth/principal.js';
 import { PrincipalService } from '../../auth/principal.service.js';
 import { PresenceService } from '../../realtime/presence.service.js';
+import { sharedSubscribe } from '../../realtime/shared-subscribe.js';
 import { MetricsService } from '../../health/metrics.service.js';
 import { ChatError } from '../errors/chat-error.js';
 import { createGraphqlErrorFormatter } from '../errors/graphql-error.formatter.js';
@@ -50,6 +51,7 @@ const CLOSE_FORBIDDEN = 4403;
             // Nest's type lists only some graphql-ws options; the rest (context, onError) reach useServer as well.
             'graphql-ws': {
               path: GRAPHQL_PATH,
+              subscribe: sharedSubscribe({ onExecute: (path) => metrics.subscriptionExecutions.inc({ path }) }),
               context: (ctx: WsContext) => ({ principal: ctx.extra.principal ?? null, ws: ctx }),
               onConnect: async (ctx: WsContext) => {
                 try {
