@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { notFound } from '../common/errors/chat-error.js';
 import { AppScope, scopeOf } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
+import { EventBus } from '../realtime/event-bus.js';
 import { newAppSecret } from '../auth/secrets.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
@@ -23,7 +24,7 @@ export interface AppCredentials {
 const CACHE_TTL_MS = 10_000;
 
 @Injectable()
-export class AppsService {
+export class AppsService implements OnModuleInit {
   private readonly cache = new Map<string, { value: AppCredentials | null; expires: number }>();
 
   constructor(
@@ -31,7 +32,13 @@ export class AppsService {
     private readonly rooms: RoomsRepository,
     private readonly tokens: UserTokensRepository,
     private readonly uow: UnitOfWork,
+    private readonly events: EventBus,
   ) {}
+
+  onModuleInit() {
+    // Another instance rotated a secret or changed settings: stop trusting the cached copy at once.
+    this.events.onEvent((event) => { if (event.type === 'app.changed') this.cache.delete(event.appId); });
+  }
 
   /** Creates the app and its lobby (key "lobby", OPEN) in one transaction. */
   async create(name: string): Promise<CreatedApp> {
@@ -60,6 +67,7 @@ export class AppsService {
       await this.tokens.revokeAllForApp(scopeOf(app.id), new Date(), tx);
     });
     this.cache.delete(app.id);
+    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null });
     return { app: toApp(app), secret };
   }
 
@@ -81,13 +89,14 @@ export class AppsService {
     return app.settings;
   }
 
-  /** Changes the given settings; the rest stay. */
-  async updateSettings(scope: AppScope, changes: Partial<AppSettings>): Promise<AppSettings> {
+  /** Changes the given settings; the rest stay. A null (GraphQL's explicit null) puts that one back to its default. */
+  async updateSettings(scope: AppScope, changes: SettingsChanges): Promise<AppSettings> {
     const app = await this.apps.findById(scope.appId);
     if (!app) throw notFound('App');
-    const next = withDefaults({ ...(app.settings ?? {}), ...stripUndefined(changes) });
+    const next = withDefaults(applyChanges(app.settings ?? {}, changes));
     await this.apps.updateSettings(app.id, next);
     this.cache.delete(app.id);
+    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null });
     return next;
   }
 
@@ -102,7 +111,16 @@ export class AppsService {
   }
 }
 
-const stripUndefined = <T extends object>(value: T): Partial<T> =>
-  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+/** What updateSettings takes: a field left out stays, null goes back to the default. */
+export type SettingsChanges = { [K in keyof AppSettings]?: AppSettings[K] | null };
+
+const applyChanges = (stored: Partial<AppSettings>, changes: SettingsChanges): Partial<AppSettings> => {
+  const next: Record<string, unknown> = { ...stored };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === null) delete next[key];
+    else if (value !== undefined) next[key] = value;
+  }
+  return next as Partial<AppSettings>;
+};
 
 const toApp = (row: AppEntity): App => ({ id: row.id, name: row.name, createdAt: row.createdAt });

@@ -19,6 +19,8 @@ export type DomainEvent =
   | { type: 'presence.changed'; appId: string; roomId: string; user: User; online: boolean }
   /** A user blocked or unblocked another (caches of every instance follow it); no room. */
   | { type: 'block.changed'; appId: string; roomId: null; blockerId: string; blockedId: string; blocked: boolean }
+  /** An app's secret or settings changed: every instance drops what it cached of the app; no room. */
+  | { type: 'app.changed'; appId: string; roomId: null }
   /** A report was filed; roomId is the room it concerns, if any. */
   | { type: 'report.created'; appId: string; roomId: string | null; report: Report };
 

@@ -1,0 +1,43 @@
+import { startCluster, TEST_ADMIN_KEY, TestApp } from '../../support/app.js';
+import { asApp, asOperator, codeOf } from '../../support/clients.js';
+import { mysqlDriver, testDrivers } from '../../support/drivers.js';
+import { REDIS_URL, redisReachable } from '../../support/redis.js';
+
+// An app's secret and settings are cached per instance; a change on one must hold on all at once.
+const ROTATE = `mutation($a: ID!) { rotateAppSecret(appId: $a) { secret } }`;
+const SETTINGS = `mutation($n: Int!) { updateAppSettings(input: { rateLimit: { count: $n, seconds: 60 } }) { rateLimit { count } } }`;
+const APP = `{ app { id } }`;
+const SEND = `mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { text: $t }) { id } }`;
+
+const redisUp = await redisReachable();
+const mysqlUp = testDrivers().includes(mysqlDriver);
+if (!redisUp || !mysqlUp) {
+  process.stderr.write(`SKIPPED: app-changes-across-instances suite, because ${!redisUp ? `Redis at ${REDIS_URL} is not reachable` : 'MySQL/MariaDB is not selected or reachable'}.\n`);
+}
+
+(redisUp && mysqlUp ? describe : describe.skip)('app changes across two instances', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => { [a, b] = await startCluster(mysqlDriver, 2, { REDIS_URL }); });
+  afterAll(async () => { await a.close(); await b.close(); });
+
+  it('refuses a rotated-away secret on the other instance at once, though it had cached it', async () => {
+    const app = await a.factories.app();
+    expect((await b.gql(APP, {}, app.headers)).data!.app.id).toBe(app.id); // b caches the secret now
+    const { secret } = (await a.gql(ROTATE, { a: app.id }, asOperator(TEST_ADMIN_KEY))).data!.rotateAppSecret;
+    await new Promise((r) => setTimeout(r, 200)); // the bus hop
+    expect(codeOf(await b.gql(APP, {}, app.headers))).toBe('UNAUTHENTICATED');
+    expect((await b.gql(APP, {}, asApp({ id: app.id, secret }))).data!.app.id).toBe(app.id);
+  });
+
+  it('applies a new rate limit on the other instance at once', async () => {
+    const app = await a.factories.app();
+    const alice = await a.factories.user(app);
+    expect(codeOf(await b.gql(SEND, { r: app.lobbyId, t: 'warm the cache' }, alice.headers))).toBeUndefined();
+    expect((await a.gql(SETTINGS, { n: 2 }, app.headers)).data!.updateAppSettings.rateLimit.count).toBe(2);
+    await new Promise((r) => setTimeout(r, 200));
+    // A new rate counts afresh: two more pass, the third is refused (the cached 20 would let it through).
+    for (const text of ['one', 'two']) expect(codeOf(await b.gql(SEND, { r: app.lobbyId, t: text }, alice.headers))).toBeUndefined();
+    expect(codeOf(await b.gql(SEND, { r: app.lobbyId, t: 'three' }, alice.headers))).toBe('RATE_LIMITED');
+  });
+});
