@@ -1,5 +1,5 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsArray, IsEnum, IsInt, IsOptional, IsString, Length, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 
 export enum WordFilterMode { MASK = 'MASK', REJECT = 'REJECT' }
@@ -56,6 +56,7 @@ export class RateLimitInput {
 export class WordFilterInput {
   @Field(() => [String])
   @IsArray() @ArrayMaxSize(1000) @IsString({ each: true }) @Length(1, 64, { each: true })
+  @Matches(/\S/, { each: true, message: 'each word needs a visible character' })
   words: string[];
 
   @Field(() => WordFilterMode)
@@ -63,25 +64,25 @@ export class WordFilterInput {
   mode: WordFilterMode;
 }
 
-@InputType({ description: 'Only the fields given change.' })
+@InputType({ description: 'Only the fields given change; an explicit null puts that setting back to its default.' })
 export class UpdateAppSettingsInput {
   @Field(() => Int, { nullable: true })
   @IsOptional() @IsInt() @Min(1) @Max(65_535)
-  maxMessageLength?: number;
+  maxMessageLength?: number | null;
 
   @Field(() => RateLimitInput, { nullable: true })
   @IsOptional() @ValidateNested() @Type(() => RateLimitInput)
-  rateLimit?: RateLimitInput;
+  rateLimit?: RateLimitInput | null;
 
   @Field(() => Int, { nullable: true })
   @IsOptional() @IsInt() @Min(0) @Max(3600)
-  duplicateWindowSeconds?: number;
+  duplicateWindowSeconds?: number | null;
 
   @Field(() => WordFilterInput, { nullable: true })
   @IsOptional() @ValidateNested() @Type(() => WordFilterInput)
-  wordFilter?: WordFilterInput;
+  wordFilter?: WordFilterInput | null;
 
   @Field(() => [String], { nullable: true })
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Length(1, 255, { each: true })
-  allowedOrigins?: string[];
+  allowedOrigins?: string[] | null;
 }

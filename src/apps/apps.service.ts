@@ -1,5 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { notFound } from '../common/errors/chat-error.js';
+import { badInput, notFound } from '../common/errors/chat-error.js';
 import { AppScope, scopeOf } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { EventBus } from '../realtime/event-bus.js';
@@ -22,6 +22,8 @@ export interface AppCredentials {
 }
 
 const CACHE_TTL_MS = 10_000;
+/** Settings are stored as JSON in a TEXT column: under MySQL's 65,535 bytes, the same limit on every driver. */
+const MAX_SETTINGS_BYTES = 60_000;
 
 @Injectable()
 export class AppsService implements OnModuleInit {
@@ -94,6 +96,8 @@ export class AppsService implements OnModuleInit {
     const app = await this.apps.findById(scope.appId);
     if (!app) throw notFound('App');
     const next = withDefaults(applyChanges(app.settings ?? {}, changes));
+    const size = Buffer.byteLength(JSON.stringify(next));
+    if (size > MAX_SETTINGS_BYTES) throw badInput(`The settings would take ${size} bytes; at most ${MAX_SETTINGS_BYTES}: shorten the word list or the origins`);
     await this.apps.updateSettings(app.id, next);
     this.cache.delete(app.id);
     await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null });

@@ -103,10 +103,10 @@ export class MessagesService {
   async edit(caller: UserPrincipal, id: string, rawText: string): Promise<Message> {
     const settings = await this.apps.settings(caller.scope);
     const row = await this.requireMessage(caller.scope, id);
-    const text = this.flood.filterWords(this.normalize(settings, rawText), settings.wordFilter);
     if (row.authorId !== caller.userId) throw forbidden('Only the author edits a message');
     if (row.deletedAt) throw badInput('The message was deleted');
     await this.access.requirePoster(caller, row.roomId);
+    const text = this.flood.filterWords(this.normalize(settings, rawText), settings.wordFilter);
     await this.messages.setText(caller.scope, row.id, text, new Date());
     return this.announce(caller.scope, row.id, 'message.updated');
   }

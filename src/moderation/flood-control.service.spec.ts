@@ -36,5 +36,7 @@ describe('FloodControlService', () => {
     expect(flood.filterWords('a.b (c)', { words: ['a.b', '(c)'], mode: 'MASK' })).toBe('*** ***');
     expect(() => flood.filterWords('oh heck', { ...mask, mode: 'REJECT' })).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT' }));
     expect(flood.filterWords('fine', { ...mask, mode: 'REJECT' })).toBe('fine');
+    // Only blank words (stored before they were refused): nothing to match, so nothing is refused.
+    expect(flood.filterWords('hi!  there.', { words: ['  ', ''], mode: 'REJECT' })).toBe('hi!  there.');
   });
 });

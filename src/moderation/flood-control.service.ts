@@ -50,7 +50,7 @@ export class FloodControlService {
 
   /** The text with listed words masked, or BAD_USER_INPUT in REJECT mode. Whole words, any case. */
   filterWords(text: string, filter: AppSettings['wordFilter']): string {
-    if (filter.words.length === 0) return text;
+    if (!filter.words.some((w) => w.trim())) return text; // no word at all: an empty pattern would match everywhere
     const pattern = this.patternFor(filter.words);
     pattern.lastIndex = 0;
     if (filter.mode === 'REJECT') {

@@ -23,7 +23,7 @@ export class ReportsRepository extends ScopedRepository<ReportEntity> {
     return this.select(scope).andWhere('report.id = :id', { id }).getOne();
   }
 
-  /** Newest first; roomId null lists the app's reports that name no room. */
+  /** Newest first; roomId null lists every report of the app. */
   list(scope: AppScope, roomId: string | null, status: ReportStatusValue | null, limit: number, before: string | null): Promise<ReportEntity[]> {
     const query = this.select(scope).orderBy('report.id', 'DESC').take(limit);
     if (roomId) query.andWhere('report.roomId = :roomId', { roomId });

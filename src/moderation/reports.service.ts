@@ -60,6 +60,10 @@ export class ReportsService {
   }
 
   private async resolveTarget(caller: UserPrincipal, input: CreateReportInput): Promise<Pick<ReportEntity, 'targetType' | 'targetUserId' | 'targetMessageId' | 'roomId'>> {
+    const extra = input.targetType === ReportTarget.MESSAGE ? [input.userId && 'userId', input.roomId && 'roomId']
+      : input.targetType === ReportTarget.ROOM ? [input.userId && 'userId', input.messageId && 'messageId'] : [input.messageId && 'messageId'];
+    const named = extra.filter(Boolean);
+    if (named.length) throw badInput(`A ${input.targetType} report names exactly one target: leave out ${named.join(' and ')}`);
     if (input.targetType === ReportTarget.MESSAGE) {
       if (!input.messageId) throw badInput('A MESSAGE report needs messageId');
       const message = await this.messages.findById(caller.scope, input.messageId);

@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
 import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { ChatError } from '../common/errors/chat-error.js';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { MetricsService } from '../health/metrics.service.js';
 import type { Message } from '../messages/message.model.js';
@@ -178,17 +179,30 @@ export class GraphqlEventBridge implements OnModuleInit {
       }
       return;
     }
-    if (type !== MembershipEventType.LEFT && type !== MembershipEventType.BANNED) return;
-    for (const stream of [...(this.streamsByRoom.get(key) ?? [])]) {
-      if (stream.caller.userId === user.id) this.unfollow(stream, event.roomId);
+    const lost = type === MembershipEventType.LEFT || type === MembershipEventType.BANNED;
+    if (!lost && type !== MembershipEventType.ROLE_CHANGED) return;
+    if (lost) {
+      for (const stream of [...(this.streamsByRoom.get(key) ?? [])]) {
+        if (stream.caller.userId === user.id) this.unfollow(stream, event.roomId);
+      }
     }
     for (const subscriber of [...(this.byRoom.get(key) ?? [])]) {
       if (subscriber.caller.kind !== 'user' || subscriber.caller.userId !== user.id) continue;
-      this.access.stillReads(subscriber.caller, event.roomId).then(
-        (reads) => { if (!reads) subscriber.channel.end(); },
+      // reportCreated is for managers: a manager who left or stopped being one stops receiving it.
+      const check = subscriber.topic === 'reportCreated' ? this.stillManages(subscriber.caller, event.roomId)
+        : lost ? this.access.stillReads(subscriber.caller, event.roomId) : null;
+      check?.then(
+        (still) => { if (!still) subscriber.channel.end(); },
         (error) => { this.log.warn({ err: error }, 'could not re-check a subscription; ending it'); subscriber.channel.end(); },
       );
     }
+  }
+
+  private stillManages(caller: ScopedPrincipal, roomId: string): Promise<boolean> {
+    return this.access.requireManager(caller, roomId).then(() => true, (error: unknown) => {
+      if (error instanceof ChatError) return false;
+      throw error;
+    });
   }
 }
 
