@@ -41,6 +41,11 @@ export class MetricsService {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [this.registry],
   });
 
+  readonly messageBatch = new Histogram({
+    name: 'chat_message_batch_size', help: 'Messages stored per group commit.',
+    buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256], registers: [this.registry],
+  });
+
   readonly subscriptionExecutions = new Counter({
     name: 'chat_graphql_subscription_executions_total',
     help: 'Executions of subscription events: shared (once per event for all alike subscribers) or own (per subscriber).',

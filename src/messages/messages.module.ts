@@ -8,11 +8,11 @@ import { MessagesRepository } from './messages.repository.js';
 import { MessagesResolver } from './messages.resolver.js';
 import { MessagesService } from './messages.service.js';
 import { RoomActivityResolver } from './room-activity.resolver.js';
-import { RoomSequencer } from './room-sequencer.js';
+import { MessageWriter } from './message-writer.js';
 
 @Module({
   imports: [AppsModule, RoomsModule, UsersModule, LiveModule, ModerationModule],
-  providers: [MessagesRepository, MessagesService, RoomSequencer, MessagesResolver, RoomActivityResolver],
+  providers: [MessagesRepository, MessagesService, MessageWriter, MessagesResolver, RoomActivityResolver],
   exports: [MessagesService],
 })
 export class MessagesModule {}

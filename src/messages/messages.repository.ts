@@ -34,6 +34,8 @@ export interface NewMessage {
   text: string;
   meta: Record<string, unknown> | null;
   clientMsgId: string | null;
+  /** When it was sent; now when left out. */
+  createdAt?: Date;
 }
 
 export interface PageQuery {
@@ -77,7 +79,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   /** Inserts, or returns the message this author already sent with this clientMsgId. */
   async insertOnce(scope: AppScope, values: NewMessage, tx: Tx): Promise<{ id: string; created: boolean }> {
     const row = this.stamp<MessageEntity>(scope, {
-      ...values, createdAt: new Date(), editedAt: null, deletedAt: null,
+      ...values, createdAt: values.createdAt ?? new Date(), editedAt: null, deletedAt: null,
     } as Omit<MessageEntity, 'appId' | 'id'> as Omit<MessageEntity, 'appId'>);
     try {
       const result = await tx.insert(MessageEntity, row as never);
@@ -90,6 +92,21 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
       .getOne();
     if (!existing) throw new Error('clientMsgId conflict without a row');
     return { id: existing.id, created: false };
+  }
+
+  /**
+   * Inserts messages (of any apps, each stamped with its own) in one multi-row INSERT; returns
+   * their ids in the order given. Messages with a clientMsgId go through insertOnce instead.
+   */
+  async insertMany(items: readonly { scope: AppScope; values: NewMessage }[], tx: Tx): Promise<string[]> {
+    if (items.length === 0) return [];
+    const rows = items.map(({ scope, values }) => this.stamp<MessageEntity>(scope, {
+      ...values, createdAt: values.createdAt ?? new Date(), editedAt: null, deletedAt: null,
+    } as Omit<MessageEntity, 'appId' | 'id'> as Omit<MessageEntity, 'appId'>));
+    const result = await tx.createQueryBuilder().insert().into(MessageEntity).values(rows as never[]).execute();
+    const ids = result.identifiers.map((identifier) => String(identifier?.id));
+    if (ids.length !== items.length || ids.some((id) => !/^\d+$/.test(id))) throw new Error(`multi-row insert gave ids ${ids.join(',')}`);
+    return ids;
   }
 
   /** Finds a prior send of this clientMsgId, outside any transaction. */

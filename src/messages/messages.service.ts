@@ -4,7 +4,6 @@ import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../auth/princ
 import { badInput, forbidden, notFound } from '../common/errors/chat-error.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppScope } from '../database/app-scope.js';
-import { UnitOfWork } from '../database/transaction.js';
 import { AppSettings } from '../apps/app-settings.js';
 import { BlocksService } from '../moderation/blocks.service.js';
 import { FloodControlService } from '../moderation/flood-control.service.js';
@@ -15,7 +14,6 @@ import { Member } from '../rooms/member.model.js';
 import { MembersRepository } from '../rooms/members.repository.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { applyMetaPatch, MetaPatchInput } from '../rooms/room.inputs.js';
-import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { toUser } from '../users/user.model.js';
 import { UserEntity } from '../users/user.entity.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -25,7 +23,7 @@ import { MessagesArgs, SearchMessagesArgs, SendMessageInput } from './message.in
 import { normalizeText, toMessage } from './message.mapper.js';
 import { Message, MessagePage } from './message.model.js';
 import { MessageRow, MessagesRepository } from './messages.repository.js';
-import { RoomSequencer } from './room-sequencer.js';
+import { MessageValues, MessageWriter } from './message-writer.js';
 
 const DEFAULT_PAGE = 50;
 const REPLAY_PAGE = 100;
@@ -34,14 +32,12 @@ const REPLAY_PAGE = 100;
 export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
-    private readonly rooms: RoomsRepository,
     private readonly members: MembersRepository,
     private readonly users: UsersRepository,
     private readonly access: RoomAccessService,
     private readonly apps: AppsService,
-    private readonly sequencer: RoomSequencer,
+    private readonly writer: MessageWriter,
     private readonly events: EventBus,
-    private readonly uow: UnitOfWork,
     private readonly flood: FloodControlService,
     private readonly blocks: BlocksService,
   ) {}
@@ -86,18 +82,8 @@ export class MessagesService {
     return text;
   }
 
-  private write(scope: AppScope, roomId: string, author: UserEntity | null,
-    values: { text: string; kind: MessageKindValue; meta: Record<string, unknown> | null; clientMsgId: string | null }): Promise<Message> {
-    return this.sequencer.run(`${scope.appId}:${roomId}`, async () => {
-      const { id, created } = await this.uow.run(async (tx) => {
-        const inserted = await this.messages.insertOnce(scope, { roomId, authorId: author?.id ?? null, ...values }, tx);
-        if (inserted.created) await this.rooms.touchLastMessage(scope, roomId, inserted.id, tx);
-        return inserted;
-      });
-      const message = toMessage((await this.messages.findById(scope, id))!);
-      if (created) await this.events.publish({ type: 'message.created', appId: scope.appId, roomId: message.roomId, message });
-      return message;
-    });
+  private write(scope: AppScope, roomId: string, author: UserEntity | null, values: MessageValues): Promise<Message> {
+    return this.writer.write(scope, roomId, author, values);
   }
 
   async edit(caller: UserPrincipal, id: string, rawText: string): Promise<Message> {
