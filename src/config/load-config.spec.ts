@@ -1,3 +1,4 @@
+import { PRESENCE_TIMING } from './app-config.js';
 import { ConfigError, loadConfig } from './load-config.js';
 
 describe('loadConfig', () => {
@@ -5,7 +6,11 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3000, database: { kind: 'sqlite', path: './data/chat.sqlite' }, redisUrl: null, adminKeyGenerated: true, production: false,
+      presence: PRESENCE_TIMING,
     });
+    // A killed instance leaves presence within ~12 s; heartbeats come well inside the dead line.
+    expect(PRESENCE_TIMING.deadAfterMs + PRESENCE_TIMING.reapEveryMs).toBeLessThanOrEqual(15_000);
+    expect(PRESENCE_TIMING.deadAfterMs).toBeGreaterThanOrEqual(3 * PRESENCE_TIMING.heartbeatMs);
     expect(config.adminKey.length).toBeGreaterThanOrEqual(24);
     expect(loadConfig({}).adminKey).not.toBe(config.adminKey);
   });

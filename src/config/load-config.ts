@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig, DatabaseConfig } from './app-config.js';
+import { AppConfig, DatabaseConfig, PRESENCE_TIMING } from './app-config.js';
 import { EnvSchema } from './env.schema.js';
 
 /** Thrown at boot; its message is the one line printed before exit 1. */
@@ -25,6 +25,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     adminKeyGenerated: parsed.CHAT_ADMIN_KEY === undefined,
     production,
     logLevel: parsed.LOG_LEVEL ?? (parsed.NODE_ENV === 'test' ? 'warn' : 'info'),
+    presence: PRESENCE_TIMING,
   });
 }
 

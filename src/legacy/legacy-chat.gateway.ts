@@ -1,4 +1,4 @@
-import { Ack, ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { Ack, ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { LegacyChatService } from './legacy-chat.service.js';
 import { LegacyEventBridge } from './legacy-event.bridge.js';
@@ -11,6 +11,9 @@ import { LEGACY_EVENTS } from './legacy-protocol.js';
  */
 @WebSocketGateway()
 export class LegacyChatGateway implements OnGatewayInit<Server>, OnGatewayConnection<Socket>, OnGatewayDisconnect<Socket> {
+  /** The Socket.IO server; with REDIS_URL its adapter spans every instance (legacy-io.adapter.ts). */
+  @WebSocketServer() readonly server!: Server;
+
   constructor(private readonly chat: LegacyChatService, private readonly bridge: LegacyEventBridge) {}
 
   afterInit(server: Server): void {

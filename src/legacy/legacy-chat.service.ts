@@ -12,7 +12,6 @@ import { ChatError } from '../common/errors/chat-error.js';
 import { BlocksService } from '../moderation/blocks.service.js';
 import { ModerationService } from '../moderation/moderation.service.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
-import { EventBus } from '../realtime/event-bus.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { toUser, User } from '../users/user.model.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -43,6 +42,8 @@ interface ReadySocket {
   scope: AppScope;
   lobbyId: string;
   user: { principal: UserPrincipal; view: User } | null;
+  /** Counted in presence: its disconnect is counted too. */
+  counted?: boolean;
 }
 
 const stateOf = (socket: Socket) => socket.data as SocketState;
@@ -65,7 +66,6 @@ export class LegacyChatService {
     private readonly blocks: BlocksService,
     private readonly access: RoomAccessService,
     private readonly presence: PresenceService,
-    private readonly events: EventBus,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -114,18 +114,21 @@ export class LegacyChatService {
         phase: 'ready', scope, lobbyId: lobby.id,
         user: identity.user && userRow ? { principal: identity.user, view: toUser(userRow) } : null,
       };
-      // Ready and counted in one synchronous step: a disconnect from here on undoes both.
       state.legacy = ready;
       state.principal = ready.user?.principal ?? null;
-      const first = ready.user ? this.presence.connect(scope, ready.user.view.id) : false;
       const banned = ready.user ? await this.isBanned(ready) : false;
       if (!banned) await socket.join(roomChannel(scope.appId, lobby.id));
       if (ready.user) {
         await socket.join(userChannel(scope.appId, ready.user.view.id));
         const blocked = await this.blocks.blockedBy(scope, ready.user.view.id);
         await socket.join([...blocked].map((id) => blockersChannel(scope.appId, id)));
+        // Counted after joining its user channel, so the user_joined this may cause skips this
+        // socket (`except`); and only while connected, in one synchronous step with the flag
+        // that makes the disconnect count too.
+        if (!socket.connected) return;
+        ready.counted = true;
+        await this.presence.connect(scope, ready.user.view.id);
       }
-      if (first) await this.announcePresence(ready, true); // after joining: `except` keeps it from this socket
       reply(null, await this.lobbyState(ready));
     } catch (error) {
       this.log.error({ err: error }, 'legacy auth failed');
@@ -163,13 +166,11 @@ export class LegacyChatService {
     }
   }
 
-  /** The socket went: a user's last socket leaving is announced. */
+  /** The socket went: one connection less (the user's last one is announced by presence). */
   async disconnected(socket: Socket): Promise<void> {
     const state = stateOf(socket).legacy;
-    if (state?.phase !== 'ready' || !state.user) return;
-    if (this.presence.disconnect(state.scope, state.user.view.id)) {
-      await this.announcePresence(state, false).catch((error) => this.log.warn({ err: error }, 'could not announce user_left'));
-    }
+    if (state?.phase !== 'ready' || !state.user || !state.counted) return;
+    await this.presence.disconnect(state.scope, state.user.view.id).catch((error) => this.log.warn({ err: error }, 'could not count a legacy disconnect'));
   }
 
   /** The command's outcome goes back as a system_message; the ack carries no error unless we failed. */
@@ -218,7 +219,7 @@ export class LegacyChatService {
   }
 
   private async onlineUsers(scope: AppScope): Promise<Record<string, LegacyUser>> {
-    const rows = await this.users.findByIds(scope, this.presence.onlineUserIds(scope));
+    const rows = await this.users.findByIds(scope, await this.presence.onlineUserIds(scope));
     return Object.fromEntries(rows.map((row) => [row.uname, toLegacyUser(toUser(row))]));
   }
 
@@ -246,10 +247,6 @@ export class LegacyChatService {
       before = page.nodes[0].id;
     }
     return collected.slice(-LEGACY_HISTORY_SIZE);
-  }
-
-  private announcePresence(ready: ReadySocket, online: boolean) {
-    return this.events.publish({ type: 'presence.changed', appId: ready.scope.appId, roomId: ready.lobbyId, user: ready.user!.view, online });
   }
 }
 

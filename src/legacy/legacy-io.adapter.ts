@@ -1,4 +1,7 @@
+import { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { RedisConnections } from '../realtime/redis-connections.js';
 
 export const LEGACY_SOCKET_PATH = '/socket.io';
 
@@ -10,15 +13,31 @@ type IoServer = ReturnType<IoAdapter['createIOServer']>;
  * Socket.IO as old chatbox pages expect it (SPEC, "The legacy Socket.IO protocol"): the default
  * path, Engine.IO 3 clients (socket.io-client 1.x/2.x) accepted, CORS open. destroyUpgrade is
  * off so WebSocket upgrades for other paths (graphql-ws on /graphql) are left to their owners.
+ *
+ * With REDIS_URL, the official Redis adapter joins the instances' Socket.IO servers, so that
+ * server-wide operations (fetchSockets, socketsJoin/socketsLeave, disconnectSockets,
+ * serverSideEmit) reach every instance's sockets. Domain events do not travel through it: the
+ * event bus brings each event to every instance once, and the legacy bridge emits it with
+ * `.local` to that instance's sockets, so each socket gets it exactly once.
  */
 export class LegacyIoAdapter extends IoAdapter {
+  constructor(private readonly app: INestApplicationContext) {
+    super(app);
+  }
+
   override createIOServer(port: number, options?: IoServerOptions): IoServer {
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       path: LEGACY_SOCKET_PATH,
       allowEIO3: true,
       cors: { origin: true, credentials: false },
       destroyUpgrade: false,
     } as IoServerOptions);
+    const redis = this.app.get(RedisConnections);
+    if (redis.enabled) {
+      // Its own key prefix per deployment, like the bus; a subscriber connection of its own.
+      server.adapter(createAdapter(redis.command(), redis.open('socket.io-subscriber'), { key: `${redis.namespace}:socket.io` }));
+    }
+    return server;
   }
 }

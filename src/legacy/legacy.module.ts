@@ -7,10 +7,11 @@ import { UsersModule } from '../users/users.module.js';
 import { LegacyChatGateway } from './legacy-chat.gateway.js';
 import { LegacyChatService } from './legacy-chat.service.js';
 import { LegacyEventBridge } from './legacy-event.bridge.js';
+import { PresenceAnnouncer } from './presence.announcer.js';
 
 /** The legacy Socket.IO transport: the Moneypot chatbox protocol over the same services and bus as GraphQL. */
 @Module({
   imports: [AppsModule, UsersModule, RoomsModule, MessagesModule, ModerationModule],
-  providers: [LegacyChatGateway, LegacyChatService, LegacyEventBridge],
+  providers: [LegacyChatGateway, LegacyChatService, LegacyEventBridge, PresenceAnnouncer],
 })
 export class LegacyModule {}

@@ -7,20 +7,29 @@ import { MetricsService } from '../health/metrics.service.js';
 import { EventBus } from './event-bus.js';
 import { RedisEventBus } from './redis-event-bus.js';
 import { LocalEventBus } from './local-event-bus.js';
+import { LocalPresenceService } from './local-presence.service.js';
 import { PresenceService } from './presence.service.js';
+import { RedisPresenceService } from './redis-presence.service.js';
 import { RedisConnections } from './redis-connections.js';
 
 /** What every module may use to reach live clients: the bus, presence, Redis. No feature imports. */
 @Global()
 @Module({
   providers: [
-    PresenceService, RedisConnections, LocalEventBus, RequestLoaders,
+    RedisConnections, LocalEventBus, RequestLoaders,
     {
       // REDIS_URL set: events cross instances through Redis; unset: in process. Same interface.
       provide: EventBus,
       inject: [AppConfig, LocalEventBus, RedisConnections, MetricsService, LOGGER],
       useFactory: (config: AppConfig, local: LocalEventBus, redis: RedisConnections, metrics: MetricsService, log: Logger) =>
         config.redisUrl ? new RedisEventBus(local, redis, metrics, log) : local,
+    },
+    {
+      // Likewise presence: Redis (heartbeats, dead instances reaped) or this process's counts.
+      provide: PresenceService,
+      inject: [AppConfig, RedisConnections, LOGGER],
+      useFactory: (config: AppConfig, redis: RedisConnections, log: Logger) =>
+        config.redisUrl ? new RedisPresenceService(redis, config.presence, log) : new LocalPresenceService(log),
     },
   ],
   exports: [PresenceService, RedisConnections, EventBus, RequestLoaders],

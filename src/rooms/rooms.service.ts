@@ -136,8 +136,9 @@ export class RoomsService {
   /** Who of the room is connected now: its members, or anyone in the app for an OPEN room. */
   async onlineMembers(caller: ScopedPrincipal, roomId: string): Promise<User[]> {
     const { room } = await this.access.requireReader(caller, roomId);
-    const candidates = room.type === 'OPEN' ? this.presence.onlineUserIds(caller.scope) : await this.members.userIds(caller.scope, room.id);
-    const online = candidates.filter((id) => this.presence.isOnline(caller.scope, id));
+    const online = room.type === 'OPEN'
+      ? await this.presence.onlineUserIds(caller.scope)
+      : await this.presence.onlineAmong(caller.scope, await this.members.userIds(caller.scope, room.id));
     return (await this.users.findByIds(caller.scope, online)).map(toUser);
   }
 

@@ -1,10 +1,11 @@
-import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow } from '../auth/allow.decorator.js';
 import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
 import { DeleteResult } from '../common/graphql/delete-result.model.js';
 import { IdArg, IdListArg } from '../common/graphql/id.args.js';
 import { PageArgs, pageWindow } from '../common/graphql/page.args.js';
+import { RequestLoaders } from '../common/graphql/request-loaders.js';
 import { MetaPatchInput } from '../rooms/room.inputs.js';
 import { CreateUserInput } from './create-user.input.js';
 import { User, UserPage } from './user.model.js';
@@ -12,7 +13,7 @@ import { UsersService } from './users.service.js';
 
 @Resolver(() => User)
 export class UsersResolver {
-  constructor(private readonly service: UsersService) {}
+  constructor(private readonly service: UsersService, private readonly loaders: RequestLoaders) {}
 
   @Mutation(() => User)
   @Allow('app')
@@ -58,7 +59,7 @@ export class UsersResolver {
   }
 
   @ResolveField(() => Boolean, { description: 'Connected now over graphql-ws or the legacy socket.' })
-  online(@Parent() user: User, @CurrentPrincipal() caller: ScopedPrincipal): boolean {
-    return this.service.isOnline(caller.scope, user.id);
+  online(@Parent() user: User, @CurrentPrincipal() caller: ScopedPrincipal, @Context() ctx: object): Promise<boolean> {
+    return this.loaders.get(ctx, 'online', (ids) => this.service.onlineOf(caller.scope, ids), false).load(user.id);
   }
 }

@@ -64,7 +64,9 @@ export class UsersService {
     return toUser({ ...row, meta });
   }
 
-  isOnline(scope: AppScope, userId: string): boolean {
-    return this.presence.isOnline(scope, userId);
+  /** Which of the users are connected now (any transport, any instance). */
+  async onlineOf(scope: AppScope, userIds: readonly string[]): Promise<Map<string, boolean>> {
+    const online = await this.presence.onlineAmong(scope, userIds);
+    return new Map(online.map((id) => [id, true]));
   }
 }

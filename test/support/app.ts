@@ -1,3 +1,4 @@
+import { AppConfig } from '../../src/config/app-config.js';
 import { loadConfig } from '../../src/config/load-config.js';
 import { RunningServer, startServer } from '../../src/server.js';
 import { gqlRequest, GqlResult, Headers } from './clients.js';
@@ -8,6 +9,8 @@ export const TEST_ADMIN_KEY = 'test-operator-key-0123456789';
 
 export interface TestApp {
   url: string;
+  /** The DATABASE_URL it runs on (to start more instances of the same deployment). */
+  databaseUrl: string;
   server: RunningServer;
   factories: Factories;
   driver: TestDriver;
@@ -15,27 +18,31 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/** Settings that are not env vars (e.g. presence timings), over what the env gives. */
+export type ConfigOverrides = Partial<Pick<AppConfig, 'presence'>>;
+
 /** Starts the real Nest app on a free port over a fresh database of the given driver. */
-export async function startApp(driver: TestDriver, env: Record<string, string> = {}): Promise<TestApp> {
+export async function startApp(driver: TestDriver, env: Record<string, string> = {}, overrides: ConfigOverrides = {}): Promise<TestApp> {
   const database = await driver.provision();
-  return startOn(driver, database, env);
+  return startOn(driver, database, env, overrides);
 }
 
 /** Several instances of one deployment: one fresh database, `count` servers (pass REDIS_URL to link them). */
-export async function startCluster(driver: TestDriver, count: number, env: Record<string, string> = {}): Promise<TestApp[]> {
+export async function startCluster(driver: TestDriver, count: number, env: Record<string, string> = {}, overrides: ConfigOverrides = {}): Promise<TestApp[]> {
   const database = await driver.provision();
   const apps: TestApp[] = [];
-  for (let i = 0; i < count; i++) apps.push(await startOn(driver, { url: database.url, drop: async () => (i === count - 1 ? database.drop() : undefined) }, env));
+  for (let i = 0; i < count; i++) apps.push(await startOn(driver, { url: database.url, drop: async () => (i === count - 1 ? database.drop() : undefined) }, env, overrides));
   return apps;
 }
 
-async function startOn(driver: TestDriver, database: { url: string; drop(): Promise<void> }, env: Record<string, string>): Promise<TestApp> {
-  const config = loadConfig({
+async function startOn(driver: TestDriver, database: { url: string; drop(): Promise<void> }, env: Record<string, string>, overrides: ConfigOverrides): Promise<TestApp> {
+  const loaded = loadConfig({
     PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'error', CHAT_ADMIN_KEY: TEST_ADMIN_KEY, DATABASE_URL: database.url, ...env,
   });
-  const server = await startServer(config);
+  const server = await startServer(new AppConfig({ ...loaded, ...overrides }));
   return {
     url: server.url,
+    databaseUrl: database.url,
     server,
     driver,
     factories: new Factories(server.app),

@@ -25,8 +25,19 @@ function collect(child: ChildProcess) {
   return out;
 }
 
+export interface ServerProcess {
+  child: ChildProcess;
+  output: () => string;
+  /** Where it listens, as printed at start (PORT=0 picks a free port). */
+  url: string;
+  /** SIGTERM (a clean shutdown), then waits for the exit. */
+  stop(): Promise<void>;
+  /** SIGKILL: dies at once, saying goodbye to nobody. */
+  kill(): Promise<void>;
+}
+
 /** Starts the built server and resolves once it printed that it is ready. */
-export async function startProcess(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string; stop(): Promise<void> }> {
+export async function startProcess(env: Record<string, string>): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN], { env: { PATH: process.env.PATH ?? '', ...env }, cwd: ROOT });
   const out = collect(child);
   const output = () => out.stdout + out.stderr;
@@ -36,8 +47,12 @@ export async function startProcess(env: Record<string, string>): Promise<{ child
     child.stdout!.on('data', check);
     child.on('exit', () => { clearTimeout(timer); reject(new Error(`server exited:\n${output()}`)); });
   });
-  return {
-    child, output,
-    stop: async () => { if (child.exitCode === null) { child.kill('SIGTERM'); await once(child, 'exit'); } },
+  const signal = (name: NodeJS.Signals) => async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = once(child, 'exit');
+    child.kill(name);
+    await exited;
   };
+  const port = /http:\/\/localhost:(\d+)\/graphql/.exec(out.stdout)?.[1];
+  return { child, output, url: `http://127.0.0.1:${port}`, stop: signal('SIGTERM'), kill: signal('SIGKILL') };
 }

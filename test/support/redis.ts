@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { mysqlDriver, testDrivers } from './drivers.js';
 
 export const REDIS_URL = process.env.CHAT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -14,4 +15,23 @@ export async function redisReachable(): Promise<boolean> {
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * Whether a suite that needs Redis runs here. When it cannot, one loud line says why; with
+ * CHAT_REQUIRE_MYSQL=1 (CI, where MySQL/MariaDB and Redis are started) it fails the run instead.
+ */
+export async function redisReady(suite: string): Promise<boolean> {
+  if (await redisReachable()) return true;
+  if (process.env.CHAT_REQUIRE_MYSQL === '1') throw new Error(`CHAT_REQUIRE_MYSQL=1 but Redis at ${REDIS_URL} is not reachable (${suite})`);
+  process.stderr.write(`SKIPPED: ${suite}, because Redis at ${REDIS_URL} is not reachable.\n`);
+  return false;
+}
+
+/** Whether a suite of several instances (MySQL/MariaDB + Redis) runs here; says why not, like redisReady. */
+export async function clusterReady(suite: string): Promise<boolean> {
+  if (!(await redisReady(suite))) return false;
+  if (testDrivers().includes(mysqlDriver)) return true;
+  process.stderr.write(`SKIPPED: ${suite}, because MySQL/MariaDB is not selected or reachable.\n`);
+  return false;
 }

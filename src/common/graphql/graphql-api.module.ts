@@ -20,6 +20,8 @@ export const GRAPHQL_PATH = '/graphql';
 export interface WsExtra {
   socket: WebSocket;
   principal?: Principal;
+  /** Counted as a live connection (metrics, presence): its close is counted too. */
+  counted?: boolean;
 }
 
 /** graphql-ws close codes for refused connections (SPEC): 4401 no/bad token, 4403 revoked or not allowed. */
@@ -59,8 +61,11 @@ const CLOSE_FORBIDDEN = 4403;
                   if (!principal) return refuse(ctx, CLOSE_UNAUTHORIZED, 'Unauthorized: send connectionParams.authorization');
                   if (principal.kind === 'operator') return refuse(ctx, CLOSE_FORBIDDEN, 'Forbidden: no subscriptions for the operator');
                   ctx.extra.principal = principal;
+                  // Closed while we checked the token: onClose already ran, so count nothing.
+                  if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+                  ctx.extra.counted = true;
                   metrics.connections.inc({ transport: 'graphql-ws' });
-                  if (principal.kind === 'user') presence.connect(principal.scope, principal.userId);
+                  if (principal.kind === 'user') await presence.connect(principal.scope, principal.userId);
                   return true;
                 } catch (error) {
                   if (error instanceof ChatError && error.details?.reason === 'revoked') return refuse(ctx, CLOSE_FORBIDDEN, 'Forbidden: token revoked');
@@ -79,10 +84,16 @@ const CLOSE_FORBIDDEN = 4403;
                   return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation')];
                 }
               },
-              onDisconnect: (ctx: WsContext) => {
+              // onClose, not onDisconnect: graphql-ws skips onDisconnect for a socket that closes
+              // while onConnect is still running, which would leave it counted.
+              onClose: async (ctx: WsContext) => {
+                if (!ctx.extra.counted) return;
+                ctx.extra.counted = false;
                 metrics.connections.dec({ transport: 'graphql-ws' });
                 const principal = ctx.extra.principal;
-                if (principal?.kind === 'user') presence.disconnect(principal.scope, principal.userId);
+                if (principal?.kind === 'user') {
+                  await presence.disconnect(principal.scope, principal.userId).catch((error) => log.warn({ err: error }, 'could not count a graphql-ws disconnect'));
+                }
               },
               onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
                 result.errors ? formatResult(result) : undefined,

@@ -1,0 +1,62 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { AppsService } from '../apps/apps.service.js';
+import { AppScope } from '../database/app-scope.js';
+import { EventBus } from '../realtime/event-bus.js';
+import { PresenceChange, PresenceService } from '../realtime/presence.service.js';
+import { toUser } from '../users/user.model.js';
+import { UsersRepository } from '../users/users.repository.js';
+
+/** Users looked up per query when a dead instance takes many with it. */
+const LOOKUP_BATCH = 500;
+
+/**
+ * Tells the app's lobby when a user comes and goes (legacy `user_joined` / `user_left`): every
+ * presence change, whatever the transport (legacy socket, graphql-ws) and wherever it was decided
+ * (a connection on this instance, or a dead instance reaped here), is published once on the bus.
+ * It stays subscribed through shutdown: an instance leaving presence announces its users then.
+ */
+@Injectable()
+export class PresenceAnnouncer implements OnModuleInit {
+  /** The lobby of each app; a lobby is never deleted or replaced. */
+  private readonly lobbies = new Map<string, string>();
+
+  constructor(
+    private readonly presence: PresenceService,
+    private readonly apps: AppsService,
+    private readonly users: UsersRepository,
+    private readonly events: EventBus,
+  ) {}
+
+  onModuleInit() {
+    this.presence.onChange((changes) => this.announce(changes));
+  }
+
+  private async announce(changes: readonly PresenceChange[]): Promise<void> {
+    const byApp = new Map<string, { scope: AppScope; online: Map<string, boolean> }>();
+    for (const { scope, userId, online } of changes) {
+      let app = byApp.get(scope.appId);
+      if (!app) byApp.set(scope.appId, (app = { scope, online: new Map<string, boolean>() }));
+      app.online.set(userId, online);
+    }
+    for (const { scope, online } of byApp.values()) {
+      const ids = [...online.keys()];
+      for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
+        const rows = await this.users.findByIds(scope, ids.slice(i, i + LOOKUP_BATCH)); // deleted users: nobody to announce
+        if (rows.length === 0) continue;
+        const roomId = await this.lobbyOf(scope);
+        for (const row of rows) {
+          await this.events.publish({ type: 'presence.changed', appId: scope.appId, roomId, user: toUser(row), online: online.get(row.id)! });
+        }
+      }
+    }
+  }
+
+  private async lobbyOf(scope: AppScope): Promise<string> {
+    let lobbyId = this.lobbies.get(scope.appId);
+    if (!lobbyId) {
+      lobbyId = (await this.apps.lobby(scope)).id;
+      this.lobbies.set(scope.appId, lobbyId);
+    }
+    return lobbyId;
+  }
+}
