@@ -1,5 +1,6 @@
 import { Ack, ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
+import { MetricsService } from '../health/metrics.service.js';
 import { LegacyChatService } from './legacy-chat.service.js';
 import { LegacyEventBridge } from './legacy-event.bridge.js';
 import { LEGACY_EVENTS } from './legacy-protocol.js';
@@ -14,17 +15,19 @@ export class LegacyChatGateway implements OnGatewayInit<Server>, OnGatewayConnec
   /** The Socket.IO server; with REDIS_URL its adapter spans every instance (legacy-io.adapter.ts). */
   @WebSocketServer() readonly server!: Server;
 
-  constructor(private readonly chat: LegacyChatService, private readonly bridge: LegacyEventBridge) {}
+  constructor(private readonly chat: LegacyChatService, private readonly bridge: LegacyEventBridge, private readonly metrics: MetricsService) {}
 
   afterInit(server: Server): void {
     this.bridge.attach(server);
   }
 
   handleConnection(socket: Socket): void {
+    this.metrics.connections.inc({ transport: 'legacy' });
     this.chat.connected(socket);
   }
 
   handleDisconnect(socket: Socket): Promise<void> {
+    this.metrics.connections.dec({ transport: 'legacy' });
     return this.chat.disconnected(socket);
   }
 

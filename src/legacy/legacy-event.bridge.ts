@@ -2,6 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Server } from 'socket.io';
 import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
+import { MetricsService } from '../health/metrics.service.js';
 import { MembershipEventType } from '../rooms/membership-event.model.js';
 import { blockersChannel, LEGACY_EVENTS, minutesUntil, roomChannel, toLegacyMessage, toLegacyRole, toLegacyUser, userChannel } from './legacy-protocol.js';
 
@@ -17,7 +18,7 @@ export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
   private readonly frozen = new Map<string, boolean>();
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly bus: EventBus) {}
+  constructor(private readonly bus: EventBus, private readonly metrics: MetricsService) {}
 
   /** The gateway hands over its server once Socket.IO is up. */
   attach(server: Server) {
@@ -49,8 +50,11 @@ export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
       case 'message.created': {
         const message = toLegacyMessage(event.message);
         const author = event.message.author;
-        if (message) (author ? lobby.except(blockersChannel(event.appId, author.id)) : lobby).local.emit(LEGACY_EVENTS.newMessage, message);
-        else if (event.message.text) lobby.local.emit(LEGACY_EVENTS.systemMessage, event.message.text); // the app's SYSTEM messages
+        if (message) {
+          (author ? lobby.except(blockersChannel(event.appId, author.id)) : lobby).local.emit(LEGACY_EVENTS.newMessage, message);
+          // Counted as the room's local sockets (those skipped for blocking included): no per-socket work.
+          this.metrics.delivered('legacy', server.sockets.adapter.rooms.get(roomChannel(event.appId, event.roomId))?.size ?? 0, event.message.createdAt);
+        } else if (event.message.text) lobby.local.emit(LEGACY_EVENTS.systemMessage, event.message.text); // the app's SYSTEM messages
         return;
       }
       case 'membership.changed': {

@@ -34,7 +34,24 @@ export interface LiveQueue<T = any> {
   /** Resolves once the server completed the subscription. */
   completed(): Promise<void>;
   received: T[];
+  /** Marks everything received so far as read. */
+  skipAll(): void;
   stop(): void;
+}
+
+/**
+ * Waits until every subscription is live on the server: sends probes until each queue saw one,
+ * then marks what they received as read. Sturdier than sleeping on a busy machine.
+ */
+export async function untilLive(queues: readonly LiveQueue[], probe: () => Promise<unknown>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (queues.some((q) => q.received.length === 0)) {
+    if (Date.now() > deadline) throw new Error('subscriptions did not go live');
+    await probe();
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  for (const q of queues) q.skipAll();
 }
 
 export function liveQueue<T = any>(client: Client, query: string, variables: Record<string, unknown> = {}): LiveQueue<T> {
@@ -70,6 +87,7 @@ export function liveQueue<T = any>(client: Client, query: string, variables: Rec
       await new Promise((r) => setTimeout(r, ms));
       return received.length === before;
     },
+    skipAll() { readIndex = received.length; },
     completed: () => (done ? Promise.resolve() : new Promise<void>((resolve) => (onDone = resolve))),
     stop,
   };

@@ -2,7 +2,7 @@ import { MetricsService } from '../../../src/health/metrics.service.js';
 import { UserRole } from '../../../src/users/user.model.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { testDrivers } from '../../support/drivers.js';
-import { gqlWsClient, liveQueue, LiveQueue } from '../../support/ws.js';
+import { gqlWsClient, liveQueue, LiveQueue, untilLive } from '../../support/ws.js';
 import type { Client } from 'graphql-ws';
 
 // Subscriptions execute each event once per distinct (app, viewer role, document, variables), and per
@@ -16,8 +16,6 @@ const SEND = `mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { 
 const ROOM = `mutation($m: [ID!]) { createRoom(input: { memberIds: $m }) { id } }`;
 const READ = `mutation($r: ID!, $m: ID!) { markRead(roomId: $r, messageId: $m) { lastReadMessageId } }`;
 const FREEZE = `mutation($r: ID!, $f: Boolean!) { freezeRoom(roomId: $r, frozen: $f) { id } }`;
-
-const settle = () => new Promise((r) => setTimeout(r, 300));
 
 describe.each(testDrivers())('shared execution of subscription events on %s', (driver) => {
   let t: TestApp;
@@ -51,7 +49,7 @@ describe.each(testDrivers())('shared execution of subscription events on %s', (d
     const alike = readers.map((r) => subscribe(r.token, ADDED, { r: app.lobbyId }));
     const renamed = subscribe(readers[0].token, ADDED_RENAMED, { r: app.lobbyId });
     const staff = subscribe(mod.token, ADDED, { r: app.lobbyId });
-    await settle();
+    await untilLive([...alike, renamed, staff], () => t.gql(SEND, { r: app.lobbyId, t: 'probe' }, sender.headers));
     const before = await executions();
     for (const text of ['one', 'two', 'three']) await t.gql(SEND, { r: app.lobbyId, t: text }, sender.headers);
     const got = await Promise.all([...alike, renamed, staff].map(async (q) => [await q.next(), await q.next(), await q.next()]));
@@ -70,7 +68,7 @@ describe.each(testDrivers())('shared execution of subscription events on %s', (d
     const room = (await t.gql(ROOM, { m: [sender.id, alice.id, bob.id] }, app.headers)).data!.createRoom.id;
     const shared = [subscribe(alice.token, MINE_SHARED), subscribe(bob.token, MINE_SHARED)];
     const own = [subscribe(alice.token, MINE_OWN, { u: false }), subscribe(bob.token, MINE_OWN, { u: false })];
-    await settle();
+    await untilLive([...shared, ...own], () => t.gql(SEND, { r: room, t: 'probe' }, sender.headers));
     const before = await executions();
     await t.gql(SEND, { r: room, t: 'same for all' }, sender.headers);
     const sharedPayloads = await Promise.all(shared.map((q) => q.next()));
@@ -89,11 +87,13 @@ describe.each(testDrivers())('shared execution of subscription events on %s', (d
     const [sender, alice, bob] = [await t.factories.user(app), await t.factories.user(app), await t.factories.user(app)];
     const room = (await t.gql(ROOM, { m: [sender.id, alice.id, bob.id] }, app.headers)).data!.createRoom.id;
     const ids: string[] = [];
+    const [forAlice, forBob] = [subscribe(alice.token, MINE_UNREAD), subscribe(bob.token, MINE_UNREAD)];
+    await untilLive([forAlice, forBob], () => t.gql(SEND, { r: room, t: 'probe' }, sender.headers));
     for (const text of ['a', 'b', 'c']) ids.push((await t.gql(SEND, { r: room, t: text }, sender.headers)).data!.sendMessage.id);
     await t.gql(READ, { r: room, m: ids[2] }, alice.headers);
     await t.gql(READ, { r: room, m: ids[0] }, bob.headers);
-    const [forAlice, forBob] = [subscribe(alice.token, MINE_UNREAD), subscribe(bob.token, MINE_UNREAD)];
-    await settle();
+    await new Promise((r) => setTimeout(r, 200));
+    for (const q of [forAlice, forBob]) q.skipAll();
     await t.gql(FREEZE, { r: room, f: true }, app.headers);
     await expect(forAlice.next()).resolves.toEqual({ data: { myEvents: { type: 'ROOM_UPDATED', room: { id: room, frozen: true, unreadCount: 0 } } } });
     await expect(forBob.next()).resolves.toEqual({ data: { myEvents: { type: 'ROOM_UPDATED', room: { id: room, frozen: true, unreadCount: 2 } } } });
