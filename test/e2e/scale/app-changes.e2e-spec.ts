@@ -1,7 +1,7 @@
 import { startCluster, TEST_ADMIN_KEY, TestApp } from '../../support/app.js';
 import { asApp, asOperator, codeOf } from '../../support/clients.js';
-import { mysqlDriver, testDrivers } from '../../support/drivers.js';
-import { REDIS_URL, redisReachable } from '../../support/redis.js';
+import { mysqlDriver } from '../../support/drivers.js';
+import { clusterReady, REDIS_URL } from '../../support/redis.js';
 
 // An app's secret and settings are cached per instance; a change on one must hold on all at once.
 const ROTATE = `mutation($a: ID!) { rotateAppSecret(appId: $a) { secret } }`;
@@ -9,13 +9,9 @@ const SETTINGS = `mutation($n: Int!) { updateAppSettings(input: { rateLimit: { c
 const APP = `{ app { id } }`;
 const SEND = `mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { text: $t }) { id } }`;
 
-const redisUp = await redisReachable();
-const mysqlUp = testDrivers().includes(mysqlDriver);
-if (!redisUp || !mysqlUp) {
-  process.stderr.write(`SKIPPED: app-changes-across-instances suite, because ${!redisUp ? `Redis at ${REDIS_URL} is not reachable` : 'MySQL/MariaDB is not selected or reachable'}.\n`);
-}
+const ready = await clusterReady('app-changes-across-instances suite');
 
-(redisUp && mysqlUp ? describe : describe.skip)('app changes across two instances', () => {
+(ready ? describe : describe.skip)('app changes across two instances', () => {
   let a: TestApp;
   let b: TestApp;
   beforeAll(async () => { [a, b] = await startCluster(mysqlDriver, 2, { REDIS_URL }); });
