@@ -101,20 +101,10 @@ export class ModerationService {
     return (await this.mutes.listActive(scope, roomId)).map(toMute);
   }
 
-  /**
-   * Ends expired mutes of every app: deletes each row by id and announces UNMUTED (actor null)
-   * only for rows this call deleted, so of several instances exactly one announces each end.
-   */
+  /** Ends expired mutes of every app, announcing UNMUTED (actor null) once per mute, whichever instance ends it. */
   async expireMutes(now = new Date(), batch = 200): Promise<number> {
-    let ended = 0;
-    for (const row of await this.mutes.findExpired(now, batch)) {
-      const scope = scopeOf(row.appId); // the sweeper names each row's own tenant, read from the row
-      if (!(await this.mutes.deleteExpired(scope, row.id, now))) continue;
-      ended++;
-      const event = membershipEvent(MembershipEventType.UNMUTED, row.roomId, toUser(row.userRow), null);
-      await this.events.publish({ type: 'membership.changed', appId: row.appId, roomId: row.roomId, change: event });
-    }
-    return ended;
+    const rows = await this.mutes.findExpired(now, batch);
+    return this.expire(rows, (scope, id) => this.mutes.deleteExpired(scope, id, now), MembershipEventType.UNMUTED);
   }
 
   /**
@@ -157,12 +147,22 @@ export class ModerationService {
 
   /** Ends expired bans of every app, announcing UNBANNED once per ban (see expireMutes). */
   async expireBans(now = new Date(), batch = 200): Promise<number> {
+    const rows = await this.bans.findExpired(now, batch);
+    return this.expire(rows, (scope, id) => this.bans.deleteExpired(scope, id, now), MembershipEventType.UNBANNED);
+  }
+
+  /**
+   * Deletes each expired row by id and announces its end only when this call deleted it, so of
+   * several instances sweeping at once exactly one announces each.
+   */
+  private async expire(rows: readonly { id: string; appId: string; roomId: string; userRow: UserEntity }[],
+    remove: (scope: AppScope, id: string) => Promise<unknown>, type: MembershipEventType): Promise<number> {
     let ended = 0;
-    for (const row of await this.bans.findExpired(now, batch)) {
+    for (const row of rows) {
       const scope = scopeOf(row.appId); // the sweeper names each row's own tenant, read from the row
-      if (!(await this.bans.deleteExpired(scope, row.id, now))) continue;
+      if (!(await remove(scope, row.id))) continue;
       ended++;
-      await this.announce(scope, membershipEvent(MembershipEventType.UNBANNED, row.roomId, toUser(row.userRow), null));
+      await this.announce(scope, membershipEvent(type, row.roomId, toUser(row.userRow), null));
     }
     return ended;
   }
