@@ -1,0 +1,138 @@
+#!/usr/bin/env node
+// Ingest: many senders into many rooms, every message acknowledged after its commit (the
+// sendMessage mutation answers once the row is committed). Messages/s against a raw mysql2
+// loop of single-row INSERTs at the same concurrency, into the same table, in the same run.
+//
+//   node bench/ingest.mjs [--senders 32] [--rooms 32] [--duration 8] [--via ws,http]
+import { createPool } from 'mysql2/promise';
+import { createRoom, createTenant, createUsers, inParallel } from './lib/api.mjs';
+import { graphqlSender, httpSender } from './lib/clients.mjs';
+import { contextLine, counterDelta, cpuMeter, databasePid, Histogram, nowUs, sleep, statementCounters } from './lib/measure.mjs';
+import { attachProfiler } from './lib/profile.mjs';
+import { fmt, heading, ms, options, ratio, table } from './lib/report.mjs';
+import { startChatServer } from './lib/server.mjs';
+
+const opts = options({
+  senders: { type: 'number', default: 32, help: 'concurrent senders (each one user, one message in flight)' },
+  rooms: { type: 'number', default: 32, help: 'rooms the senders write into (sender i → room i mod rooms)' },
+  duration: { type: 'number', default: 5, help: 'measured seconds per run' },
+  warmup: { type: 'number', default: 2, help: 'unmeasured seconds before each run' },
+  via: { type: 'list', default: ['ws'], help: 'how the chat server is called: ws (graphql-ws mutation), http (POST /graphql)' },
+  baselines: { type: 'list', default: ['single-32', 'single-1', 'multi-1'], help: 'raw mysql2 loops: single-<concurrency>, multi-<concurrency> (100 rows per INSERT)' },
+}, 'Ingest benchmark: durable, acknowledged messages/s vs raw mysql2 inserts.');
+
+const TEXT = 'bench ingest message, about as long as a chat line';
+
+/**
+ * Runs `lanes` closed loops of `step()` (one call in flight per lane) for warmup + duration
+ * seconds; counts and times the calls that finish inside the measured window.
+ */
+async function closedLoop(lanes, step, { serverPid, dbPid, counters, inspectPort = null }) {
+  let running = true;
+  let measuring = false;
+  let done = 0, errors = 0, rowsDone = 0, firstError = null;
+  const latency = new Histogram();
+  const loops = Array.from({ length: lanes }, async (_, lane) => {
+    while (running) {
+      const start = nowUs();
+      try {
+        const rows = await step(lane);
+        if (measuring) { done++; rowsDone += rows ?? 1; latency.record(nowUs() - start); }
+      } catch (error) {
+        errors++;
+        firstError ??= error.message;
+        await sleep(10);
+      }
+    }
+  });
+  await sleep(opts.warmup * 1000);
+  const meter = cpuMeter({ server: serverPid, db: dbPid, loadgen: 'self' });
+  const before = await counters();
+  const profiler = inspectPort ? await attachProfiler(inspectPort) : null;
+  await profiler?.start();
+  meter.start();
+  measuring = true;
+  await sleep(opts.duration * 1000);
+  measuring = false;
+  const usage = meter.stop();
+  const after = await counters();
+  if (profiler) process.stderr.write(`${await profiler.stop()}\n`);
+  running = false;
+  await Promise.all(loops);
+  return {
+    perS: done / usage.wallS, rowsPerS: rowsDone / usage.wallS, done, rowsDone, p50: latency.quantile(0.5), p99: latency.quantile(0.99),
+    errors, firstError, cpu: usage.cpu, statements: counterDelta(before, after),
+  };
+}
+
+async function main() {
+  console.log(heading('Ingest: acknowledged messages/s vs raw mysql2 inserts'));
+  console.log(await contextLine());
+  console.log(`Settings: ${opts.senders} senders (one user each, one message in flight) into ${opts.rooms} GROUP rooms; ${opts.warmup} s warm-up + ${opts.duration} s measured per run. `
+    + 'Chat server on MariaDB; a message counts when sendMessage answered (after commit). Flood control of the bench app raised to 10,000 messages/s per user per room (updateAppSettings). '
+    + 'Raw baselines: mysql2 pool, autocommit INSERTs into the same messages table (durable: innodb_flush_log_at_trx_commit as configured). '
+    + 'Statements/message: MariaDB global counters (anything else using this MariaDB counts too).');
+
+  const server = await startChatServer({ tag: 'ingest' });
+  const dbPid = databasePid();
+  const pool = createPool({ uri: server.database.url, connectionLimit: Math.max(opts.senders, 32), supportBigNumbers: true, bigNumberStrings: true });
+  const counters = () => statementCounters(pool);
+  const rows = [];
+  try {
+    const tenant = await createTenant(server);
+    const users = await createUsers(server, tenant, opts.senders, 's');
+    const roomIds = await inParallel(Array.from({ length: opts.rooms }, (_, r) => r), 8, (r) =>
+      createRoom(server, tenant, users.filter((_, i) => i % opts.rooms === r).map((u) => u.id)));
+    const roomOf = (lane) => roomIds[lane % opts.rooms];
+    const ours = {};
+    for (const via of opts.via) {
+      const senders = await Promise.all(users.map((u) => (via === 'http' ? httpSender(server.url, u.token) : graphqlSender(server.url, u.token))));
+      let seq = 0;
+      const result = await closedLoop(opts.senders, async (lane) => { await senders[lane].send(roomOf(lane), `${TEXT} #${seq++}`); return 1; }, { serverPid: server.pid, dbPid, counters, inspectPort: server.inspectPort });
+      await Promise.all(senders.map((s) => s.close()));
+      ours[via] = result;
+      rows.push(row(`chat server, sendMessage over ${via === 'http' ? 'HTTP' : 'graphql-ws'}`, opts.senders, result));
+      process.stderr.write(`  ours via ${via}: ${fmt(result.perS)} messages/s\n`);
+    }
+
+    // Raw mysql2: the same table, rows shaped like the server's (the tenant's first room and user).
+    const baseline = {};
+    const insertRow = [tenant.appId, roomIds[0], users[0].id, 'TEXT'];
+    for (const name of opts.baselines) {
+      const [kind, lanesText] = name.split('-');
+      const lanes = Number(lanesText);
+      const perStatement = kind === 'multi' ? 100 : 1;
+      const values = Array.from({ length: perStatement }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
+      let seq = 0;
+      const result = await closedLoop(lanes, async () => {
+        const params = [];
+        const now = new Date();
+        for (let i = 0; i < perStatement; i++) params.push(...insertRow, `${TEXT} #raw${seq++}`, now);
+        await pool.execute(`INSERT INTO messages (app_id, room_id, author_id, kind, text, created_at) VALUES ${values}`, params);
+        return perStatement;
+      }, { serverPid: null, dbPid, counters });
+      baseline[name] = result;
+      rows.push(row(`raw mysql2, ${perStatement === 1 ? 'single-row' : `${perStatement}-row`} INSERT`, lanes, result));
+      process.stderr.write(`  raw ${name}: ${fmt(result.rowsPerS)} rows/s\n`);
+    }
+
+    console.log(table(['writer', 'concurrency', 'messages (rows)/s', 'ack p50 / p99 ms', 'statements/message', 'selects/message', 'fsyncs/message',
+      'server CPU %', 'db CPU %', 'loadgen CPU %', 'errors'], rows));
+    const reference = baseline[`single-${opts.senders}`];
+    if (reference) {
+      console.log('\nRatio ours / raw single-row mysql2 at the same concurrency:\n');
+      console.log(table(['chat server via', 'ratio'], Object.entries(ours).map(([via, r]) => [via, ratio(r.perS, reference.rowsPerS, { atLeast: 1.0 })])));
+    }
+  } finally {
+    await pool.end();
+    await server.stop();
+  }
+}
+
+function row(label, concurrency, r) {
+  const per = (counter) => fmt(r.statements[counter] / r.rowsDone);
+  return [label, concurrency, fmt(r.rowsPerS), `${ms(r.p50)} / ${ms(r.p99)}`, per('Questions'), per('Com_select'), per('Innodb_data_fsyncs'),
+    fmt(r.cpu.server?.percent), fmt(r.cpu.db?.percent), fmt(r.cpu.loadgen?.percent), `${r.errors}${r.firstError ? ` (${r.firstError.slice(0, 60)})` : ''}`];
+}
+
+await main();

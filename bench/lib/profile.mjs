@@ -1,0 +1,56 @@
+// Optional CPU profile of the chat server during a measured window (BENCH_PROFILE=1): the
+// server is started with --inspect on a free port, and the V8 sampling profiler is driven over
+// the inspector protocol. The summary names the functions and packages that used the CPU.
+import WebSocket from 'ws';
+
+export const profilingWanted = () => process.env.BENCH_PROFILE === '1';
+
+/** Connects to the inspector of a process started with --inspect=127.0.0.1:<port>. */
+export async function attachProfiler(inspectPort) {
+  const [target] = await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json();
+  const socket = new WebSocket(target.webSocketDebuggerUrl);
+  await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
+  let nextId = 0;
+  const pending = new Map();
+  socket.on('message', (raw) => {
+    const message = JSON.parse(String(raw));
+    const waiter = pending.get(message.id);
+    if (waiter) { pending.delete(message.id); waiter(message.result); }
+  });
+  const call = (method, params = {}) => new Promise((resolve) => {
+    const id = ++nextId;
+    pending.set(id, resolve);
+    socket.send(JSON.stringify({ id, method, params }));
+  });
+  await call('Profiler.enable');
+  await call('Profiler.setSamplingInterval', { interval: 500 });
+  return {
+    start: () => call('Profiler.start'),
+    /** Stops and returns the summary text (top functions and packages by self time). */
+    async stop(top = 25) {
+      const { profile } = await call('Profiler.stop');
+      socket.close();
+      return summarize(profile, top);
+    },
+  };
+}
+
+/** Self time per function and per package (node_modules/<name>, node:internal, dist/src, GC…). */
+function summarize(profile, top) {
+  const total = profile.samples.length || 1;
+  const byFunction = new Map();
+  const byPackage = new Map();
+  for (const node of profile.nodes) {
+    if (!node.hitCount) continue;
+    const { functionName, url, lineNumber } = node.callFrame;
+    const where = url.replace(/^file:\/\//, '').replace(/^.*?\/node_modules\//, 'node_modules/').replace(/^.*?\/dist\//, 'dist/');
+    const fn = `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
+    byFunction.set(fn, (byFunction.get(fn) ?? 0) + node.hitCount);
+    const pkg = /^node_modules\/((@[^/]+\/)?[^/]+)/.exec(where)?.[1]
+      ?? (where.startsWith('dist/') ? 'dist (the chat server)' : where.startsWith('node:') ? 'node core' : functionName ? `(${functionName})` : '(native)');
+    byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + node.hitCount);
+  }
+  const list = (map) => [...map].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([name, hits]) => `  ${((100 * hits) / total).toFixed(1).padStart(5)}%  ${name}`).join('\n');
+  return `Server CPU profile (self time, ${total} samples):\nBy package:\n${list(byPackage)}\nBy function:\n${list(byFunction)}`;
+}
