@@ -35,11 +35,12 @@ export class UserJwtStrategy extends PassportStrategy(Strategy, 'user-jwt') {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       algorithms: ['HS256'],
-      secretOrKeyProvider: (_req: unknown, rawToken: string, done: (err: unknown, secret?: string) => void) => {
+      secretOrKeyProvider: (_req: unknown, rawToken: string, done: (err: unknown, secret?: string | Buffer) => void) => {
         const appId = appOf(rawToken);
         if (!appId) return done(unauthenticated('Invalid token: no app claim'));
         apps.credentials(appId).then(
-          (app) => (app ? done(null, app.secret) : done(unauthenticated('Invalid token: unknown app'))),
+          // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject (its typings say string | Buffer).
+          (app) => (app ? done(null, app.verifyKey as unknown as Buffer) : done(unauthenticated('Invalid token: unknown app'))),
           (error) => done(error),
         );
       },

@@ -1,9 +1,10 @@
 import type { ScopedPrincipal } from '../auth/principal.js';
 import { ChatError } from '../common/errors/chat-error.js';
-import { scopeOf } from '../database/app-scope.js';
+import { AppScope, scopeOf } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { MembersRepository } from '../rooms/members.repository.js';
+import { RoomAccessCache } from '../rooms/room-access.cache.js';
 import { SanctionsCache } from '../rooms/sanctions.cache.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { BansRepository } from './bans.repository.js';
@@ -48,7 +49,11 @@ function setup(running: { endsAt: Date } | null = null) {
   const events = strictFake<EventBus>('EventBus', { publish: async () => undefined });
   const uow = strictFake<UnitOfWork>('UnitOfWork', { run: async (work: (tx: unknown) => Promise<unknown>) => work('tx') });
   const sanctions = strictFake<SanctionsCache>('SanctionsCache', { ban: async () => null, mutedUntil: async () => null });
-  const access = new RoomAccessService(rooms, members, users, sanctions);
+  // The cache reads straight through to the fakes above (no bus: nothing changes during a test).
+  const cache = strictFake<RoomAccessCache>('RoomAccessCache', {
+    room: (scope: AppScope, id: string) => rooms.findById(scope, id), member: (scope: AppScope, room: string, user: string) => members.find(scope, room, user),
+  });
+  const access = new RoomAccessService(rooms, members, users, sanctions, cache);
   return { mutes, audit, events, service: new ModerationService(mutes, strictFake<BansRepository>('BansRepository'), audit, users, members, access, strictFake<RoomsService>('RoomsService'), events, uow) };
 }
 

@@ -8,6 +8,7 @@ import { MemberEntity } from './member.entity.js';
 import { MembersRepository } from './members.repository.js';
 import { RoomEntity } from './room.entity.js';
 import { RoomsRepository } from './rooms.repository.js';
+import { RoomAccessCache } from './room-access.cache.js';
 import { SanctionsCache } from './sanctions.cache.js';
 
 export const STAFF_ROLES = new Set(['MOD', 'ADMIN', 'OWNER']);
@@ -30,6 +31,7 @@ export class RoomAccessService {
     private readonly members: MembersRepository,
     private readonly users: UsersRepository,
     private readonly sanctions: SanctionsCache,
+    private readonly cache: RoomAccessCache,
   ) {}
 
   isStaff(caller: ScopedPrincipal): boolean {
@@ -37,15 +39,24 @@ export class RoomAccessService {
   }
 
   async requireRoom(scope: AppScope, roomId: string): Promise<RoomEntity> {
-    const room = await this.rooms.findById(scope, roomId);
+    const room = await this.cache.room(scope, roomId);
     if (!room) throw notFound('Room');
     return room;
   }
 
-  async access(caller: ScopedPrincipal, roomId: string): Promise<RoomAccess> {
-    const room = await this.requireRoom(caller.scope, roomId);
-    const member = caller.kind === 'user' ? await this.members.find(caller.scope, room.id, caller.userId) : null;
+  /** The room and the caller's membership, as cached (`fresh`: as the database has them now). */
+  async access(caller: ScopedPrincipal, roomId: string, fresh = false): Promise<RoomAccess> {
+    const room = fresh ? await this.rooms.findById(caller.scope, roomId) : await this.cache.room(caller.scope, roomId);
+    if (!room) throw notFound('Room');
+    if (caller.kind !== 'user') return { room, member: null };
+    const member = fresh ? await this.members.find(caller.scope, room.id, caller.userId) : await this.cache.member(caller.scope, room.id, caller.userId);
     return { room, member };
+  }
+
+  /** Access as cached when it allows; otherwise as the database has it now (a change may be on its way from another instance). */
+  private async accessWhere(caller: ScopedPrincipal, roomId: string, allows: (access: RoomAccess) => boolean): Promise<RoomAccess> {
+    const cached = await this.access(caller, roomId);
+    return allows(cached) ? cached : this.access(caller, roomId, true);
   }
 
   canRead(caller: ScopedPrincipal, { room, member }: RoomAccess): boolean {
@@ -54,7 +65,7 @@ export class RoomAccessService {
 
   /** NOT_FOUND for a room the app does not have; BANNED while banned from it; FORBIDDEN for one the caller may not read. */
   async requireReader(caller: ScopedPrincipal, roomId: string): Promise<RoomAccess> {
-    const access = await this.access(caller, roomId);
+    const access = await this.accessWhere(caller, roomId, (a) => this.canRead(caller, a));
     await this.assertNotBanned(caller, access.room.id);
     if (!this.canRead(caller, access)) throw forbidden('You are not a member of this room');
     return access;
@@ -85,7 +96,10 @@ export class RoomAccessService {
    * (ROOM_FROZEN). Returns the author's row.
    */
   async requirePoster(caller: ScopedPrincipal & { kind: 'user' }, roomId: string): Promise<RoomAccess & { author: UserEntity }> {
-    const [access, author] = await Promise.all([this.requireReader(caller, roomId), this.users.findById(caller.scope, caller.userId)]);
+    const mayWrite = (a: RoomAccess) => this.canRead(caller, a) && !(a.room.type === 'DIRECT' && !a.member) && !(a.room.frozen && a.member?.role !== 'MANAGER');
+    const [access, author] = await Promise.all([this.accessWhere(caller, roomId, mayWrite), this.users.findById(caller.scope, caller.userId)]);
+    await this.assertNotBanned(caller, access.room.id);
+    if (!this.canRead(caller, access)) throw forbidden('You are not a member of this room');
     if (!author) throw notFound('User');
     if (access.room.type === 'DIRECT' && !access.member) throw forbidden('Only its two members write in a DIRECT room');
     const staff = STAFF_ROLES.has(author.role);
@@ -99,7 +113,7 @@ export class RoomAccessService {
 
   /** Manage members and others' messages: the app backend, staff, or a MANAGER of the room. */
   async requireManager(caller: ScopedPrincipal, roomId: string): Promise<RoomAccess> {
-    const access = await this.access(caller, roomId);
+    const access = await this.accessWhere(caller, roomId, (a) => this.isStaff(caller) || a.member?.role === 'MANAGER');
     if (this.isStaff(caller) || access.member?.role === 'MANAGER') return access;
     if (!this.canRead(caller, access)) throw forbidden('You are not a member of this room');
     throw forbidden('Only a manager of this room or staff may do this');

@@ -5,6 +5,7 @@ import { BlocksRepository } from '../moderation/blocks.repository.js';
 import { MutesRepository } from '../moderation/mutes.repository.js';
 import { MembersRepository } from './members.repository.js';
 import { SanctionsCache } from './sanctions.cache.js';
+import { RoomAccessCache } from './room-access.cache.js';
 import { RoomAccessService } from './room-access.service.js';
 import { RoomsRepository } from './rooms.repository.js';
 import { RoomsResolver } from './rooms.resolver.js';
@@ -12,7 +13,7 @@ import { RoomsService } from './rooms.service.js';
 
 @Module({
   imports: [UsersModule],
-  providers: [RoomsRepository, MembersRepository, MutesRepository, BansRepository, BlocksRepository, SanctionsCache, RoomAccessService, RoomsService, RoomsResolver],
-  exports: [RoomsRepository, MembersRepository, RoomAccessService, RoomsService],
+  providers: [RoomsRepository, MembersRepository, MutesRepository, BansRepository, BlocksRepository, SanctionsCache, RoomAccessCache, RoomAccessService, RoomsService, RoomsResolver],
+  exports: [RoomsRepository, MembersRepository, RoomAccessCache, RoomAccessService, RoomsService],
 })
 export class RoomsModule {}

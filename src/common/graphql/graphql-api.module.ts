@@ -1,7 +1,7 @@
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
-import { ExecutionResult, GraphQLError, parse } from 'graphql';
+import { ExecutionResult, GraphQLError } from 'graphql';
 import type { Context } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
@@ -11,6 +11,7 @@ import { PresenceService } from '../../realtime/presence.service.js';
 import { sharedSubscribe } from '../../realtime/shared-subscribe.js';
 import { MetricsService } from '../../health/metrics.service.js';
 import { ChatError } from '../errors/chat-error.js';
+import { DocumentCache } from './document-cache.js';
 import { createGraphqlErrorFormatter } from '../errors/graphql-error.formatter.js';
 import { LOGGER } from '../logging/logging.module.js';
 
@@ -36,6 +37,7 @@ const CLOSE_FORBIDDEN = 4403;
       inject: [PrincipalService, PresenceService, MetricsService, LOGGER],
       useFactory: (principals: PrincipalService, presence: PresenceService, metrics: MetricsService, log: Logger) => {
         const formatError = createGraphqlErrorFormatter(log);
+        const documents = new DocumentCache();
         const formatResult = (result: ExecutionResult) => ({
           ...result,
           errors: result.errors?.map((e: GraphQLError) => formatError(e.toJSON(), e)),
@@ -53,6 +55,8 @@ const CLOSE_FORBIDDEN = 4403;
             // Nest's type lists only some graphql-ws options; the rest (context, onError) reach useServer as well.
             'graphql-ws': {
               path: GRAPHQL_PATH,
+              parse: documents.parse,
+              validate: documents.validate,
               subscribe: sharedSubscribe({ onExecute: (path) => metrics.subscriptionExecutions.inc({ path }) }),
               context: (ctx: WsContext) => ({ principal: ctx.extra.principal ?? null, ws: ctx }),
               onConnect: async (ctx: WsContext) => {
@@ -78,7 +82,7 @@ const CLOSE_FORBIDDEN = 4403;
               // on a syntax error; answer it as this operation's error instead.
               onSubscribe: (_ctx: WsContext, _id: string, payload: { query?: unknown }) => {
                 try {
-                  parse(String(payload.query ?? ''));
+                  documents.parse(String(payload.query ?? '')); // cached: graphql-ws's own parse below hits the cache
                   return undefined;
                 } catch (error) {
                   return [error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation')];

@@ -1,0 +1,41 @@
+import { DocumentNode, GraphQLError, GraphQLSchema, parse, validate } from 'graphql';
+
+/** How many distinct operation texts are kept parsed (clients send a handful each, the same ones again and again). */
+const MAX_DOCUMENTS = 2000;
+
+/**
+ * Parsing and validation for graphql-ws, each done once per distinct operation text instead of
+ * once per operation: a client sending the same mutation a thousand times is parsed and
+ * validated once. (Apollo Server keeps its own such store for HTTP.)
+ */
+export class DocumentCache {
+  private readonly parsed = new Map<string, DocumentNode | GraphQLError>();
+  private readonly validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+
+  /** The document of a query text; throws its syntax error (remembered too). */
+  readonly parse = (source: string | { body: string }): DocumentNode => {
+    const text = typeof source === 'string' ? source : source.body;
+    let entry = this.parsed.get(text);
+    if (!entry) {
+      try {
+        entry = parse(text);
+      } catch (error) {
+        entry = error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation');
+      }
+      if (this.parsed.size >= MAX_DOCUMENTS) this.parsed.delete(this.parsed.keys().next().value!);
+      this.parsed.set(text, entry);
+    }
+    if (entry instanceof GraphQLError) throw entry;
+    return entry;
+  };
+
+  /** The validation errors of a document this cache parsed (one schema per server). */
+  readonly validate = (schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] => {
+    let errors = this.validated.get(document);
+    if (!errors) {
+      errors = validate(schema, document);
+      this.validated.set(document, errors);
+    }
+    return errors;
+  };
+}
