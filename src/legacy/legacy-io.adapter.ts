@@ -1,5 +1,7 @@
-import { INestApplicationContext } from '@nestjs/common';
+import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
+import type { Observable } from 'rxjs';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { RedisConnections } from '../realtime/redis-connections.js';
 
@@ -8,6 +10,7 @@ export const LEGACY_SOCKET_PATH = '/socket.io';
 // Typed from IoAdapter itself: @nestjs/platform-socket.io pins its own socket.io (4.8.3) beside ours.
 type IoServerOptions = NonNullable<Parameters<IoAdapter['createIOServer']>[1]>;
 type IoServer = ReturnType<IoAdapter['createIOServer']>;
+type IoSocket = Parameters<IoAdapter['bindMessageHandlers']>[0];
 
 /**
  * Socket.IO as old chatbox pages expect it (SPEC, "The legacy Socket.IO protocol"): the default
@@ -21,8 +24,40 @@ type IoServer = ReturnType<IoAdapter['createIOServer']>;
  * `.local` to that instance's sockets, so each socket gets it exactly once.
  */
 export class LegacyIoAdapter extends IoAdapter {
+  private readonly log = new Logger('LegacyIoAdapter');
+
   constructor(private readonly app: INestApplicationContext) {
     super(app);
+  }
+
+  /**
+   * Each event goes to its handler through one plain listener. Nest's default builds RxJS
+   * streams per event per socket for the socket's whole life, which weighs at thousands of idle
+   * sockets; here an Observable lives only while one event is handled. Same behaviour: a
+   * handler's non-empty result is acked (or emitted when it names an event), errors are logged.
+   */
+  override bindMessageHandlers(socket: IoSocket, handlers: MessageMappingProperties[], transform: (data: unknown) => Observable<unknown>): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args.length === 0 ? undefined : args.length === 1 ? args[0] : args);
+        let response$: Observable<unknown>;
+        try {
+          response$ = transform(callback(data, ack));
+        } catch (error) {
+          this.log.error(error);
+          return;
+        }
+        response$.subscribe({
+          next: (response) => {
+            if (response === null || response === undefined) return;
+            const named = response as { event?: string; data?: unknown };
+            if (named.event) socket.emit(named.event, named.data);
+            else if (!isAckHandledManually && typeof ack === 'function') (ack as (value: unknown) => void)(response);
+          },
+          error: (error: unknown) => this.log.error(error),
+        });
+      });
+    }
   }
 
   override createIOServer(port: number, options?: IoServerOptions): IoServer {
