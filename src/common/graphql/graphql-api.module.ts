@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
 import { GraphQLModule, GraphQLWsSubscriptionsConfig } from '@nestjs/graphql';
@@ -48,6 +49,9 @@ const CLOSE_FORBIDDEN = 4403;
           sortSchema: true,
           introspection: true,
           playground: false,
+          // No HTTP cache hints are used: the cache-control plugin would otherwise wrap every field
+          // resolver. The browser IDE is ours (src/console), so Apollo's landing page is off too.
+          plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
           csrfPrevention: true,
           formatError,
           context: ({ req }: { req: unknown }) => ({ req }),
