@@ -4,6 +4,7 @@
 //   npm run bench                                   build, then the full set (about 7-9 minutes on 2 cores)
 //   node bench/run.mjs --quick                      small scale, to see that everything works (about 3 minutes)
 //   node bench/run.mjs --only fanout,history        some of them
+//   node bench/run.mjs --only fanout2               fan-out on one instance vs two through Redis (not in the default set)
 //   node bench/run.mjs --out bench/RESULTS.md       also write the report as markdown
 //   BENCH_DURATION=5 BENCH_N=1000 node bench/run.mjs --only fanout    any bench option as BENCH_<NAME>
 import { execFileSync, spawn } from 'node:child_process';
@@ -14,9 +15,14 @@ import { options } from './lib/report.mjs';
 import { ROOT } from './lib/server.mjs';
 
 const BENCHES = ['fanout', 'ingest', 'connections', 'history'];
+/**
+ * Runs of a bench script with other settings, only when named in --only: `fanout2` is the
+ * scale-out comparison (one instance vs two through Redis, N = 1,000), about a minute.
+ */
+const EXTRAS = { fanout2: { script: 'fanout', env: { BENCH_INSTANCES: '2' } } };
 
 const opts = options({
-  only: { type: 'list', default: BENCHES, help: `which benchmarks, of ${BENCHES.join(', ')}` },
+  only: { type: 'list', default: BENCHES, help: `which benchmarks, of ${BENCHES.join(', ')}, and the extra ${Object.keys(EXTRAS).join(', ')}` },
   quick: { type: 'boolean', default: false, help: 'small scale: N ≤ 1000, 1,000 connections, 100,000 messages, short runs' },
   out: { type: 'string', default: '', help: 'also write the report to this markdown file' },
 }, 'Runs the benchmark set (see bench/README.md).');
@@ -30,9 +36,11 @@ const QUICK = {
 function runBench(name) {
   return new Promise((resolve, reject) => {
     const env = { ...process.env };
+    const extra = EXTRAS[name];
+    for (const [key, value] of Object.entries(extra?.env ?? {})) env[key] ??= value;
     if (opts.quick) for (const [key, value] of Object.entries(QUICK)) env[key] ??= value;
     const begun = Date.now();
-    const child = spawn(process.execPath, [join(ROOT, 'bench', `${name}.mjs`)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [join(ROOT, 'bench', `${extra?.script ?? name}.mjs`)], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
     let output = '';
     child.stdout.on('data', (chunk) => { output += chunk; process.stdout.write(chunk); });
     child.once('error', reject);
@@ -68,7 +76,7 @@ console.log(header);
 
 const results = [];
 for (const name of opts.only) {
-  if (!BENCHES.includes(name)) throw new Error(`unknown benchmark ${name}; one of ${BENCHES.join(', ')}`);
+  if (!BENCHES.includes(name) && !EXTRAS[name]) throw new Error(`unknown benchmark ${name}; one of ${[...BENCHES, ...Object.keys(EXTRAS)].join(', ')}`);
   process.stderr.write(`\n== ${name} ==\n`);
   const result = await runBench(name);
   results.push(result);

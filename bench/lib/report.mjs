@@ -5,7 +5,8 @@ import { parseArgs } from 'node:util';
 /**
  * Parses --name value flags; each option's env var (BENCH_<NAME>, dashes as underscores) is the
  * fallback, then its default. Numbers stay numbers, lists ("a,b") become arrays when asked.
- * `spec`: { name: { default, type: 'number' | 'string' | 'list' | 'numbers' | 'boolean', help } }.
+ * `spec`: { name: { default, type: 'number' | 'string' | 'list' | 'numbers' | 'boolean', help, defaultHelp } };
+ * `defaultHelp` is what --help shows as the default when it depends on other options.
  */
 export function options(spec, usage) {
   const { values } = parseArgs({
@@ -17,7 +18,7 @@ export function options(spec, usage) {
   });
   if (values.help) {
     console.log(`${usage}\n\nOptions (or env BENCH_<NAME>):`);
-    for (const [name, o] of Object.entries(spec)) console.log(`  --${name.padEnd(14)} ${o.help ?? ''} (default ${JSON.stringify(o.default)})`);
+    for (const [name, o] of Object.entries(spec)) console.log(`  --${name.padEnd(14)} ${o.help ?? ''} (default ${o.defaultHelp ?? JSON.stringify(o.default)})`);
     process.exit(0);
   }
   const result = {};
