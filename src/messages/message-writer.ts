@@ -96,17 +96,10 @@ export class MessageWriter {
         ids[at] = once.id;
         created[at] = once.created;
       }
-      const newest = new Map<string, { scope: AppScope; roomId: string; id: bigint }>();
-      for (const [at, p] of batch.entries()) {
-        if (!created[at]) continue;
-        const key = `${p.scope.appId}:${p.roomId}`;
-        const id = BigInt(ids[at]!);
-        if (!newest.has(key) || newest.get(key)!.id < id) newest.set(key, { scope: p.scope, roomId: p.roomId, id });
-      }
-      for (const room of newest.values()) await this.rooms.touchLastMessage(room.scope, room.roomId, String(room.id), tx);
       return { ids: ids as string[], created };
     });
     this.metrics.messageBatch.observe(batch.length);
+    await this.touchRooms(batch, stored.ids, stored.created);
     const results = batch.map((p, at) => ({ p, id: stored.ids[at], created: stored.created[at] }));
     // Ids were given in statement order: publish each room's new messages in id order.
     results.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0));
@@ -121,6 +114,26 @@ export class MessageWriter {
       } catch (error) {
         p.reject(error);
       }
+    }
+  }
+
+  /**
+   * Moves each room's last message forward, after the commit and one statement per room: inside
+   * the transaction, two instances writing to one room would deadlock (each insert holds a shared
+   * lock on the room row through the foreign key, and each update then wants it exclusively).
+   * The update only ever moves forward, so its order against other instances does not matter.
+   */
+  private async touchRooms(batch: Pending[], ids: string[], created: boolean[]): Promise<void> {
+    const newest = new Map<string, { scope: AppScope; roomId: string; id: bigint }>();
+    for (const [at, p] of batch.entries()) {
+      if (!created[at]) continue;
+      const key = `${p.scope.appId}:${p.roomId}`;
+      const id = BigInt(ids[at]);
+      if (!newest.has(key) || newest.get(key)!.id < id) newest.set(key, { scope: p.scope, roomId: p.roomId, id });
+    }
+    for (const room of newest.values()) {
+      await this.rooms.touchLastMessage(room.scope, room.roomId, String(room.id)).catch((error: unknown) =>
+        this.log.warn({ err: error, roomId: room.roomId }, 'could not record a room\'s last message'));
     }
   }
 

@@ -34,6 +34,9 @@ interface UserStream {
 
 const NOBODY: ReadonlySet<string> = new Set();
 
+/** How many replayed ids a resumed messageAdded remembers, to skip their live copies. */
+const REPLAY_MEMORY = 10_000;
+
 /** Whether an event is a message by an author the reader blocked. */
 const hiddenFrom = (event: DomainEvent, hidden: ReadonlySet<string>) =>
   hidden.size > 0 && (event.type === 'message.created' || event.type === 'message.updated' || event.type === 'message.deleted')
@@ -91,17 +94,21 @@ export class GraphqlEventBridge implements OnModuleInit {
   async messagesFrom(caller: ScopedPrincipal, roomId: string, after: string | null, replay: (after: string) => AsyncGenerator<Message>): Promise<AsyncIterableIterator<Message>> {
     const live = await this.room<Message>(caller, roomId, 'messageAdded');
     async function* stream(): AsyncGenerator<Message> {
-      let last = after ? BigInt(after) : -1n;
+      // Live messages pass in arrival order, not filtered by the highest id seen: from several
+      // instances a lower id may arrive after a higher one and must not be lost. What the replay
+      // gave (its newest ids) is not given again when it also arrives live.
+      const floor = after ? BigInt(after) : -1n;
+      const replayed = new Set<string>();
       if (after) {
         for await (const message of replay(after)) {
           if (live.isClosed) return;
-          last = BigInt(message.id);
+          replayed.add(message.id);
+          if (replayed.size > REPLAY_MEMORY) replayed.delete(replayed.values().next().value!);
           yield message;
         }
       }
       for await (const message of live) {
-        if (BigInt(message.id) <= last) continue;
-        last = BigInt(message.id);
+        if (BigInt(message.id) <= floor || replayed.has(message.id)) continue;
         yield message;
       }
     }

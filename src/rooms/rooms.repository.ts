@@ -86,8 +86,8 @@ export class RoomsRepository extends ScopedRepository<RoomEntity> {
   }
 
   /** Records the newest message id (only ever forward). */
-  async touchLastMessage(scope: AppScope, id: string, messageId: string, tx: Tx): Promise<void> {
-    await tx.createQueryBuilder().update(RoomEntity).set({ lastMessageId: messageId })
+  async touchLastMessage(scope: AppScope, id: string, messageId: string, tx?: Tx): Promise<void> {
+    await this.manager(tx).createQueryBuilder().update(RoomEntity).set({ lastMessageId: messageId })
       .where('app_id = :appId AND id = :id', { appId: scope.appId, id })
       .andWhere('(last_message_id IS NULL OR last_message_id < :messageId)', { messageId })
       .execute();
