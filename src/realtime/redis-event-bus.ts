@@ -57,9 +57,11 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
   }
 
   async publish(event: DomainEvent): Promise<void> {
-    this.local.deliver(event);
+    // Onto the wire first, so other instances do not wait for this one's own fan-out.
     const envelope: Envelope = { from: this.instanceId, at: Date.now(), event };
-    await this.redis.command().publish(this.channel, JSON.stringify(envelope));
+    const sent = this.redis.command().publish(this.channel, JSON.stringify(envelope));
+    this.local.deliver(event);
+    await sent;
   }
 
   onEvent(listener: EventListener): () => void {
