@@ -1,6 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startApp, TestApp } from '../../support/app.js';
+import { sqliteDriver } from '../../support/drivers.js';
 import { ROOT } from '../../support/processes.js';
 
 /** Debian's chromium (CHAT_TEST_CHROMIUM names another installed one); never a downloaded browser. */
@@ -79,6 +81,47 @@ export async function launchBrowser(serverUrl: string): Promise<TestBrowser> {
     open: (url) => openIn(shared, url),
     openFirstVisit: async (url) => openIn(await newContext(), url),
     close: () => browser.close(),
+  };
+}
+
+/** A browser suite's app and Chromium, started once per file; tabs from open() close after each test. */
+export interface BrowserSuite {
+  readonly t: TestApp;
+  readonly browser: TestBrowser;
+  open(url: string): Promise<WatchedPage>;
+  openFirstVisit(url: string): Promise<WatchedPage>;
+}
+
+/**
+ * Registers the hooks every browser suite needs: the real app on SQLite and Chromium once, and
+ * after each test its tabs closed and a check that no page reached beyond the server.
+ */
+export function browserSuite(): BrowserSuite {
+  let t: TestApp | undefined;
+  let browser: TestBrowser | undefined;
+  const tabs: WatchedPage[] = [];
+  const tracked = async (opening: Promise<WatchedPage>) => {
+    const tab = await opening;
+    tabs.push(tab);
+    return tab;
+  };
+  beforeAll(async () => {
+    t = await startApp(sqliteDriver);
+    browser = await launchBrowser(t.url);
+  }, 60_000);
+  afterEach(async () => {
+    for (const tab of tabs.splice(0)) await tab.page.close();
+    expect(browser!.foreign.splice(0)).toEqual([]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await t?.close();
+  });
+  return {
+    get t() { return t!; },
+    get browser() { return browser!; },
+    open: (url) => tracked(browser!.open(url)),
+    openFirstVisit: (url) => tracked(browser!.openFirstVisit(url)),
   };
 }
 

@@ -1,7 +1,5 @@
-import { startApp, TestApp } from '../../support/app.js';
-import { sqliteDriver } from '../../support/drivers.js';
 import { TestAppTenant, TestUser } from '../../support/factories.js';
-import { describeInBrowser, launchBrowser, messageTexts, screenshot, TestBrowser } from './browser.js';
+import { browserSuite, describeInBrowser, messageTexts, screenshot } from './browser.js';
 
 const JOIN = 'mutation($r: ID!) { joinRoom(roomId: $r) { joinedAt } }';
 const SEND = 'mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { text: $t }) { id } }';
@@ -11,28 +9,18 @@ const CREATE_ROOM = 'mutation($input: CreateRoomInput!) { createRoom(input: $inp
 const XSS = '<img src=x onerror=alert(1)>';
 
 describeInBrowser('GraphQL chat page in Chromium', () => {
-  let t: TestApp;
-  let browser: TestBrowser;
-  beforeAll(async () => {
-    t = await startApp(sqliteDriver);
-    browser = await launchBrowser(t.url);
-  }, 60_000);
-  afterEach(() => expect(browser.foreign.splice(0)).toEqual([]));
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const suite = browserSuite();
 
   const open = async (user: TestUser) => {
-    const tab = await browser.open(`${t.url}/demo/graphql?token=${encodeURIComponent(user.token)}`);
+    const tab = await suite.open(`${suite.t.url}/demo/graphql?token=${encodeURIComponent(user.token)}`);
     await tab.page.locator('#status.ok').waitFor();
     await tab.page.locator('#text:enabled').waitFor();
     return tab;
   };
 
   async function lobbyPair(): Promise<{ app: TestAppTenant; alice: TestUser; bob: TestUser }> {
-    const app = await t.factories.app();
-    return { app, alice: await t.factories.user(app, { uname: 'alice' }), bob: await t.factories.user(app, { uname: 'bob' }) };
+    const app = await suite.t.factories.app();
+    return { app, alice: await suite.t.factories.user(app, { uname: 'alice' }), bob: await suite.t.factories.user(app, { uname: 'bob' }) };
   }
 
   it('lets two signed-in pages chat in the lobby, with a typing indicator', async () => {
@@ -86,12 +74,12 @@ describeInBrowser('GraphQL chat page in Chromium', () => {
 
   it('pages history upward and counts unread messages of other rooms', async () => {
     const { app, alice, bob } = await lobbyPair();
-    await t.gql(JOIN, { r: app.lobbyId }, alice.headers);
+    await suite.t.gql(JOIN, { r: app.lobbyId }, alice.headers);
     for (let i = 1; i <= 45; i++) {
-      const sent = await t.gql(SEND_AS, { r: app.lobbyId, t: `m${i}`, u: alice.id }, app.headers);
+      const sent = await suite.t.gql(SEND_AS, { r: app.lobbyId, t: `m${i}`, u: alice.id }, app.headers);
       expect(sent.errors).toBeUndefined();
     }
-    const room = await t.gql(CREATE_ROOM, { input: { key: 'side', name: 'Side room', type: 'GROUP', memberIds: [alice.id, bob.id] } }, app.headers);
+    const room = await suite.t.gql(CREATE_ROOM, { input: { key: 'side', name: 'Side room', type: 'GROUP', memberIds: [alice.id, bob.id] } }, app.headers);
     const sideId = room.data!.createRoom.id as string;
     const a = await open(alice);
     try {
@@ -102,8 +90,8 @@ describeInBrowser('GraphQL chat page in Chromium', () => {
       expect(await messageTexts(a.page)).toEqual(Array.from({ length: 45 }, (_, i) => `m${i + 1}`));
       await a.page.locator('#older').waitFor({ state: 'hidden' });
 
-      await t.gql(SEND, { r: sideId, t: 'psst' }, bob.headers);
-      await t.gql(SEND, { r: sideId, t: 'psst again' }, bob.headers);
+      await suite.t.gql(SEND, { r: sideId, t: 'psst' }, bob.headers);
+      await suite.t.gql(SEND, { r: sideId, t: 'psst again' }, bob.headers);
       const side = a.page.locator('#rooms li', { hasText: 'Side room' });
       await side.locator('.badge', { hasText: '2' }).waitFor();
       await screenshot(a.page, 'graphql-page-unread');
@@ -118,7 +106,7 @@ describeInBrowser('GraphQL chat page in Chromium', () => {
   }, 40_000);
 
   it('asks for a token when opened without one', async () => {
-    const tab = await browser.open(`${t.url}/demo/graphql`);
+    const tab = await suite.open(`${suite.t.url}/demo/graphql`);
     try {
       await tab.page.locator('#signin input[name=token]').waitFor();
       expect(await tab.page.locator('#chat').isHidden()).toBe(true);

@@ -1,30 +1,14 @@
-import { startApp, TEST_ADMIN_KEY, TestApp } from '../../support/app.js';
-import { sqliteDriver } from '../../support/drivers.js';
-import { describeInBrowser, launchBrowser, screenshot, TestBrowser, WatchedPage } from './browser.js';
+import { TEST_ADMIN_KEY } from '../../support/app.js';
+import { browserSuite, describeInBrowser, screenshot, WatchedPage } from './browser.js';
 
 const JOIN = 'mutation($r: ID!) { joinRoom(roomId: $r) { joinedAt } }';
 const SEND = 'mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { text: $t }) { id } }';
 
 describeInBrowser('home page and GraphQL IDE in Chromium', () => {
-  let t: TestApp;
-  let browser: TestBrowser;
-  const tabs: WatchedPage[] = [];
-  beforeAll(async () => {
-    t = await startApp(sqliteDriver);
-    browser = await launchBrowser(t.url);
-  }, 60_000);
-  afterEach(async () => {
-    for (const tab of tabs.splice(0)) await tab.page.close();
-    expect(browser.foreign.splice(0)).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const suite = browserSuite();
 
   const open = async (path: string) => {
-    const tab = await browser.open(t.url + path);
-    tabs.push(tab);
+    const tab = await suite.open(suite.t.url + path);
     return tab;
   };
 
@@ -78,8 +62,8 @@ describeInBrowser('home page and GraphQL IDE in Chromium', () => {
   }, 40_000);
 
   it('serves GraphiQL, which runs a query with the headers of its header editor', async () => {
-    const app = await t.factories.app();
-    const alice = await t.factories.user(app, { uname: 'alice' });
+    const app = await suite.t.factories.app();
+    const alice = await suite.t.factories.user(app, { uname: 'alice' });
     const tab = await ide({ query: '{ me { uname } }', headers: JSON.stringify({ Authorization: `Bearer ${alice.token}` }) });
     await tab.page.locator('.graphiql-editor-tool', { hasText: 'Headers' }).or(tab.page.locator('text=Headers')).first().waitFor();
     await run(tab);
@@ -89,9 +73,9 @@ describeInBrowser('home page and GraphQL IDE in Chromium', () => {
   }, 30_000);
 
   it('runs subscriptions over graphql-ws from GraphiQL', async () => {
-    const app = await t.factories.app();
-    const alice = await t.factories.user(app, { uname: 'alice' });
-    await t.gql(JOIN, { r: app.lobbyId }, alice.headers);
+    const app = await suite.t.factories.app();
+    const alice = await suite.t.factories.user(app, { uname: 'alice' });
+    await suite.t.gql(JOIN, { r: app.lobbyId }, alice.headers);
     const tab = await ide({
       query: 'subscription($r: ID!) { messageAdded(roomId: $r) { text } }',
       variables: JSON.stringify({ r: app.lobbyId }),
@@ -99,7 +83,7 @@ describeInBrowser('home page and GraphQL IDE in Chromium', () => {
     });
     await run(tab);
     await new Promise((r) => setTimeout(r, 500));
-    await t.gql(SEND, { r: app.lobbyId, t: 'seen in the IDE' }, alice.headers);
+    await suite.t.gql(SEND, { r: app.lobbyId, t: 'seen in the IDE' }, alice.headers);
     await result(tab).filter({ hasText: 'seen in the IDE' }).waitFor();
     await screenshot(tab.page, 'graphiql-subscription');
     expect(tab.errors).toEqual([]);
@@ -107,8 +91,7 @@ describeInBrowser('home page and GraphQL IDE in Chromium', () => {
 
   it('opens with a starter query and no error when given nothing', async () => {
     // GraphiQL keeps its tabs in localStorage: a first visit has none, so a context of its own.
-    const tab = await browser.openFirstVisit(`${t.url}/graphql`);
-    tabs.push(tab);
+    const tab = await suite.openFirstVisit(`${suite.t.url}/graphql`);
     await tab.page.locator('.graphiql-query-editor').waitFor();
     await tab.page.locator('.graphiql-query-editor', { hasText: 'myRooms' }).waitFor();
     expect(tab.errors).toEqual([]);

@@ -1,41 +1,23 @@
-import { startApp, TestApp } from '../../support/app.js';
-import { sqliteDriver } from '../../support/drivers.js';
 import { TestAppTenant, TestUser } from '../../support/factories.js';
 import { UserRole } from '../../../src/users/user.model.js';
-import { describeInBrowser, launchBrowser, messageTexts, screenshot, TestBrowser, WatchedPage } from './browser.js';
+import { browserSuite, describeInBrowser, messageTexts, screenshot, WatchedPage } from './browser.js';
 
 const JOIN = 'mutation($r: ID!) { joinRoom(roomId: $r) { joinedAt } }';
 const SEND = 'mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { text: $t }) { id } }';
 const XSS = '<img src=x onerror=alert(1)>';
 
 describeInBrowser('legacy chatbox page in Chromium', () => {
-  let t: TestApp;
-  let browser: TestBrowser;
-  const tabs: WatchedPage[] = [];
-  beforeAll(async () => {
-    t = await startApp(sqliteDriver);
-    browser = await launchBrowser(t.url);
-  }, 60_000);
-  afterEach(async () => {
-    for (const tab of tabs.splice(0)) await tab.page.close();
-    expect(browser.foreign.splice(0)).toEqual([]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await t?.close();
-  });
+  const suite = browserSuite();
 
   async function openLegacy(app: TestAppTenant, user?: TestUser): Promise<WatchedPage> {
     const query = new URLSearchParams({ app_id: app.id, ...(user ? { hashed_token: user.hashedToken } : {}) });
-    const tab = await browser.open(`${t.url}/demo/legacy?${query}`);
-    tabs.push(tab);
+    const tab = await suite.open(`${suite.t.url}/demo/legacy?${query}`);
     await tab.page.locator(user ? '#status.ok' : '#status', { hasText: user ? 'signed in as' : 'read only' }).waitFor();
     return tab;
   }
 
   async function openGraphql(user: TestUser): Promise<WatchedPage> {
-    const tab = await browser.open(`${t.url}/demo/graphql?token=${encodeURIComponent(user.token)}`);
-    tabs.push(tab);
+    const tab = await suite.open(`${suite.t.url}/demo/graphql?token=${encodeURIComponent(user.token)}`);
     await tab.page.locator('#status.ok').waitFor();
     await tab.page.locator('#text:enabled').waitFor();
     return tab;
@@ -47,16 +29,16 @@ describeInBrowser('legacy chatbox page in Chromium', () => {
   };
 
   async function staffAndMember() {
-    const app = await t.factories.app();
-    const alice = await t.factories.user(app, { uname: 'alice', role: UserRole.OWNER });
-    const bob = await t.factories.user(app, { uname: 'bob' });
+    const app = await suite.t.factories.app();
+    const alice = await suite.t.factories.user(app, { uname: 'alice', role: UserRole.OWNER });
+    const bob = await suite.t.factories.user(app, { uname: 'bob' });
     return { app, alice, bob };
   }
 
   it('lets two pages chat: history, users, messages, /mute and /unmute, system messages', async () => {
     const { app, alice, bob } = await staffAndMember();
-    await t.gql(JOIN, { r: app.lobbyId }, alice.headers);
-    await t.gql(SEND, { r: app.lobbyId, t: 'from before' }, alice.headers);
+    await suite.t.gql(JOIN, { r: app.lobbyId }, alice.headers);
+    await suite.t.gql(SEND, { r: app.lobbyId, t: 'from before' }, alice.headers);
 
     const a = await openLegacy(app, alice);
     expect(await messageTexts(a.page)).toEqual(['from before']);
@@ -115,14 +97,12 @@ describeInBrowser('legacy chatbox page in Chromium', () => {
     await say(a, 'for readers too');
     await reader.page.locator('#messages li.msg', { hasText: 'for readers too' }).waitFor();
 
-    const unknown = await browser.open(`${t.url}/demo/legacy?app_id=987654`);
-    tabs.push(unknown);
+    const unknown = await suite.open(`${suite.t.url}/demo/legacy?app_id=987654`);
     await unknown.page.locator('#messages li.client-error').first().waitFor();
     await unknown.page.locator('#status.bad').waitFor();
     await screenshot(unknown.page, 'legacy-page-unknown-app');
 
-    const bare = await browser.open(`${t.url}/demo/legacy`);
-    tabs.push(bare);
+    const bare = await suite.open(`${suite.t.url}/demo/legacy`);
     await bare.page.locator('#signin input[name=app_id]').waitFor();
     expect(await bare.page.locator('#chat').isHidden()).toBe(true);
     await screenshot(bare.page, 'legacy-page-signin');
