@@ -1,3 +1,4 @@
+import { isIntegerId } from '../common/graphql/id.args.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Tx } from '../database/transaction.js';
@@ -16,7 +17,7 @@ export class AppsRepository {
   }
 
   findById(id: string): Promise<AppEntity | null> {
-    if (!/^\d{1,19}$/.test(id)) return Promise.resolve(null);
+    if (!isIntegerId(id)) return Promise.resolve(null);
     return this.db.manager.findOne(AppEntity, { where: { id } });
   }
 

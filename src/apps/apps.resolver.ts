@@ -4,11 +4,12 @@ import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
 import type { AppPrincipal, ScopedPrincipal } from '../auth/principal.js';
 import { AppSettingsView, UpdateAppSettingsInput } from './app-settings.model.js';
 import { scopeOf } from '../database/app-scope.js';
+import { IdArg } from '../common/graphql/id.args.js';
 import { PageArgs, pageWindow } from '../common/graphql/page.args.js';
 import { Room } from '../rooms/room.model.js';
 import { App, AppPage, CreatedApp } from './app.model.js';
 import { AppsService } from './apps.service.js';
-import { AppIdArgs, CreateAppArgs } from './create-app.input.js';
+import { CreateAppArgs } from './create-app.input.js';
 
 @Resolver(() => App)
 export class AppsResolver {
@@ -29,7 +30,7 @@ export class AppsResolver {
 
   @Mutation(() => CreatedApp, { description: 'Operator: a new secret for the app; the old one and tokens it signed stop working.' })
   @Allow('operator')
-  rotateAppSecret(@Args() { appId }: AppIdArgs): Promise<CreatedApp> {
+  rotateAppSecret(@IdArg('appId') appId: string): Promise<CreatedApp> {
     return this.service.rotateSecret(appId);
   }
 

@@ -30,7 +30,8 @@ const MAX_SETTINGS_BYTES = 60_000;
 
 @Injectable()
 export class AppsService implements OnModuleInit {
-  private readonly cache = new Map<string, { value: AppCredentials | null; expires: number }>();
+  private readonly cache = new Map<string, { value: AppCredentials; expires: number }>();
+  private readonly lobbyIds = new Map<string, string>();
 
   constructor(
     private readonly apps: AppsRepository,
@@ -82,6 +83,16 @@ export class AppsService implements OnModuleInit {
     return toApp(app);
   }
 
+  /** The id of the app's lobby, remembered: a lobby is never deleted and keeps its key. */
+  async lobbyId(scope: AppScope): Promise<string> {
+    let id = this.lobbyIds.get(scope.appId);
+    if (!id) {
+      id = (await this.lobby(scope)).id;
+      this.lobbyIds.set(scope.appId, id);
+    }
+    return id;
+  }
+
   async lobby(scope: AppScope): Promise<Room> {
     const room = await this.rooms.findByKey(scope, LOBBY_KEY);
     if (!room) throw notFound('Lobby');
@@ -112,7 +123,8 @@ export class AppsService implements OnModuleInit {
     const cached = this.cache.get(appId);
     if (cached && cached.expires > Date.now()) return cached.value;
     const row = await this.apps.findById(appId);
-    const value = row ? { id: row.id, secret: row.secret, verifyKey: createSecretKey(Buffer.from(row.secret, 'utf8')), settings: withDefaults(row.settings) } : null;
+    if (!row) return null; // not remembered: unknown ids sent by anyone must not grow the cache
+    const value = { id: row.id, secret: row.secret, verifyKey: createSecretKey(Buffer.from(row.secret, 'utf8')), settings: withDefaults(row.settings) };
     this.cache.set(appId, { value, expires: Date.now() + CACHE_TTL_MS });
     return value;
   }

@@ -1,4 +1,4 @@
-import { ArgsType, Field, ID } from '@nestjs/graphql';
+import { ArgsType, Field } from '@nestjs/graphql';
 import { IsString, Length, Matches } from 'class-validator';
 
 @ArgsType()
@@ -8,9 +8,3 @@ export class CreateAppArgs {
   name: string;
 }
 
-@ArgsType()
-export class AppIdArgs {
-  @Field(() => ID)
-  @IsString() @Matches(/^\d{1,19}$/, { message: 'appId must be an integer id' })
-  appId: string;
-}

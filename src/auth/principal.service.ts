@@ -1,3 +1,4 @@
+import { toUser, User } from '../users/user.model.js';
 import { Injectable } from '@nestjs/common';
 import { unauthenticated } from '../common/errors/chat-error.js';
 import { isIntegerId } from '../common/graphql/id.args.js';
@@ -54,7 +55,7 @@ export class PrincipalService {
     const user = await this.users.findById(scope, record.userId);
     if (!user) return { scope, user: null };
     if (user.tokensValidAfter && record.createdAt.getTime() <= user.tokensValidAfter.getTime()) return { scope, user: null };
-    return { scope, user: { kind: 'user', scope, userId: user.id, role: user.role, tokenId: record.jti } };
+    return { scope, user: { principal: { kind: 'user', scope, userId: user.id, role: user.role, tokenId: record.jti }, view: toUser(user) } };
   }
 
   private async resolveApp(appId: string | undefined, secret: string | undefined): Promise<Principal> {
@@ -70,5 +71,6 @@ export class PrincipalService {
 /** Who a legacy socket is: always its app; a user only for a good hashed_token. */
 export interface LegacyIdentity {
   scope: AppScope;
-  user: UserPrincipal | null;
+  /** The user's principal and view (their row is read once, here). */
+  user: { principal: UserPrincipal; view: User } | null;
 }

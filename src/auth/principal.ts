@@ -36,5 +36,3 @@ export function credentialsFrom(source: Record<string, unknown> | null | undefin
   };
 }
 
-export const hasCredentials = (c: Credentials) =>
-  c.adminKey !== undefined || c.appId !== undefined || c.appSecret !== undefined || c.bearer !== undefined;

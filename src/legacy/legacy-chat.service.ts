@@ -107,17 +107,13 @@ export class LegacyChatService {
         return reply('APP_NOT_FOUND');
       }
       const { scope } = identity;
-      const lobby = await this.apps.lobby(scope);
-      const userRow = identity.user ? await this.users.findById(scope, identity.user.userId) : null;
+      const lobbyId = await this.apps.lobbyId(scope);
       if (!socket.connected) return; // gone while we looked it up: nothing to join, nobody to tell
-      const ready: ReadySocket = {
-        phase: 'ready', scope, lobbyId: lobby.id,
-        user: identity.user && userRow ? { principal: identity.user, view: toUser(userRow) } : null,
-      };
+      const ready: ReadySocket = { phase: 'ready', scope, lobbyId, user: identity.user };
       state.legacy = ready;
       state.principal = ready.user?.principal ?? null;
       const banned = ready.user ? await this.isBanned(ready) : false;
-      if (!banned) await socket.join(roomChannel(scope.appId, lobby.id));
+      if (!banned) await socket.join(roomChannel(scope.appId, lobbyId));
       if (ready.user) {
         await socket.join(userChannel(scope.appId, ready.user.view.id));
         const blocked = await this.blocks.blockedBy(scope, ready.user.view.id);

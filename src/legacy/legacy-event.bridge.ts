@@ -14,8 +14,6 @@ import { blockersChannel, LEGACY_EVENTS, minutesUntil, roomChannel, toLegacyMess
 @Injectable()
 export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
   private server: Server | null = null;
-  /** Last known frozen state per room, so only a change is announced. */
-  private readonly frozen = new Map<string, boolean>();
   private unsubscribe: (() => void) | null = null;
 
   constructor(private readonly bus: EventBus, private readonly metrics: MetricsService) {}
@@ -76,9 +74,7 @@ export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
         return;
       }
       case 'room.updated': {
-        const key = `${event.appId}:${event.roomId}`;
-        if ((this.frozen.get(key) ?? false) !== event.room.frozen) {
-          this.frozen.set(key, event.room.frozen);
+        if (event.changed.includes('frozen')) {
           lobby.local.emit(LEGACY_EVENTS.systemMessage, event.room.frozen ? 'The chat was frozen: only moderators may write' : 'The chat is open again');
         }
         return;

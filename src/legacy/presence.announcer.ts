@@ -17,9 +17,6 @@ const LOOKUP_BATCH = 500;
  */
 @Injectable()
 export class PresenceAnnouncer implements OnModuleInit {
-  /** The lobby of each app; a lobby is never deleted or replaced. */
-  private readonly lobbies = new Map<string, string>();
-
   constructor(
     private readonly presence: PresenceService,
     private readonly apps: AppsService,
@@ -43,7 +40,7 @@ export class PresenceAnnouncer implements OnModuleInit {
       for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
         const rows = await this.users.findByIds(scope, ids.slice(i, i + LOOKUP_BATCH)); // deleted users: nobody to announce
         if (rows.length === 0) continue;
-        const roomId = await this.lobbyOf(scope);
+        const roomId = await this.apps.lobbyId(scope);
         for (const row of rows) {
           await this.events.publish({ type: 'presence.changed', appId: scope.appId, roomId, user: toUser(row), online: online.get(row.id)! });
         }
@@ -51,12 +48,4 @@ export class PresenceAnnouncer implements OnModuleInit {
     }
   }
 
-  private async lobbyOf(scope: AppScope): Promise<string> {
-    let lobbyId = this.lobbies.get(scope.appId);
-    if (!lobbyId) {
-      lobbyId = (await this.apps.lobby(scope)).id;
-      this.lobbies.set(scope.appId, lobbyId);
-    }
-    return lobbyId;
-  }
 }

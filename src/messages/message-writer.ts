@@ -29,6 +29,9 @@ interface Pending {
   reject(error: unknown): void;
 }
 
+/** One message after its batch's transaction: its id, and whether it is new (not a repeated clientMsgId). */
+interface Stored { p: Pending; id: string; created: boolean }
+
 /** Lanes commit concurrently; a room always uses the same lane, so its messages stay in id order. */
 export const WRITER_LANES = 4;
 /** The most messages one commit takes. */
@@ -83,24 +86,20 @@ export class MessageWriter {
   }
 
   private async commit(batch: Pending[]): Promise<void> {
-    const stored = await this.uow.run(async (tx) => {
+    const results = await this.uow.run(async (tx) => {
       const fresh = batch.filter((p) => p.values.clientMsgId === null);
-      const ids: (string | null)[] = new Array(batch.length).fill(null);
-      const created: boolean[] = new Array(batch.length).fill(false);
       const freshIds = await this.messages.insertMany(fresh.map((p) => ({ scope: p.scope, values: newMessage(p) })), tx);
-      fresh.forEach((p, i) => { const at = batch.indexOf(p); ids[at] = freshIds[i]; created[at] = true; });
+      const stored: Stored[] = fresh.map((p, i) => ({ p, id: freshIds[i], created: true }));
       // A clientMsgId may repeat an earlier send: those go one by one, answered with the first message.
-      for (const [at, p] of batch.entries()) {
+      for (const p of batch) {
         if (p.values.clientMsgId === null) continue;
         const once = await this.messages.insertOnce(p.scope, newMessage(p), tx);
-        ids[at] = once.id;
-        created[at] = once.created;
+        stored.push({ p, id: once.id, created: once.created });
       }
-      return { ids: ids as string[], created };
+      return stored;
     });
     this.metrics.messageBatch.observe(batch.length);
-    await this.touchRooms(batch, stored.ids, stored.created);
-    const results = batch.map((p, at) => ({ p, id: stored.ids[at], created: stored.created[at] }));
+    await this.touchRooms(results);
     // Ids were given in statement order: publish each room's new messages in id order.
     results.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0));
     for (const { p, id, created } of results) {
@@ -123,12 +122,12 @@ export class MessageWriter {
    * lock on the room row through the foreign key, and each update then wants it exclusively).
    * The update only ever moves forward, so its order against other instances does not matter.
    */
-  private async touchRooms(batch: Pending[], ids: string[], created: boolean[]): Promise<void> {
+  private async touchRooms(results: readonly Stored[]): Promise<void> {
     const newest = new Map<string, { scope: AppScope; roomId: string; id: bigint }>();
-    for (const [at, p] of batch.entries()) {
-      if (!created[at]) continue;
+    for (const { p, id: stored, created } of results) {
+      if (!created) continue;
       const key = `${p.scope.appId}:${p.roomId}`;
-      const id = BigInt(ids[at]);
+      const id = BigInt(stored);
       if (!newest.has(key) || newest.get(key)!.id < id) newest.set(key, { scope: p.scope, roomId: p.roomId, id });
     }
     for (const room of newest.values()) {

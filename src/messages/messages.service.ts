@@ -168,7 +168,7 @@ export class MessagesService {
     if (!member) throw forbidden('Join the room first: read positions belong to members');
     if (!(await this.messages.existsInRoom(caller.scope, room.id, messageId))) throw notFound('Message');
     const moved = await this.members.advance(caller.scope, room.id, caller.userId, kind === ReceiptKind.READ ? 'read' : 'delivered', messageId);
-    const [row] = await this.members.listWithUsers(caller.scope, room.id, caller.userId);
+    const [row] = await this.members.listWithUsers(caller.scope, room.id, { userId: caller.userId });
     if (moved) {
       await this.events.publish({ type: 'receipt', appId: caller.scope.appId, roomId: room.id, user: toUser(row.userRow), messageId, kind, at: new Date() });
     }

@@ -44,11 +44,4 @@ export class BlocksRepository extends ScopedRepository<BlockEntity> {
     return (await this.select(scope).andWhere('block.blockerId = :blockerId AND block.blockedId = :blockedId', { blockerId, blockedId }).getCount()) > 0;
   }
 
-  /** Whether either user blocked the other. */
-  async eitherWay(scope: AppScope, a: string, b: string): Promise<boolean> {
-    const count = await this.select(scope)
-      .andWhere('((block.blockerId = :a AND block.blockedId = :b) OR (block.blockerId = :b AND block.blockedId = :a))', { a, b })
-      .getCount();
-    return count > 0;
-  }
 }

@@ -15,7 +15,8 @@ import { RedisConnections } from '../realtime/redis-connections.js';
 export class FloodControlService {
   private readonly limiters = new Map<string, RateLimiterAbstract>();
   private readonly recentTexts = new Map<string, number>();
-  private readonly filters = new Map<string, RegExp>();
+  private nextSweepAt = 0;
+  private readonly filters = new WeakMap<string[], RegExp | null>();
 
   constructor(private readonly redis: RedisConnections) {}
 
@@ -41,7 +42,11 @@ export class FloodControlService {
       fresh = (await this.redis.command().set(`${this.redis.namespace}:dup:${key}`, '1', 'EX', windowSeconds, 'NX')) === 'OK';
     } else {
       const now = Date.now();
-      if (this.recentTexts.size > 50_000) for (const [k, until] of this.recentTexts) if (until <= now) this.recentTexts.delete(k);
+      if (this.recentTexts.size > 50_000 && now >= this.nextSweepAt) {
+        // At most one sweep a second, not one per send while the map stays large.
+        for (const [k, until] of this.recentTexts) if (until <= now) this.recentTexts.delete(k);
+        this.nextSweepAt = now + 1000;
+      }
       fresh = (this.recentTexts.get(key) ?? 0) <= now;
       if (fresh) this.recentTexts.set(key, now + windowSeconds * 1000);
     }
@@ -50,8 +55,8 @@ export class FloodControlService {
 
   /** The text with listed words masked, or BAD_USER_INPUT in REJECT mode. Whole words, any case. */
   filterWords(text: string, filter: AppSettings['wordFilter']): string {
-    if (!filter.words.some((w) => w.trim())) return text; // no word at all: an empty pattern would match everywhere
     const pattern = this.patternFor(filter.words);
+    if (!pattern) return text; // no word at all: an empty pattern would match everywhere
     pattern.lastIndex = 0;
     if (filter.mode === 'REJECT') {
       if (pattern.test(text)) throw badInput('The message contains a word this app does not allow', { reason: 'word_filter' });
@@ -72,15 +77,15 @@ export class FloodControlService {
     return limiter;
   }
 
-  private patternFor(words: string[]): RegExp {
-    const id = words.join('\u0000');
-    let pattern = this.filters.get(id);
-    if (!pattern) {
-      const escaped = words.filter((w) => w.trim()).map((w) => w.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-      pattern = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${escaped.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
-      if (this.filters.size > 1000) this.filters.clear();
-      this.filters.set(id, pattern);
-    }
+  /**
+   * The pattern of a word list, null when it has no word. Keyed by the list itself: the app's
+   * cached settings hand the same array to every send, so a send neither joins nor scans it.
+   */
+  private patternFor(words: string[]): RegExp | null {
+    if (this.filters.has(words)) return this.filters.get(words)!;
+    const escaped = words.filter((w) => w.trim()).map((w) => w.trim().replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    const pattern = escaped.length === 0 ? null : new RegExp(`(?<![\\p{L}\\p{N}_])(?:${escaped.join('|')})(?![\\p{L}\\p{N}_])`, 'giu');
+    this.filters.set(words, pattern);
     return pattern;
   }
 }

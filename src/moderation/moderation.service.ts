@@ -7,7 +7,7 @@ import { EventBus } from '../realtime/event-bus.js';
 import { membershipEvent } from '../rooms/member.mapper.js';
 import { MembersRepository } from '../rooms/members.repository.js';
 import { MembershipEvent, MembershipEventType } from '../rooms/membership-event.model.js';
-import { RoomAccessService } from '../rooms/room-access.service.js';
+import { RoomAccessService, STAFF_ROLES } from '../rooms/room-access.service.js';
 import { UserEntity, UserRoleValue } from '../users/user.entity.js';
 import { toUser, User } from '../users/user.model.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -28,7 +28,6 @@ export const MAX_REASON_LENGTH = 500;
 export const MAX_BAN_SECONDS = 10 * 365 * 24 * 3600;
 
 const RANK: Record<UserRoleValue, number> = { MEMBER: 0, MOD: 1, ADMIN: 2, OWNER: 3 };
-const isStaffRole = (role: UserRoleValue) => RANK[role] > 0;
 
 /**
  * Moderation rules, for every transport (GraphQL and the legacy socket's slash commands).
@@ -54,21 +53,15 @@ export class ModerationService {
     if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MUTE_MINUTES) {
       throw badInput(`minutes must be a whole number from 1 to ${MAX_MUTE_MINUTES}`);
     }
-    const note = reason?.trim() || null;
-    if (note && note.length > MAX_REASON_LENGTH) throw badInput(`reason must be at most ${MAX_REASON_LENGTH} characters`);
+    const note = this.reasonOf(reason);
     const { roomId: room, target, actor } = await this.requireModerator(caller, roomId, userId);
     const startsAt = new Date();
     const endsAt = new Date(startsAt.getTime() + minutes * 60_000);
     await this.uow.run(async (tx) => {
       await this.mutes.upsert(caller.scope, { roomId: room, userId: target.id, mutedBy: actor?.id ?? null, minutes, reason: note, startsAt, endsAt }, tx);
-      await this.audit.append(caller.scope, {
-        roomId: room, actorKind: actor ? 'USER' : 'APP', actorUserId: actor?.id ?? null, action: 'MUTE',
-        targetUserId: target.id, reason: note, details: { minutes, endsAt: endsAt.toISOString() },
-      }, tx);
+      await this.audit.append(caller.scope, this.entry(caller, actor, room, 'MUTE', target.id, note, { minutes, endsAt: endsAt.toISOString() }), tx);
     });
-    const event = membershipEvent(MembershipEventType.MUTED, room, toUser(target), actor, { mutedUntil: endsAt, reason: note });
-    await this.events.publish({ type: 'membership.changed', appId: caller.scope.appId, roomId: room, change: event });
-    return event;
+    return this.announce(caller.scope, membershipEvent(MembershipEventType.MUTED, room, toUser(target), actor, { mutedUntil: endsAt, reason: note }));
   }
 
   /** Ends the user's mute now. NOT_FOUND "User not in mutelist" when there is none running. */
@@ -78,16 +71,11 @@ export class ModerationService {
     if (!running) throw notMuted();
     const removed = await this.uow.run(async (tx) => {
       if ((await this.mutes.delete(caller.scope, room, target.id, tx)) === 0) return false;
-      await this.audit.append(caller.scope, {
-        roomId: room, actorKind: actor ? 'USER' : 'APP', actorUserId: actor?.id ?? null, action: 'UNMUTE',
-        targetUserId: target.id, reason: null, details: { endsAt: running.endsAt.toISOString() },
-      }, tx);
+      await this.audit.append(caller.scope, this.entry(caller, actor, room, 'UNMUTE', target.id, null, { endsAt: running.endsAt.toISOString() }), tx);
       return true;
     });
     if (!removed) throw notMuted();
-    const event = membershipEvent(MembershipEventType.UNMUTED, room, toUser(target), actor);
-    await this.events.publish({ type: 'membership.changed', appId: caller.scope.appId, roomId: room, change: event });
-    return event;
+    return this.announce(caller.scope, membershipEvent(MembershipEventType.UNMUTED, room, toUser(target), actor));
   }
 
   /** The room's running mutes, for those who may mute there. */
@@ -170,7 +158,7 @@ export class ModerationService {
   /** While frozen, only the room's managers and staff write (ROOM_FROZEN for the others). */
   async freeze(caller: ScopedPrincipal, roomId: string, frozen: boolean): Promise<Room> {
     const { room } = await this.access.requireManager(caller, roomId);
-    const actor = await this.actorOf(caller);
+    const actor = await this.access.actorOf(caller);
     await this.audit.append(caller.scope, this.entry(caller, actor, room.id, frozen ? 'FREEZE' : 'UNFREEZE', null, null, null));
     return this.roomsService.setFrozen(caller.scope, room.id, frozen);
   }
@@ -188,7 +176,7 @@ export class ModerationService {
       if (target.id === caller.userId) throw forbidden('You cannot change your own role');
       if (RANK[target.role] >= RANK[caller.role]) throw forbidden('You cannot act on a user of your app role or higher');
       if (RANK[role] >= RANK[caller.role]) throw forbidden('You can only give roles below your own');
-      actor = await this.actorOf(caller);
+      actor = await this.access.actorOf(caller);
     }
     await this.users.setRole(caller.scope, target.id, role);
     await this.audit.append(caller.scope, this.entry(caller, actor, null, 'SET_ROLE', target.id, null, { from: target.role, to: role }));
@@ -221,7 +209,7 @@ export class ModerationService {
 
   async managers(caller: ScopedPrincipal, roomId: string): Promise<Member[]> {
     const { room } = await this.access.requireReader(caller, roomId);
-    return (await this.members.listWithUsers(caller.scope, room.id)).filter((m) => m.role === 'MANAGER').map((m) => toMember(m, m.userRow, m.mute?.endsAt ?? null));
+    return (await this.members.listWithUsers(caller.scope, room.id, { role: 'MANAGER' })).map((m) => toMember(m, m.userRow, m.mute?.endsAt ?? null));
   }
 
   /** The room's moderation log (without a room: the app-wide entries, such as roles), for the app backend and staff. */
@@ -244,13 +232,7 @@ export class ModerationService {
     const target = await this.users.findById(caller.scope, userId);
     if (!target) throw notFound('User');
     if (caller.kind === 'user' && RANK[target.role] > 0 && RANK[target.role] >= RANK[caller.role]) throw forbidden('You cannot act on a user of your app role or higher');
-    return { roomId: room.id, target, actor: await this.actorOf(caller) };
-  }
-
-  private async actorOf(caller: ScopedPrincipal): Promise<User | null> {
-    if (caller.kind !== 'user') return null;
-    const row = await this.users.findById(caller.scope, caller.userId);
-    return row ? toUser(row) : null;
+    return { roomId: room.id, target, actor: await this.access.actorOf(caller) };
   }
 
   private reasonOf(reason: string | null | undefined): string | null {
@@ -276,12 +258,11 @@ export class ModerationService {
     if (caller.kind === 'app') return { roomId: room.id, target, actor: null };
     if (target.id === caller.userId) throw forbidden('You cannot do this to yourself');
     if (RANK[target.role] >= RANK[caller.role] && RANK[target.role] > 0) throw forbidden('You cannot act on a user of your app role or higher');
-    if (!isStaffRole(caller.role)) {
+    if (!STAFF_ROLES.has(caller.role)) {
       const targetMembership = await this.members.find(caller.scope, room.id, target.id);
       if (targetMembership?.role === 'MANAGER') throw forbidden('A manager cannot act on another manager');
     }
-    const actorRow = await this.users.findById(caller.scope, caller.userId);
-    return { roomId: room.id, target, actor: actorRow ? toUser(actorRow) : null };
+    return { roomId: room.id, target, actor: await this.access.actorOf(caller) };
   }
 }
 

@@ -54,11 +54,6 @@ export class ReportsService {
     return view;
   }
 
-  /** FORBIDDEN unless the caller manages the room (for the live reportCreated stream). */
-  async assertCanWatch(caller: ScopedPrincipal, roomId: string): Promise<void> {
-    await this.access.requireManager(caller, roomId);
-  }
-
   private async resolveTarget(caller: UserPrincipal, input: CreateReportInput): Promise<Pick<ReportEntity, 'targetType' | 'targetUserId' | 'targetMessageId' | 'roomId'>> {
     const extra = input.targetType === ReportTarget.MESSAGE ? [input.userId && 'userId', input.roomId && 'roomId']
       : input.targetType === ReportTarget.ROOM ? [input.userId && 'userId', input.messageId && 'messageId'] : [input.messageId && 'messageId'];

@@ -12,7 +12,9 @@ import type { User } from '../users/user.model.js';
 export type DomainEvent =
   | { type: 'message.created' | 'message.updated' | 'message.deleted'; appId: string; roomId: string; message: Message }
   | { type: 'membership.changed'; appId: string; roomId: string; change: MembershipEvent }
-  | { type: 'room.updated' | 'room.deleted'; appId: string; roomId: string; room: Room }
+  /** `changed` names the fields the update set (frozen, name, meta…). */
+  | { type: 'room.updated'; appId: string; roomId: string; room: Room; changed: readonly string[] }
+  | { type: 'room.deleted'; appId: string; roomId: string; room: Room }
   | { type: 'typing'; appId: string; roomId: string; user: User; isTyping: boolean }
   | { type: 'receipt'; appId: string; roomId: string; user: User; messageId: string; kind: 'READ' | 'DELIVERED'; at: Date }
   /** A user's first connection (online) or last disconnection (offline); roomId is the app's lobby. */

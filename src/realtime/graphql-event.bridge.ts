@@ -93,6 +93,7 @@ export class GraphqlEventBridge implements OnModuleInit {
    */
   async messagesFrom(caller: ScopedPrincipal, roomId: string, after: string | null, replay: (after: string) => AsyncGenerator<Message>): Promise<AsyncIterableIterator<Message>> {
     const live = await this.room<Message>(caller, roomId, 'messageAdded');
+    if (!after) return live; // nothing to replay: the live stream as it is
     async function* stream(): AsyncGenerator<Message> {
       // Live messages pass in arrival order, not filtered by the highest id seen: from several
       // instances a lower id may arrive after a higher one and must not be lost. What the replay

@@ -19,6 +19,12 @@ export class RedisConnections implements OnApplicationShutdown {
    * Redis apart (pub/sub ignores Redis database numbers).
    */
   get namespace(): string {
+    return (this.cachedNamespace ??= this.computeNamespace());
+  }
+
+  private cachedNamespace?: string;
+
+  private computeNamespace(): string {
     const db = this.config.database;
     let identity = `sqlite:${db.kind === 'sqlite' ? db.path : ''}`;
     if (db.kind === 'mysql') {

@@ -38,13 +38,14 @@ export class MembersRepository extends ScopedRepository<MemberEntity> {
   }
 
   /** Members with their users and running mutes, oldest membership first. */
-  listWithUsers(scope: AppScope, roomId: string, userId?: string): Promise<MemberWithUser[]> {
+  listWithUsers(scope: AppScope, roomId: string, only: { userId?: string; role?: MemberRoleValue } = {}): Promise<MemberWithUser[]> {
     const query = this.select(scope)
       .innerJoinAndMapOne('member.userRow', UserEntity, 'u', 'u.id = member.userId')
       .leftJoinAndMapOne('member.mute', MuteEntity, 'mute', 'mute.roomId = member.roomId AND mute.userId = member.userId AND mute.endsAt > :now', { now: new Date() })
       .andWhere('member.roomId = :roomId', { roomId })
       .orderBy('member.id', 'ASC');
-    if (userId) query.andWhere('member.userId = :userId', { userId });
+    if (only.userId) query.andWhere('member.userId = :userId', { userId: only.userId });
+    if (only.role) query.andWhere('member.role = :role', { role: only.role });
     return query.getMany() as Promise<MemberWithUser[]>;
   }
 

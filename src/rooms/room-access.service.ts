@@ -3,6 +3,7 @@ import { ChatError, forbidden, notFound } from '../common/errors/chat-error.js';
 import type { ScopedPrincipal } from '../auth/principal.js';
 import { AppScope } from '../database/app-scope.js';
 import { UserEntity } from '../users/user.entity.js';
+import { toUser, User } from '../users/user.model.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { MemberEntity } from './member.entity.js';
 import { MembersRepository } from './members.repository.js';
@@ -36,6 +37,13 @@ export class RoomAccessService {
 
   isStaff(caller: ScopedPrincipal): boolean {
     return caller.kind === 'app' || STAFF_ROLES.has(caller.role);
+  }
+
+  /** Who acts, as events name them: the calling user's view, or null for the app backend. */
+  async actorOf(caller: ScopedPrincipal): Promise<User | null> {
+    if (caller.kind !== 'user') return null;
+    const row = await this.users.findById(caller.scope, caller.userId);
+    return row ? toUser(row) : null;
   }
 
   async requireRoom(scope: AppScope, roomId: string): Promise<RoomEntity> {

@@ -88,7 +88,9 @@ export class RoomsService {
   }
 
   async patchMeta(caller: ScopedPrincipal, id: string, patch: MetaPatchInput): Promise<Room> {
-    const { room } = await this.access.requireManager(caller, id);
+    const { room: checked } = await this.access.requireManager(caller, id);
+    // The patch applies to the meta as stored now (access checks may answer from a cache).
+    const room = (await this.rooms.findById(caller.scope, checked.id)) ?? checked;
     const meta = applyMetaPatch(room.meta, patch);
     assertMetaSize(meta);
     return this.saveAndAnnounce(caller.scope, room.id, { meta });
@@ -113,7 +115,7 @@ export class RoomsService {
     await this.access.assertNotBanned(caller, room.id, user.id);
     const { member: added, created } = await this.members.insertOnce(caller.scope, { roomId: room.id, userId: user.id, role: role as MemberRoleValue });
     if (created) {
-      await this.publishMembership(caller.scope, MembershipEventType.JOINED, room.id, toUser(user), await this.actorOf(caller), role);
+      await this.publishMembership(caller.scope, MembershipEventType.JOINED, room.id, toUser(user), await this.access.actorOf(caller), role);
     }
     return toMember(added, user);
   }
@@ -123,7 +125,7 @@ export class RoomsService {
     const user = await this.users.findById(caller.scope, userId);
     if (!user) return notDeleted('User not found');
     if ((await this.members.delete(caller.scope, room.id, user.id)) === 0) return notDeleted('Not a member');
-    await this.publishMembership(caller.scope, MembershipEventType.LEFT, room.id, toUser(user), await this.actorOf(caller));
+    await this.publishMembership(caller.scope, MembershipEventType.LEFT, room.id, toUser(user), await this.access.actorOf(caller));
     return deleted();
   }
 
@@ -200,14 +202,8 @@ export class RoomsService {
   private async saveAndAnnounce(scope: AppScope, roomId: string, changes: Partial<Pick<RoomEntity, 'name' | 'status' | 'type' | 'meta' | 'key' | 'frozen'>>): Promise<Room> {
     await this.rooms.updateFields(scope, roomId, changes);
     const saved = toRoom((await this.rooms.findById(scope, roomId))!);
-    await this.events.publish({ type: 'room.updated', appId: scope.appId, roomId, room: saved });
+    await this.events.publish({ type: 'room.updated', appId: scope.appId, roomId, room: saved, changed: Object.keys(changes) });
     return saved;
-  }
-
-  private async actorOf(caller: ScopedPrincipal): Promise<User | null> {
-    if (caller.kind !== 'user') return null;
-    const row = await this.users.findById(caller.scope, caller.userId);
-    return row ? toUser(row) : null;
   }
 
   private publishMembership(scope: AppScope, type: MembershipEventType, roomId: string, user: User, actor: User | null, role?: MemberRole) {
