@@ -4,6 +4,7 @@ import { DEFAULT_APP_SETTINGS } from '../apps/app-settings.js';
 import { scopeOf } from '../database/app-scope.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { strictFake } from '../../test/support/strict-fake.js';
 import { sha256Hex } from './secrets.js';
 import { DEFAULT_TOKEN_LIFETIME_MS, TokensService } from './tokens.service.js';
@@ -14,7 +15,8 @@ function service(user: object | null = { id: '9' }) {
   const apps = strictFake<AppsService>('AppsService', { credentials: async () => ({ id: '5', secret: 'sek', settings: DEFAULT_APP_SETTINGS }) });
   const users = strictFake<UsersRepository>('UsersRepository', { findById: async () => user, setTokensValidAfter: async () => undefined });
   const tokens = strictFake<UserTokensRepository>('UserTokensRepository', { insert: async () => undefined, revokeLiveForUser: async () => 3 });
-  return { tokens, users, service: new TokensService(apps, users, tokens) };
+  const usersService = strictFake<UsersService>('UsersService', { changed: async () => undefined });
+  return { tokens, users, usersService, service: new TokensService(apps, users, tokens, usersService) };
 }
 
 describe('TokensService', () => {
@@ -40,8 +42,10 @@ describe('TokensService', () => {
   });
 
   it('revokes recorded tokens and moves the offline cut-off', async () => {
-    const { service: s, users } = service();
+    const { service: s, users, usersService } = service();
     await expect(s.revokeAll(scope, '9')).resolves.toBe(3);
     expect(users.setTokensValidAfter).toHaveBeenCalledWith(scope, '9', expect.any(Date));
+    // Every instance must drop its cached copy of the user, or a revoked token would still pass there.
+    expect(usersService.changed).toHaveBeenCalledWith(scope, ['9']);
   });
 });

@@ -7,6 +7,7 @@ import { AppsService } from '../apps/apps.service.js';
 import { UserToken } from '../users/user.model.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { sha256Hex } from './secrets.js';
 
 export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
@@ -18,6 +19,7 @@ export class TokensService {
     private readonly apps: AppsService,
     private readonly users: UsersRepository,
     private readonly tokens: UserTokensRepository,
+    private readonly usersService: UsersService,
   ) {}
 
   async issue(scope: AppScope, userId: string, expiresAt?: Date | null): Promise<UserToken> {
@@ -48,6 +50,7 @@ export class TokensService {
     const now = new Date();
     const count = await this.tokens.revokeLiveForUser(scope, user.id, now);
     await this.users.setTokensValidAfter(scope, user.id, now);
+    await this.usersService.changed(scope, [user.id]);
     return count;
   }
 }

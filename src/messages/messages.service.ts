@@ -16,7 +16,7 @@ import { RoomAccessService } from '../rooms/room-access.service.js';
 import { applyMetaPatch, MetaPatchInput } from '../rooms/room.inputs.js';
 import { toUser } from '../users/user.model.js';
 import { UserEntity } from '../users/user.entity.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UserCache } from '../users/user.cache.js';
 import { assertMetaSize } from '../users/users.service.js';
 import { MessageKindValue } from './message.entity.js';
 import { MessagesArgs, SearchMessagesArgs, SendMessageInput } from './message.inputs.js';
@@ -33,7 +33,7 @@ export class MessagesService {
   constructor(
     private readonly messages: MessagesRepository,
     private readonly members: MembersRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UserCache,
     private readonly access: RoomAccessService,
     private readonly apps: AppsService,
     private readonly writer: MessageWriter,
@@ -70,7 +70,7 @@ export class MessagesService {
     const text = this.normalize(await this.apps.settings(caller.scope), input.text);
     assertMetaSize(input.meta);
     const room = await this.access.requireRoom(caller.scope, roomId);
-    const author = input.asUserId ? await this.users.findById(caller.scope, input.asUserId) : null;
+    const author = input.asUserId ? await this.users.get(caller.scope, input.asUserId) : null;
     if (input.asUserId && !author) throw notFound('User');
     const kind: MessageKindValue = author ? (input.kind ?? 'TEXT') : 'SYSTEM';
     return this.write(caller.scope, room.id, author, { text, kind, meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null });

@@ -11,7 +11,9 @@ import { BansRepository } from './bans.repository.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { UserEntity, UserRoleValue } from '../users/user.entity.js';
+import { UserCache } from '../users/user.cache.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { strictFake } from '../../test/support/strict-fake.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { ModerationService } from './moderation.service.js';
@@ -53,8 +55,10 @@ function setup(running: { endsAt: Date } | null = null) {
   const cache = strictFake<RoomAccessCache>('RoomAccessCache', {
     room: (scope: AppScope, id: string) => rooms.findById(scope, id), member: (scope: AppScope, room: string, user: string) => members.find(scope, room, user),
   });
-  const access = new RoomAccessService(rooms, members, users, sanctions, cache);
-  return { mutes, audit, events, service: new ModerationService(mutes, strictFake<BansRepository>('BansRepository'), audit, users, members, access, strictFake<RoomsService>('RoomsService'), events, uow) };
+  const userCache = strictFake<UserCache>('UserCache', { get: (scope: AppScope, id: string) => users.findById(scope, id) });
+  const access = new RoomAccessService(rooms, members, userCache, sanctions, cache);
+  const usersService = strictFake<UsersService>('UsersService', { changed: async () => undefined });
+  return { mutes, audit, events, service: new ModerationService(mutes, strictFake<BansRepository>('BansRepository'), audit, users, members, access, strictFake<RoomsService>('RoomsService'), events, uow, usersService) };
 }
 
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: ChatError) => e.code);
@@ -146,7 +150,7 @@ describe('ModerationService.expireMutes', () => {
     });
     const events = strictFake<EventBus>('EventBus', { publish: async () => undefined });
     const none = strictFake<never>('unused');
-    const service = new ModerationService(mutes, none, none, none, none, none, none, events, none);
+    const service = new ModerationService(mutes, none, none, none, none, none, none, events, none, none);
     await expect(service.expireMutes(new Date())).resolves.toBe(1);
     expect(mutes.deleteExpired).toHaveBeenCalledWith(scopeOf('5'), '8', expect.any(Date));
     expect(events.publish).toHaveBeenCalledTimes(1);

@@ -11,6 +11,7 @@ import { RoomAccessService, STAFF_ROLES } from '../rooms/room-access.service.js'
 import { UserEntity, UserRoleValue } from '../users/user.entity.js';
 import { toUser, User } from '../users/user.model.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { Ban, AuditEntry } from './ban.model.js';
 import { BansRepository } from './bans.repository.js';
@@ -47,6 +48,7 @@ export class ModerationService {
     private readonly roomsService: RoomsService,
     private readonly events: EventBus,
     private readonly uow: UnitOfWork,
+    private readonly usersService: UsersService,
   ) {}
 
   async mute(caller: ScopedPrincipal, roomId: string, userId: string, minutes: number, reason?: string | null): Promise<MembershipEvent> {
@@ -179,6 +181,7 @@ export class ModerationService {
       actor = await this.access.actorOf(caller);
     }
     await this.users.setRole(caller.scope, target.id, role);
+    await this.usersService.changed(caller.scope, [target.id]);
     await this.audit.append(caller.scope, this.entry(caller, actor, null, 'SET_ROLE', target.id, null, { from: target.role, to: role }));
     return toUser({ ...target, role });
   }

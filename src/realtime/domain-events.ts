@@ -21,6 +21,8 @@ export type DomainEvent =
   | { type: 'presence.changed'; appId: string; roomId: string; user: User; online: boolean }
   /** A user blocked or unblocked another (caches of every instance follow it); no room. */
   | { type: 'block.changed'; appId: string; roomId: null; blockerId: string; blockedId: string; blocked: boolean }
+  /** Users' rows changed (role, meta, revoked tokens, deleted): every instance drops what it cached of them; no room. */
+  | { type: 'user.changed'; appId: string; roomId: null; userIds: readonly string[] }
   /** An app's secret or settings changed: every instance drops what it cached of the app; no room. */
   | { type: 'app.changed'; appId: string; roomId: null }
   /** A report was filed; roomId is the room it concerns, if any. */

@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InvalidatedCache } from '../common/invalidated-cache.js';
 import { AppScope } from '../database/app-scope.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { MemberEntity } from './member.entity.js';
@@ -10,8 +11,6 @@ import { RoomsRepository } from './rooms.repository.js';
 const TTL_MS = 30_000;
 const MAX_ENTRIES = 50_000;
 
-interface Entry<T> { value: T; at: number }
-
 /**
  * The rooms and memberships that access checks read on every send and every page of history,
  * kept per instance and dropped on the bus events that change them (room.updated, room.deleted,
@@ -21,52 +20,37 @@ interface Entry<T> { value: T; at: number }
  */
 @Injectable()
 export class RoomAccessCache implements OnModuleInit {
-  private readonly rooms = new Map<string, Entry<RoomEntity | null>>();
-  private readonly members = new Map<string, Entry<MemberEntity | null>>();
-  /** Bumped by every change: a read that began before one does not keep what it read. */
-  private generation = 0;
+  /** A missing room is not remembered: its id may exist a moment later. */
+  private readonly rooms = new InvalidatedCache<RoomEntity>(TTL_MS, MAX_ENTRIES, false);
+  private readonly members = new InvalidatedCache<MemberEntity>(TTL_MS, MAX_ENTRIES, true);
 
   constructor(private readonly roomsRepository: RoomsRepository, private readonly membersRepository: MembersRepository, private readonly events: EventBus) {}
 
   onModuleInit() {
     this.events.onEvent((event) => {
       if (event.roomId === null) return;
-      if (event.type === 'room.updated' || event.type === 'room.deleted' || event.type === 'membership.changed') this.generation++;
       const room = `${event.appId}:${event.roomId}`;
-      if (event.type === 'room.updated' || event.type === 'room.deleted') this.rooms.delete(room);
-      if (event.type === 'room.deleted') this.dropMembersOf(room);
+      if (event.type === 'room.updated') this.rooms.delete(room);
+      if (event.type === 'room.deleted') this.forgetKey(room);
       if (event.type === 'membership.changed') this.members.delete(`${room}:${event.change.user.id}`);
     });
   }
 
-  /** The room (a missing one is not remembered: its id may exist a moment later). */
   room(scope: AppScope, roomId: string): Promise<RoomEntity | null> {
-    return this.read(this.rooms, `${scope.appId}:${roomId}`, () => this.roomsRepository.findById(scope, roomId), false);
+    return this.rooms.read(`${scope.appId}:${roomId}`, () => this.roomsRepository.findById(scope, roomId));
   }
 
   member(scope: AppScope, roomId: string, userId: string): Promise<MemberEntity | null> {
-    return this.read(this.members, `${scope.appId}:${roomId}:${userId}`, () => this.membersRepository.find(scope, roomId, userId), true);
+    return this.members.read(`${scope.appId}:${roomId}:${userId}`, () => this.membersRepository.find(scope, roomId, userId));
   }
 
   /** Forgets what is known of a room and its members (the next read goes to the database). */
   forget(scope: AppScope, roomId: string): void {
-    this.generation++;
-    this.rooms.delete(`${scope.appId}:${roomId}`);
-    this.dropMembersOf(`${scope.appId}:${roomId}`);
+    this.forgetKey(`${scope.appId}:${roomId}`);
   }
 
-  private dropMembersOf(room: string) {
-    for (const key of this.members.keys()) if (key.startsWith(`${room}:`)) this.members.delete(key);
-  }
-
-  private async read<T>(map: Map<string, Entry<T | null>>, key: string, load: () => Promise<T | null>, keepMissing: boolean): Promise<T | null> {
-    const cached = map.get(key);
-    if (cached && Date.now() - cached.at < TTL_MS) return cached.value;
-    const [at, generation] = [Date.now(), this.generation];
-    const value = await load();
-    if (generation !== this.generation || (value === null && !keepMissing)) return value;
-    if (map.size >= MAX_ENTRIES) map.delete(map.keys().next().value!);
-    map.set(key, { value, at });
-    return value;
+  private forgetKey(room: string): void {
+    this.rooms.delete(room);
+    this.members.deletePrefix(`${room}:`);
   }
 }

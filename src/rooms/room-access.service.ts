@@ -4,7 +4,7 @@ import type { ScopedPrincipal } from '../auth/principal.js';
 import { AppScope } from '../database/app-scope.js';
 import { UserEntity } from '../users/user.entity.js';
 import { toUser, User } from '../users/user.model.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UserCache } from '../users/user.cache.js';
 import { MemberEntity } from './member.entity.js';
 import { MembersRepository } from './members.repository.js';
 import { RoomEntity } from './room.entity.js';
@@ -30,7 +30,7 @@ export class RoomAccessService {
   constructor(
     private readonly rooms: RoomsRepository,
     private readonly members: MembersRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UserCache,
     private readonly sanctions: SanctionsCache,
     private readonly cache: RoomAccessCache,
   ) {}
@@ -42,7 +42,7 @@ export class RoomAccessService {
   /** Who acts, as events name them: the calling user's view, or null for the app backend. */
   async actorOf(caller: ScopedPrincipal): Promise<User | null> {
     if (caller.kind !== 'user') return null;
-    const row = await this.users.findById(caller.scope, caller.userId);
+    const row = await this.users.get(caller.scope, caller.userId);
     return row ? toUser(row) : null;
   }
 
@@ -105,7 +105,7 @@ export class RoomAccessService {
    */
   async requirePoster(caller: ScopedPrincipal & { kind: 'user' }, roomId: string): Promise<RoomAccess & { author: UserEntity }> {
     const mayWrite = (a: RoomAccess) => this.canRead(caller, a) && !(a.room.type === 'DIRECT' && !a.member) && !(a.room.frozen && a.member?.role !== 'MANAGER');
-    const [access, author] = await Promise.all([this.accessWhere(caller, roomId, mayWrite), this.users.findById(caller.scope, caller.userId)]);
+    const [access, author] = await Promise.all([this.accessWhere(caller, roomId, mayWrite), this.users.get(caller.scope, caller.userId)]);
     await this.assertNotBanned(caller, access.room.id);
     if (!this.canRead(caller, access)) throw forbidden('You are not a member of this room');
     if (!author) throw notFound('User');

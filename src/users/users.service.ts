@@ -4,6 +4,7 @@ import type { ScopedPrincipal } from '../auth/principal.js';
 import { applyMetaPatch, MetaPatchInput } from '../rooms/room.inputs.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppScope } from '../database/app-scope.js';
+import { EventBus } from '../realtime/event-bus.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { CreateUserInput } from './create-user.input.js';
 import { toUser, User, UserRole } from './user.model.js';
@@ -18,7 +19,7 @@ export function assertMetaSize(meta: Record<string, unknown> | null | undefined)
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository, private readonly presence: PresenceService) {}
+  constructor(private readonly users: UsersRepository, private readonly presence: PresenceService, private readonly events: EventBus) {}
 
   async create(scope: AppScope, input: CreateUserInput): Promise<User> {
     assertMetaSize(input.meta);
@@ -45,12 +46,22 @@ export class UsersService {
   }
 
   async delete(scope: AppScope, id: string): Promise<DeleteResult> {
-    return (await this.users.deleteById(scope, id)) > 0 ? deleted() : notDeleted('User not found');
+    if ((await this.users.deleteById(scope, id)) === 0) return notDeleted('User not found');
+    await this.changed(scope, [id]);
+    return deleted();
   }
 
-  deleteMany(scope: AppScope, ids: readonly string[]): Promise<number> {
+  async deleteMany(scope: AppScope, ids: readonly string[]): Promise<number> {
     if (ids.length > 1000) throw badInput('deleteUsers takes at most 1000 ids at once');
-    return this.users.deleteByIds(scope, [...new Set(ids)]);
+    const unique = [...new Set(ids)];
+    const count = await this.users.deleteByIds(scope, unique);
+    if (count > 0) await this.changed(scope, unique);
+    return count;
+  }
+
+  /** After any write to users' rows: every instance drops what it cached of them. */
+  changed(scope: AppScope, userIds: readonly string[]): Promise<void> {
+    return this.events.publish({ type: 'user.changed', appId: scope.appId, roomId: null, userIds });
   }
 
   /** Sets and removes meta keys: the app backend for anyone, a user for themself. */
@@ -61,6 +72,7 @@ export class UsersService {
     const meta = applyMetaPatch(row.meta, patch);
     assertMetaSize(meta);
     await this.users.setMeta(caller.scope, row.id, meta);
+    await this.changed(caller.scope, [row.id]);
     return toUser({ ...row, meta });
   }
 

@@ -1,0 +1,44 @@
+/** One remembered value and when it was read. */
+interface Entry<T> { value: T; at: number }
+
+/**
+ * A bounded, per-instance map of database reads that bus events keep current: callers drop
+ * entries when an event says the row changed, and the TTL is only a safety net. A read that
+ * began before a change (any drop, anywhere in this cache) does not keep what it read, so a
+ * slow load never brings back a value that was just invalidated.
+ */
+export class InvalidatedCache<T> {
+  private readonly entries = new Map<string, Entry<T | null>>();
+  /** Bumped by every drop. */
+  private generation = 0;
+
+  constructor(private readonly ttlMs: number, private readonly maxEntries: number, private readonly keepMissing: boolean) {}
+
+  /** The cached value, or load()'s (remembered unless a drop happened meanwhile; null only when keepMissing). */
+  async read(key: string, load: () => Promise<T | null>): Promise<T | null> {
+    const cached = this.entries.get(key);
+    if (cached && Date.now() - cached.at < this.ttlMs) return cached.value;
+    const [at, generation] = [Date.now(), this.generation];
+    const value = await load();
+    if (generation !== this.generation || (value === null && !this.keepMissing)) return value;
+    if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
+    this.entries.set(key, { value, at });
+    return value;
+  }
+
+  delete(key: string): void {
+    this.generation++;
+    this.entries.delete(key);
+  }
+
+  /** Drops every key that starts with the prefix (a whole app, a whole room). */
+  deletePrefix(prefix: string): void {
+    this.generation++;
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+  }
+
+  /** Marks a change without dropping anything here (reads in flight will not keep their result). */
+  touch(): void {
+    this.generation++;
+  }
+}
