@@ -1,7 +1,10 @@
 // Optional CPU profile of the chat server during a measured window (BENCH_PROFILE=1): the
 // server is started with --inspect on a free port, and the V8 sampling profiler is driven over
 // the inspector protocol. The summary names the functions and packages that used the CPU.
+import { writeFileSync } from 'node:fs';
 import WebSocket from 'ws';
+
+let saved = 0;
 
 export const profilingWanted = () => process.env.BENCH_PROFILE === '1';
 
@@ -30,9 +33,42 @@ export async function attachProfiler(inspectPort) {
     async stop(top = 25) {
       const { profile } = await call('Profiler.stop');
       socket.close();
-      return summarize(profile, top);
+      const file = process.env.BENCH_PROFILE_OUT ? `${process.env.BENCH_PROFILE_OUT}-${++saved}.cpuprofile` : null;
+      if (file) writeFileSync(file, JSON.stringify(profile));
+      return `${summarize(profile, top)}\n${inclusive(profile, Number(process.env.BENCH_PROFILE_TOP ?? top * 2))}${file ? `\n(saved to ${file})` : ''}`;
     },
   };
+}
+
+const nameOf = ({ functionName, url, lineNumber }) => {
+  const where = url.replace(/^file:\/\//, '').replace(/^.*?\/node_modules\//, 'node_modules/').replace(/^.*?\/dist\//, 'dist/');
+  return `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
+};
+
+/**
+ * Inclusive time per function: the share of busy samples (idle excluded) with that function
+ * anywhere on the stack, each function counted once per stack (recursion does not add up).
+ */
+function inclusive(profile, top) {
+  const parentOf = new Map();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parentOf.set(child, node.id);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const totals = new Map();
+  let busy = 0;
+  for (const node of profile.nodes) {
+    if (!node.hitCount || node.callFrame.functionName === '(idle)') continue;
+    busy += node.hitCount;
+    const seen = new Set();
+    for (let id = node.id; id !== undefined; id = parentOf.get(id)) {
+      const name = nameOf(byId.get(id).callFrame);
+      if (name === '(root)' || seen.has(name)) continue;
+      seen.add(name);
+      totals.set(name, (totals.get(name) ?? 0) + node.hitCount);
+    }
+  }
+  const list = [...totals].sort((a, b) => b[1] - a[1]).slice(0, top)
+    .map(([name, hits]) => `  ${((100 * hits) / (busy || 1)).toFixed(1).padStart(5)}%  ${name}`).join('\n');
+  return `Inclusive time (share of the ${busy} busy samples):\n${list}`;
 }
 
 /** Self time per function and per package (node_modules/<name>, node:internal, dist/src, GC…). */

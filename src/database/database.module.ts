@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
 import { createDataSource } from './data-source.options.js';
 import { runMigrations } from './migrate.js';
+import { RawSql } from './raw-sql.js';
 import { UnitOfWork } from './transaction.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { QueryTimerSubscriber } from './query-timer.subscriber.js';
@@ -22,8 +23,9 @@ import { QueryTimerSubscriber } from './query-timer.subscriber.js';
       },
     },
     UnitOfWork,
+    RawSql,
   ],
-  exports: [DataSource, UnitOfWork],
+  exports: [DataSource, UnitOfWork, RawSql],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}

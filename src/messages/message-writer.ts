@@ -2,10 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppScope } from '../database/app-scope.js';
-import { UnitOfWork } from '../database/transaction.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { EventBus } from '../realtime/event-bus.js';
-import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { UserEntity } from '../users/user.entity.js';
 import { MessageKindValue } from './message.entity.js';
 import { toMessage } from './message.mapper.js';
@@ -29,7 +27,7 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** One message after its batch's transaction: its id, and whether it is new (not a repeated clientMsgId). */
+/** One message after its INSERT: its id, and whether it is new (not a repeated clientMsgId). */
 interface Stored { p: Pending; id: string; created: boolean }
 
 /** Lanes commit concurrently; a room always uses the same lane, so its messages stay in id order. */
@@ -38,12 +36,14 @@ export const WRITER_LANES = 4;
 export const MAX_BATCH = 256;
 
 /**
- * Stores new messages with group commits: while a lane's transaction runs, the messages that
- * arrive for it wait, and the next transaction takes them all in one multi-row INSERT. Nobody
- * waits for a timer (a lone message is written at once), and under load one commit serves many
- * messages. Each send is answered only after its batch committed and its event was published,
- * in id order per room; a batch that fails is retried one message at a time, so one bad message
- * fails alone.
+ * Stores new messages with group commits: while a lane's INSERT runs, the messages that arrive
+ * for it wait, and the next INSERT takes them all, in one multi-row statement that commits on
+ * its own (all rows or none; no transaction around it, so no BEGIN and COMMIT round trips).
+ * Nobody waits for a timer (a lone message is written at once), and under load one commit
+ * serves many messages. Each send is answered only after its statement committed and its event
+ * was published, in id order per room; a batch that fails is retried one message at a time, so
+ * one bad message fails alone. A message with a clientMsgId is inserted on its own, since a
+ * repeat of an earlier send must answer with the first message instead.
  */
 @Injectable()
 export class MessageWriter {
@@ -51,8 +51,6 @@ export class MessageWriter {
 
   constructor(
     private readonly messages: MessagesRepository,
-    private readonly rooms: RoomsRepository,
-    private readonly uow: UnitOfWork,
     private readonly events: EventBus,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
@@ -70,39 +68,29 @@ export class MessageWriter {
   private async drain(lane: { queue: Pending[]; busy: boolean }): Promise<void> {
     lane.busy = true;
     try {
-      while (lane.queue.length > 0) {
-        const batch = lane.queue.splice(0, MAX_BATCH);
-        try {
-          await this.commit(batch);
-        } catch (error) {
-          if (batch.length === 1) { batch[0].reject(error); continue; }
-          this.log.warn({ err: error, size: batch.length }, 'a message batch failed; writing its messages one by one');
-          for (const one of batch) await this.commit([one]).catch((e: unknown) => one.reject(e));
-        }
-      }
+      while (lane.queue.length > 0) await this.commit(lane.queue.splice(0, MAX_BATCH));
     } finally {
       lane.busy = false;
     }
   }
 
+  /** Stores a batch; each message is answered (or refused) exactly once, this never throws. */
   private async commit(batch: Pending[]): Promise<void> {
-    const results = await this.uow.run(async (tx) => {
-      const fresh = batch.filter((p) => p.values.clientMsgId === null);
-      const freshIds = await this.messages.insertMany(fresh.map((p) => ({ scope: p.scope, values: newMessage(p) })), tx);
-      const stored: Stored[] = fresh.map((p, i) => ({ p, id: freshIds[i], created: true }));
-      // A clientMsgId may repeat an earlier send: those go one by one, answered with the first message.
-      for (const p of batch) {
-        if (p.values.clientMsgId === null) continue;
-        const once = await this.messages.insertOnce(p.scope, newMessage(p), tx);
+    const fresh = batch.filter((p) => p.values.clientMsgId === null);
+    const stored: Stored[] = await this.append(fresh);
+    for (const p of batch) {
+      if (p.values.clientMsgId === null) continue;
+      try {
+        const once = await this.messages.insertOnce(p.scope, newMessage(p));
         stored.push({ p, id: once.id, created: once.created });
+      } catch (error) {
+        p.reject(error);
       }
-      return stored;
-    });
+    }
     this.metrics.messageBatch.observe(batch.length);
-    await this.touchRooms(results);
     // Ids were given in statement order: publish each room's new messages in id order.
-    results.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0));
-    for (const { p, id, created } of results) {
+    stored.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0));
+    for (const { p, id, created } of stored) {
       try {
         const message = created ? this.asStored(p, id) : toMessage((await this.messages.findById(p.scope, id))!);
         if (created) {
@@ -116,24 +104,28 @@ export class MessageWriter {
     }
   }
 
-  /**
-   * Moves each room's last message forward, after the commit and one statement per room: inside
-   * the transaction, two instances writing to one room would deadlock (each insert holds a shared
-   * lock on the room row through the foreign key, and each update then wants it exclusively).
-   * The update only ever moves forward, so its order against other instances does not matter.
-   */
-  private async touchRooms(results: readonly Stored[]): Promise<void> {
-    const newest = new Map<string, { scope: AppScope; roomId: string; id: bigint }>();
-    for (const { p, id: stored, created } of results) {
-      if (!created) continue;
-      const key = `${p.scope.appId}:${p.roomId}`;
-      const id = BigInt(stored);
-      if (!newest.has(key) || newest.get(key)!.id < id) newest.set(key, { scope: p.scope, roomId: p.roomId, id });
+  /** One multi-row INSERT; when it fails, one INSERT per message, and those that fail again are refused. */
+  private async append(fresh: Pending[]): Promise<Stored[]> {
+    const insert = async (some: Pending[]) => {
+      const ids = await this.messages.appendMany(some.map((p) => ({ scope: p.scope, values: newMessage(p) })));
+      return some.map((p, i) => ({ p, id: ids[i], created: true }));
+    };
+    if (fresh.length === 0) return [];
+    try {
+      return await insert(fresh);
+    } catch (error) {
+      if (fresh.length === 1) { fresh[0].reject(error); return []; }
+      this.log.warn({ err: error, size: fresh.length }, 'a message batch failed; writing its messages one by one');
     }
-    for (const room of newest.values()) {
-      await this.rooms.touchLastMessage(room.scope, room.roomId, String(room.id)).catch((error: unknown) =>
-        this.log.warn({ err: error, roomId: room.roomId }, 'could not record a room\'s last message'));
+    const stored: Stored[] = [];
+    for (const one of fresh) {
+      try {
+        stored.push(...(await insert([one])));
+      } catch (error) {
+        one.reject(error);
+      }
     }
+    return stored;
   }
 
   /** The message as the row just written reads back, without reading it back. */

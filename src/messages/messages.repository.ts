@@ -4,6 +4,7 @@ import { AppScope } from '../database/app-scope.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { containsPattern } from '../database/like-pattern.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
+import { RawSql } from '../database/raw-sql.js';
 import { Tx } from '../database/transaction.js';
 import { toDate } from '../users/users.repository.js';
 import { UserRoleValue } from '../users/user.entity.js';
@@ -49,6 +50,9 @@ const COLUMNS = `m.id AS id, m.room_id AS room_id, m.author_id AS author_id, m.k
   u.id AS u_id, u.external_id AS u_external_id, u.uname AS u_uname, u.display_name AS u_display_name, u.role AS u_role,
   u.is_bot AS u_is_bot, u.meta AS u_meta, u.created_at AS u_created_at`;
 
+/** One row of appendMany's VALUES, with its trailing comma. */
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?),';
+
 const json = (value: unknown) => (value === null || value === undefined || value === '' ? null : JSON.parse(String(value)));
 
 function toRow(raw: Record<string, unknown>): MessageRow {
@@ -67,7 +71,7 @@ function toRow(raw: Record<string, unknown>): MessageRow {
 
 @Injectable()
 export class MessagesRepository extends ScopedRepository<MessageEntity> {
-  constructor(db: DataSource) {
+  constructor(db: DataSource, private readonly raw: RawSql) {
     super(db, MessageEntity, 'message');
   }
 
@@ -77,7 +81,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   }
 
   /** Inserts, or returns the message this author already sent with this clientMsgId. */
-  async insertOnce(scope: AppScope, values: NewMessage, tx: Tx): Promise<{ id: string; created: boolean }> {
+  async insertOnce(scope: AppScope, values: NewMessage, tx: Tx = this.db.manager): Promise<{ id: string; created: boolean }> {
     const row = this.stamp<MessageEntity>(scope, {
       ...values, createdAt: values.createdAt ?? new Date(), editedAt: null, deletedAt: null,
     } as Omit<MessageEntity, 'appId' | 'id'> as Omit<MessageEntity, 'appId'>);
@@ -95,18 +99,21 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   }
 
   /**
-   * Inserts messages (of any apps, each stamped with its own) in one multi-row INSERT; returns
-   * their ids in the order given. Messages with a clientMsgId go through insertOnce instead.
+   * Appends messages (of any apps, each stamped with its own) in one multi-row INSERT, which
+   * commits on its own: one statement, all rows or none. Returns their ids in the order given.
+   * Messages with a clientMsgId go through insertOnce instead.
    */
-  async insertMany(items: readonly { scope: AppScope; values: NewMessage }[], tx: Tx): Promise<string[]> {
+  async appendMany(items: readonly { scope: AppScope; values: NewMessage }[]): Promise<string[]> {
     if (items.length === 0) return [];
-    const rows = items.map(({ scope, values }) => this.stamp<MessageEntity>(scope, {
-      ...values, createdAt: values.createdAt ?? new Date(), editedAt: null, deletedAt: null,
-    } as Omit<MessageEntity, 'appId' | 'id'> as Omit<MessageEntity, 'appId'>));
-    const result = await tx.createQueryBuilder().insert().into(MessageEntity).values(rows as never[]).execute();
-    const ids = result.identifiers.map((identifier) => String(identifier?.id));
-    if (ids.length !== items.length || ids.some((id) => !/^\d+$/.test(id))) throw new Error(`multi-row insert gave ids ${ids.join(',')}`);
-    return ids;
+    const params: unknown[] = [];
+    for (const { scope, values } of items) {
+      params.push(scope.appId, values.roomId, values.authorId, values.kind, values.text,
+        values.meta === null ? null : JSON.stringify(values.meta), values.clientMsgId, values.createdAt ?? new Date());
+    }
+    const { firstId } = await this.raw.insert(
+      `INSERT INTO messages (app_id, room_id, author_id, kind, text, meta, client_msg_id, created_at) VALUES ${ROW_PLACEHOLDERS.repeat(items.length).slice(0, -1)}`,
+      params, items.length);
+    return items.map((_, i) => String(firstId + BigInt(i)));
   }
 
   /** Finds a prior send of this clientMsgId, outside any transaction. */

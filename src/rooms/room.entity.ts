@@ -42,9 +42,6 @@ export class RoomEntity {
   @Column({ name: 'direct_key', type: 'varchar', length: 64, nullable: true })
   directKey: string | null;
 
-  @Column({ name: 'last_message_id', type: 'bigint', nullable: true, transformer: idColumn })
-  lastMessageId: string | null;
-
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 

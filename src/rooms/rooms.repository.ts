@@ -28,7 +28,7 @@ export class RoomsRepository extends ScopedRepository<RoomEntity> {
     const now = new Date();
     const row = this.stamp<RoomEntity>(scope, {
       key: values.key, name: values.name, type: values.type, status: values.status ?? null, frozen: false,
-      meta: values.meta ?? null, directKey: values.directKey ?? null, lastMessageId: null, createdAt: now, updatedAt: now,
+      meta: values.meta ?? null, directKey: values.directKey ?? null, createdAt: now, updatedAt: now,
     } as Omit<RoomEntity, 'appId'>);
     try {
       return await this.manager(tx).save(RoomEntity, this.manager(tx).create(RoomEntity, row));
@@ -68,11 +68,15 @@ export class RoomsRepository extends ScopedRepository<RoomEntity> {
     return query.getManyAndCount();
   }
 
-  /** The user's rooms, most recently active first. */
+  /**
+   * The user's rooms, most recently active first: by each room's newest message id, which the
+   * history index (room_id, id) answers with one probe per room, so sending never has to write
+   * the room row.
+   */
   ofMember(scope: AppScope, userId: string): Promise<RoomEntity[]> {
     return this.select(scope)
       .innerJoin(MemberEntity, 'member', 'member.roomId = room.id AND member.userId = :userId', { userId })
-      .orderBy('COALESCE(room.lastMessageId, 0)', 'DESC').addOrderBy('room.id', 'DESC')
+      .orderBy('COALESCE((SELECT MAX(m.id) FROM messages m WHERE m.room_id = room.id), 0)', 'DESC').addOrderBy('room.id', 'DESC')
       .getMany();
   }
 
@@ -83,14 +87,6 @@ export class RoomsRepository extends ScopedRepository<RoomEntity> {
       if (isUniqueViolation(error)) throw conflict(`A room with key "${values.key}" already exists`);
       throw error;
     }
-  }
-
-  /** Records the newest message id (only ever forward). */
-  async touchLastMessage(scope: AppScope, id: string, messageId: string, tx?: Tx): Promise<void> {
-    await this.manager(tx).createQueryBuilder().update(RoomEntity).set({ lastMessageId: messageId })
-      .where('app_id = :appId AND id = :id', { appId: scope.appId, id })
-      .andWhere('(last_message_id IS NULL OR last_message_id < :messageId)', { messageId })
-      .execute();
   }
 
   delete(scope: AppScope, id: string): Promise<number> {

@@ -1,6 +1,8 @@
 import { DataSource } from 'typeorm';
 import { AppScope, scopeOf } from '../../src/database/app-scope.js';
 import { AppsRepository } from '../../src/apps/apps.repository.js';
+import { RawSql } from '../../src/database/raw-sql.js';
+import { MetricsService } from '../../src/health/metrics.service.js';
 import { MessagesRepository } from '../../src/messages/messages.repository.js';
 import { RoomsRepository } from '../../src/rooms/rooms.repository.js';
 import { migratedDatabase } from '../support/database.js';
@@ -20,7 +22,7 @@ describe.each(testDrivers())('MessagesRepository on %s', (driver) => {
 
   beforeAll(async () => {
     ({ db, close } = await migratedDatabase(driver));
-    messages = new MessagesRepository(db);
+    messages = new MessagesRepository(db, new RawSql(db, new MetricsService()));
     const apps = new AppsRepository(db);
     const rooms = new RoomsRepository(db);
     a = scopeOf((await db.transaction((tx) => apps.insert({ name: 'A', secret: 's' }, tx))).id);
@@ -70,5 +72,33 @@ describe.each(testDrivers())('MessagesRepository on %s', (driver) => {
         expect(detail).not.toMatch(/TEMP B-TREE/);
       }
     }
+  });
+
+  it('appends a batch of several apps in one INSERT, ids in the order given, rows as sent', async () => {
+    const other = (await new RoomsRepository(db).insert(b, { key: 'other', name: null, type: 'GROUP' })).id;
+    const sentAt = new Date('2026-01-02T03:04:05.678Z');
+    const batch = [
+      { scope: a, values: { roomId: quiet, authorId: null, kind: 'SYSTEM' as const, text: 'first', meta: { n: 1, deep: { ok: true } }, clientMsgId: null, createdAt: sentAt } },
+      { scope: b, values: { roomId: other, authorId: null, kind: 'SYSTEM' as const, text: 'second', meta: null, clientMsgId: null, createdAt: sentAt } },
+      { scope: a, values: { roomId: quiet, authorId: null, kind: 'SYSTEM' as const, text: 'third', meta: null, clientMsgId: null, createdAt: sentAt } },
+    ];
+    const appended = await messages.appendMany(batch);
+    expect(appended.map(BigInt)).toEqual([0n, 1n, 2n].map((i) => BigInt(appended[0]) + i));
+    const first = await messages.findById(a, appended[0]);
+    expect(first).toMatchObject({ roomId: quiet, text: 'first', meta: { n: 1, deep: { ok: true } }, kind: 'SYSTEM', clientMsgId: null, editedAt: null, deletedAt: null });
+    expect(first!.createdAt.toISOString()).toBe(sentAt.toISOString());
+    await expect(messages.findById(b, appended[1])).resolves.toMatchObject({ roomId: other, text: 'second', meta: null });
+    await expect(messages.findById(a, appended[1])).resolves.toBeNull();
+    await expect(messages.findById(a, appended[2])).resolves.toMatchObject({ text: 'third' });
+  });
+
+  it('stores none of a batch when one row cannot be stored (one statement, all or nothing)', async () => {
+    const before = (await messages.page(a, quiet, { limit: 1 })).rows[0].id;
+    const rows = [
+      { scope: a, values: { roomId: quiet, authorId: null, kind: 'SYSTEM' as const, text: 'kept?', meta: null, clientMsgId: null } },
+      { scope: a, values: { roomId: '999999999', authorId: null, kind: 'SYSTEM' as const, text: 'no such room', meta: null, clientMsgId: null } },
+    ];
+    await expect(messages.appendMany(rows)).rejects.toThrow();
+    expect((await messages.page(a, quiet, { limit: 1 })).rows[0].id).toBe(before);
   });
 });
