@@ -131,6 +131,22 @@ describe.each(testDrivers())('rooms on %s', (driver) => {
     await expect(t.gql(`{ myRooms { id } }`, {}, alice.headers)).resolves.toEqual({ data: { myRooms: [] } });
   });
 
+  it('lists myRooms most recently active first (rooms without messages last, newest created first)', async () => {
+    const app = await t.factories.app();
+    const alice = await t.factories.user(app);
+    const ids: string[] = [];
+    for (const key of ['first', 'second', 'quiet', 'third']) {
+      ids.push((await t.gql(CREATE_ROOM, { input: { key, memberIds: [alice.id] } }, app.headers)).data!.createRoom.id);
+    }
+    const send = (room: string) => t.gql(`mutation($r: ID!) { sendMessage(roomId: $r, input: { text: "hi" }) { id } }`, { r: room }, alice.headers);
+    const order = async () => (await t.gql(`{ myRooms { key } }`, {}, alice.headers)).data!.myRooms.map((r: { key: string }) => r.key);
+    await send(ids[0]);
+    await send(ids[1]);
+    expect(await order()).toEqual(['second', 'first', 'third', 'quiet']);
+    await send(ids[0]);
+    expect(await order()).toEqual(['first', 'second', 'third', 'quiet']);
+  });
+
   it('opens the one DIRECT room of two users, once, even when both open it at once', async () => {
     const app = await t.factories.app();
     const [a, b, c] = [await t.factories.user(app), await t.factories.user(app), await t.factories.user(app)];
