@@ -165,9 +165,11 @@ export class GraphqlEventBridge implements OnModuleInit {
   }
 
   private deliverToStreams(key: string, event: DomainEvent) {
+    const streams = this.streamsByRoom.get(key);
+    if (!streams?.size) return;
     const myEvent = toMyEvent(event);
     if (!myEvent) return;
-    for (const stream of [...(this.streamsByRoom.get(key) ?? [])]) {
+    for (const stream of [...streams]) {
       if (!hiddenFrom(event, stream.hidden)) stream.channel.push(myEvent);
       if (event.type === 'room.deleted') this.unfollow(stream, event.roomId);
     }
