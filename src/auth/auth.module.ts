@@ -1,10 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ChatErrorPassthroughFilter } from '../common/errors/chat-error.filter.js';
-import { PassportModule } from '@nestjs/passport';
 import { AppsModule } from '../apps/apps.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthGuard } from './auth.guard.js';
+import { AuthSubjectCache } from './auth-subject.cache.js';
 import { PrincipalService } from './principal.service.js';
 import { TokensResolver } from './tokens.resolver.js';
 import { TokensService } from './tokens.service.js';
@@ -12,9 +12,9 @@ import { UserJwtStrategy } from './user-jwt.strategy.js';
 
 @Global()
 @Module({
-  imports: [PassportModule, AppsModule, UsersModule],
+  imports: [AppsModule, UsersModule],
   providers: [
-    UserJwtStrategy, PrincipalService, TokensService, TokensResolver,
+    AuthSubjectCache, UserJwtStrategy, PrincipalService, TokensService, TokensResolver,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ChatErrorPassthroughFilter },
   ],

@@ -3,10 +3,12 @@ import { createHash } from 'node:crypto';
 import { asUser, codeOf } from '../../support/clients.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { testDrivers } from '../../support/drivers.js';
+import { UserRole } from '../../../src/users/user.model.js';
 import { closeCodeOf, connected, gqlWsClient } from '../../support/ws.js';
 
 const ISSUE = `mutation($id: ID!, $at: DateTime) { issueUserToken(userId: $id, expiresAt: $at) { token hashedToken expiresAt } }`;
 const ME = `{ me { id uname role } }`;
+const SET_ROLE = `mutation($u: ID!, $role: UserRole!) { setUserRole(userId: $u, role: $role) { id role } }`;
 
 describe.each(testDrivers())('user tokens on %s', (driver) => {
   let t: TestApp;
@@ -58,6 +60,34 @@ describe.each(testDrivers())('user tokens on %s', (driver) => {
     await new Promise((r) => setTimeout(r, 1100)); // a token issued after revocation has a later iat
     const fresh = (await t.gql(ISSUE, { id: alice.id }, app.headers)).data!.issueUserToken.token;
     expect(codeOf(await t.gql(ME, {}, asUser(fresh)))).toBeUndefined();
+  });
+
+  it('applies a role change to the next request of a token already in use (auth is cached per instance)', async () => {
+    const app = await t.factories.app();
+    const admin = await t.factories.user(app, { role: UserRole.ADMIN });
+    const bob = await t.factories.user(app);
+    expect(codeOf(await t.gql(SET_ROLE, { u: bob.id, role: 'MOD' }, admin.headers))).toBeUndefined(); // admin's token is cached now
+    await t.gql(SET_ROLE, { u: admin.id, role: 'MEMBER' }, app.headers);
+    expect(codeOf(await t.gql(SET_ROLE, { u: bob.id, role: 'MEMBER' }, admin.headers))).toBe('FORBIDDEN');
+    await t.gql(SET_ROLE, { u: admin.id, role: 'ADMIN' }, app.headers);
+    expect(codeOf(await t.gql(SET_ROLE, { u: bob.id, role: 'MEMBER' }, admin.headers))).toBeUndefined();
+  });
+
+  it('refuses a cached token of a deleted user at once', async () => {
+    const app = await t.factories.app();
+    const alice = await t.factories.user(app);
+    expect(codeOf(await t.gql(ME, {}, alice.headers))).toBeUndefined();
+    expect((await t.gql(`mutation($id: ID!) { deleteUser(id: $id) { ok } }`, { id: alice.id }, app.headers)).data!.deleteUser.ok).toBe(true);
+    expect(codeOf(await t.gql(ME, {}, alice.headers))).toBe('UNAUTHENTICATED');
+  });
+
+  it('answers a revoked token with extensions.reason "revoked" right after revokeUserTokens, though it was just used', async () => {
+    const app = await t.factories.app();
+    const alice = await t.factories.user(app);
+    expect(codeOf(await t.gql(ME, {}, alice.headers))).toBeUndefined();
+    await t.gql(`mutation($id: ID!) { revokeUserTokens(userId: $id) }`, { id: alice.id }, app.headers);
+    const refused = await t.gql(ME, {}, alice.headers);
+    expect(refused.errors?.[0]).toMatchObject({ message: 'Token revoked', extensions: { code: 'UNAUTHENTICATED', reason: 'revoked' } });
   });
 
   it.each([

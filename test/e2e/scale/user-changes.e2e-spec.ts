@@ -1,0 +1,58 @@
+import { startCluster, TEST_ADMIN_KEY, TestApp } from '../../support/app.js';
+import { asOperator, codeOf, GqlResult } from '../../support/clients.js';
+import { mysqlDriver } from '../../support/drivers.js';
+import { clusterReady, REDIS_URL } from '../../support/redis.js';
+import { UserRole } from '../../../src/users/user.model.js';
+
+// Each instance caches what a bearer-token check reads (role, revocation); a change made through
+// one instance must reach the other's next request within the bus hop.
+const ME = `{ me { id } }`;
+const REVOKE = `mutation($id: ID!) { revokeUserTokens(userId: $id) }`;
+const SET_ROLE = `mutation($u: ID!, $role: UserRole!) { setUserRole(userId: $u, role: $role) { id role } }`;
+
+const ready = await clusterReady('user-changes-across-instances suite');
+
+/** Asks until the answer's error code is `code` (the bus hop), for at most two seconds; returns the last answer. */
+async function eventually(ask: () => Promise<GqlResult>, code: string | undefined): Promise<GqlResult> {
+  const deadline = Date.now() + 2000;
+  let result = await ask();
+  while (codeOf(result) !== code && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+    result = await ask();
+  }
+  return result;
+}
+
+(ready ? describe : describe.skip)('user changes across two instances', () => {
+  let a: TestApp;
+  let b: TestApp;
+  beforeAll(async () => { [a, b] = await startCluster(mysqlDriver, 2, { REDIS_URL }); });
+  afterAll(async () => { await a.close(); await b.close(); });
+
+  it('refuses a token revoked on one instance on the other, though the other had just accepted it', async () => {
+    const app = await a.factories.app();
+    const alice = await a.factories.user(app);
+    expect(codeOf(await b.gql(ME, {}, alice.headers))).toBeUndefined(); // b caches alice's token now
+    expect((await a.gql(REVOKE, { id: alice.id }, app.headers)).data!.revokeUserTokens).toBe(1);
+    expect(codeOf(await a.gql(ME, {}, alice.headers))).toBe('UNAUTHENTICATED'); // the revoking instance: at once
+    const onB = await eventually(() => b.gql(ME, {}, alice.headers), 'UNAUTHENTICATED');
+    expect(onB.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'revoked' });
+  });
+
+  it('applies a role change made on one instance to the other', async () => {
+    const app = await a.factories.app();
+    const admin = await a.factories.user(app, { role: UserRole.ADMIN });
+    const bob = await a.factories.user(app);
+    expect(codeOf(await b.gql(SET_ROLE, { u: bob.id, role: 'MOD' }, admin.headers))).toBeUndefined(); // b caches the admin's token
+    await a.gql(SET_ROLE, { u: admin.id, role: 'MEMBER' }, app.headers);
+    expect(codeOf(await eventually(() => b.gql(SET_ROLE, { u: bob.id, role: 'MOD' }, admin.headers), 'FORBIDDEN'))).toBe('FORBIDDEN');
+  });
+
+  it('refuses every token of an app on the other instance once its secret is rotated', async () => {
+    const app = await a.factories.app();
+    const alice = await a.factories.user(app);
+    expect(codeOf(await b.gql(ME, {}, alice.headers))).toBeUndefined();
+    await a.gql(`mutation($a: ID!) { rotateAppSecret(appId: $a) { secret } }`, { a: app.id }, asOperator(TEST_ADMIN_KEY));
+    expect(codeOf(await eventually(() => b.gql(ME, {}, alice.headers), 'UNAUTHENTICATED'))).toBe('UNAUTHENTICATED');
+  });
+});
