@@ -81,19 +81,13 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   }
 
   /** Inserts, or returns the message this author already sent with this clientMsgId. */
-  async insertOnce(scope: AppScope, values: NewMessage, tx: Tx = this.db.manager): Promise<{ id: string; created: boolean }> {
-    const row = this.stamp<MessageEntity>(scope, {
-      ...values, createdAt: values.createdAt ?? new Date(), editedAt: null, deletedAt: null,
-    } as Omit<MessageEntity, 'appId' | 'id'> as Omit<MessageEntity, 'appId'>);
+  async insertOnce(scope: AppScope, values: NewMessage): Promise<{ id: string; created: boolean }> {
     try {
-      const result = await tx.insert(MessageEntity, row as never);
-      return { id: String(result.identifiers[0].id), created: true };
+      return { id: (await this.appendMany([{ scope, values }]))[0], created: true };
     } catch (error) {
-      if (!isUniqueViolation(error) || values.clientMsgId === null) throw error;
+      if (!isUniqueViolation(error) || values.clientMsgId === null || values.authorId === null) throw error;
     }
-    const existing = await this.select(scope, this.db.manager)
-      .andWhere('message.authorId = :authorId AND message.clientMsgId = :clientMsgId', { authorId: values.authorId, clientMsgId: values.clientMsgId })
-      .getOne();
+    const existing = await this.findByClientMsgId(scope, values.authorId, values.clientMsgId);
     if (!existing) throw new Error('clientMsgId conflict without a row');
     return { id: existing.id, created: false };
   }
@@ -101,7 +95,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   /**
    * Appends messages (of any apps, each stamped with its own) in one multi-row INSERT, which
    * commits on its own: one statement, all rows or none. Returns their ids in the order given.
-   * Messages with a clientMsgId go through insertOnce instead.
+   * A message with a clientMsgId may repeat an earlier one: insertOnce answers for those.
    */
   async appendMany(items: readonly { scope: AppScope; values: NewMessage }[]): Promise<string[]> {
     if (items.length === 0) return [];
@@ -116,7 +110,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
     return items.map((_, i) => String(firstId + BigInt(i)));
   }
 
-  /** Finds a prior send of this clientMsgId, outside any transaction. */
+  /** Finds a prior send of this clientMsgId. */
   async findByClientMsgId(scope: AppScope, authorId: string, clientMsgId: string): Promise<MessageRow | null> {
     const rows = await this.db.query(
       `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id

@@ -5,6 +5,7 @@ import { RawSql } from '../../src/database/raw-sql.js';
 import { MetricsService } from '../../src/health/metrics.service.js';
 import { MessagesRepository } from '../../src/messages/messages.repository.js';
 import { RoomsRepository } from '../../src/rooms/rooms.repository.js';
+import { UsersRepository } from '../../src/users/users.repository.js';
 import { migratedDatabase } from '../support/database.js';
 import { testDrivers } from '../support/drivers.js';
 
@@ -30,12 +31,13 @@ describe.each(testDrivers())('MessagesRepository on %s', (driver) => {
     busy = (await rooms.insert(a, { key: 'busy', name: null, type: 'GROUP' })).id;
     quiet = (await rooms.insert(a, { key: 'quiet', name: null, type: 'GROUP' })).id;
     // Interleave two rooms so an id-only walk would have to skip rows of the other room.
-    await db.transaction(async (tx) => {
-      for (let i = 0; i < ROOM_MESSAGES; i++) {
-        ids.push((await messages.insertOnce(a, { roomId: busy, authorId: null, kind: 'SYSTEM', text: `b${i}`, meta: null, clientMsgId: null }, tx)).id);
-        await messages.insertOnce(a, { roomId: quiet, authorId: null, kind: 'SYSTEM', text: `q${i}`, meta: null, clientMsgId: null }, tx);
-      }
-    });
+    for (let from = 0; from < ROOM_MESSAGES; from += 100) {
+      const batch = Array.from({ length: 100 }, (_, k) => [
+        { scope: a, values: { roomId: busy, authorId: null, kind: 'SYSTEM' as const, text: `b${from + k}`, meta: null, clientMsgId: null } },
+        { scope: a, values: { roomId: quiet, authorId: null, kind: 'SYSTEM' as const, text: `q${from + k}`, meta: null, clientMsgId: null } },
+      ]).flat();
+      ids.push(...(await messages.appendMany(batch)).filter((_, i) => i % 2 === 0));
+    }
     if (driver.name === 'mysql') await db.query('ANALYZE TABLE messages');
   }, 120_000);
   afterAll(() => close());
@@ -100,5 +102,19 @@ describe.each(testDrivers())('MessagesRepository on %s', (driver) => {
     ];
     await expect(messages.appendMany(rows)).rejects.toThrow();
     expect((await messages.page(a, quiet, { limit: 1 })).rows[0].id).toBe(before);
+  });
+
+  it('inserts a clientMsgId once per author: a repeat answers with the first id, another author gets their own', async () => {
+    const users = new UsersRepository(db);
+    const [ann, bob] = [await users.insert(a, { uname: 'ann', externalId: null, displayName: null, role: 'MEMBER', isBot: false, meta: null }),
+      await users.insert(a, { uname: 'bob', externalId: null, displayName: null, role: 'MEMBER', isBot: false, meta: null })];
+    const send = (authorId: string, text: string) => messages.insertOnce(a, { roomId: quiet, authorId, kind: 'TEXT', text, meta: null, clientMsgId: 'k-1' });
+    const first = await send(ann.id, 'once');
+    expect(first.created).toBe(true);
+    await expect(send(ann.id, 'twice')).resolves.toEqual({ id: first.id, created: false });
+    await expect(messages.findById(a, first.id)).resolves.toMatchObject({ text: 'once', clientMsgId: 'k-1' });
+    const other = await send(bob.id, 'bob');
+    expect(other.created).toBe(true);
+    expect(other.id).not.toBe(first.id);
   });
 });
