@@ -1,6 +1,7 @@
 // Setting up a tenant on the chat server through its public GraphQL API, as an operator and an
 // app backend would: createApp (x-admin-key), updateAppSettings, createUser + issueUserToken
 // (x-app-id / x-app-secret), createRoom. Batched with aliases so thousands of users take seconds.
+import { Agent, request } from 'node:http';
 
 /** POSTs one GraphQL operation; returns `data`, throws on any error. */
 export async function gql(url, query, variables = {}, headers = {}) {
@@ -15,6 +16,42 @@ export async function gql(url, query, variables = {}, headers = {}) {
     throw new Error(`GraphQL error: ${first.message} (${first.extensions?.code ?? 'no code'})`);
   }
   return body.data;
+}
+
+/**
+ * gql() for timed loops: node:http over one kept-alive connection, so a timed request pays for
+ * neither a connection nor undici's per-call machinery (global fetch adds about 1 ms a call).
+ * Same answer and errors as gql(); close() ends the connection.
+ */
+export function keepAliveGql(url) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const { hostname, port } = new URL(url);
+  const call = (query, variables = {}, headers = {}) => new Promise((resolve, reject) => {
+    const body = JSON.stringify({ query, variables });
+    const req = request({
+      agent, hostname, port, method: 'POST', path: '/graphql',
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+    }, (response) => {
+      const chunks = [];
+      response.on('data', (chunk) => chunks.push(chunk));
+      response.on('end', () => {
+        try {
+          const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          if (parsed.errors?.length) {
+            const first = parsed.errors[0];
+            throw new Error(`GraphQL error: ${first.message} (${first.extensions?.code ?? 'no code'})`);
+          }
+          resolve(parsed.data);
+        } catch (error) {
+          reject(error);
+        }
+      });
+      response.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+  return Object.assign(call, { close: () => agent.destroy() });
 }
 
 export const asOperator = (key) => ({ 'x-admin-key': key });
