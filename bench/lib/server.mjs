@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createConnection } from 'mysql2/promise';
@@ -132,6 +132,11 @@ export async function startChatServer({ tag = 'run', database = null, redisUrl =
   };
   const child = adopt(spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
   const output = tail(child);
+  if (process.env.BENCH_SERVER_OUTPUT) { // everything the server prints, e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc
+    const file = createWriteStream(process.env.BENCH_SERVER_OUTPUT);
+    child.stdout.pipe(file);
+    child.stderr.pipe(file);
+  }
   const url = `http://127.0.0.1:${port}`;
   try {
     await waitReady(url, child, output);
