@@ -9,11 +9,11 @@ export interface InsertResult {
 }
 
 interface MysqlPool {
-  query(options: { sql: string; values: unknown[] }, done: (error: Error | null, result: { insertId: number | string; affectedRows: number }) => void): void;
+  query<R>(options: { sql: string; values: unknown[] }, done: (error: Error | null, result: R) => void): void;
 }
 
 /**
- * The hot path's way to the database: one statement, no query builder. TypeORM builds and
+ * The hot paths' way to the database (sends, history pages): one statement, no query builder. TypeORM builds and
  * escapes each query anew (its query building was about a quarter of the server's CPU per sent
  * message) and wraps every call in a promise that captures a stack; on MySQL this goes to the
  * same pool with its callback API instead. SQLite keeps TypeORM's one connection, so a
@@ -41,9 +41,7 @@ export class RawSql {
     }
     const started = performance.now();
     try {
-      const result = await new Promise<{ insertId: number | string; affectedRows: number }>((resolve, reject) => {
-        this.pool().query({ sql, values: params as unknown[] }, (error, value) => (error ? reject(error) : resolve(value)));
-      });
+      const result = await this.mysql<{ insertId: number | string; affectedRows: number }>(sql, params);
       if (result.affectedRows !== rows) throw new Error(`an INSERT of ${rows} rows stored ${result.affectedRows}`);
       return { firstId: BigInt(result.insertId), rows };
     } finally {
@@ -51,8 +49,22 @@ export class RawSql {
     }
   }
 
-  private pool(): MysqlPool {
-    return (this.db.driver as unknown as { pool: MysqlPool }).pool;
+  /** Runs a SELECT; its rows as the driver gives them (column aliases as keys). */
+  async select<R extends object = Record<string, unknown>>(sql: string, params: readonly unknown[]): Promise<R[]> {
+    if (this.sqlite) return this.db.query(sql, params.map(sqliteValue));
+    const started = performance.now();
+    try {
+      return await this.mysql<R[]>(sql, params);
+    } finally {
+      this.metrics.dbQuery.observe((performance.now() - started) / 1000);
+    }
+  }
+
+  private mysql<R>(sql: string, params: readonly unknown[]): Promise<R> {
+    const pool = (this.db.driver as unknown as { pool: MysqlPool }).pool;
+    return new Promise<R>((resolve, reject) => {
+      pool.query<R>({ sql, values: params as unknown[] }, (error, value) => (error ? reject(error) : resolve(value)));
+    });
   }
 }
 

@@ -5,7 +5,6 @@ import { isUniqueViolation } from '../database/db-errors.js';
 import { containsPattern } from '../database/like-pattern.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { RawSql } from '../database/raw-sql.js';
-import { Tx } from '../database/transaction.js';
 import { toDate } from '../users/users.repository.js';
 import { UserRoleValue } from '../users/user.entity.js';
 import { MessageEntity, MessageKindValue } from './message.entity.js';
@@ -112,14 +111,14 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
 
   /** Finds a prior send of this clientMsgId. */
   async findByClientMsgId(scope: AppScope, authorId: string, clientMsgId: string): Promise<MessageRow | null> {
-    const rows = await this.db.query(
+    const rows = await this.raw.select(
       `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id
        WHERE m.app_id = ? AND m.author_id = ? AND m.client_msg_id = ?`, [scope.appId, authorId, clientMsgId]);
     return rows[0] ? toRow(rows[0]) : null;
   }
 
-  async findById(scope: AppScope, id: string, tx?: Tx): Promise<MessageRow | null> {
-    const rows = await this.manager(tx).query(
+  async findById(scope: AppScope, id: string): Promise<MessageRow | null> {
+    const rows = await this.raw.select(
       `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id WHERE m.app_id = ? AND m.id = ?`,
       [scope.appId, id]);
     return rows[0] ? toRow(rows[0]) : null;
@@ -127,7 +126,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
 
   async findByIds(scope: AppScope, ids: readonly string[]): Promise<MessageRow[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.query(
+    const rows = await this.raw.select(
       `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id
        WHERE m.app_id = ? AND m.id IN (${ids.map(() => '?').join(',')})`, [scope.appId, ...ids]);
     return rows.map(toRow);
@@ -148,7 +147,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
       params.push(...excludeAuthors);
     }
     const ascending = Boolean(query.after);
-    const rows = await this.db.query(
+    const rows = await this.raw.select(
       `SELECT ${COLUMNS} FROM messages m ${this.historyIndexHint} LEFT JOIN users u ON u.id = m.author_id
        WHERE ${where.join(' AND ')} ORDER BY m.id ${ascending ? 'ASC' : 'DESC'} LIMIT ?`, [...params, query.limit + 1]);
     const hasMore = rows.length > query.limit;
@@ -168,7 +167,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   async search(scope: AppScope, roomId: string, text: string, limit: number, excludeAuthors: readonly string[] = []): Promise<MessageRow[]> {
     const pattern = containsPattern(text);
     const blocked = excludeAuthors.length ? ` AND (m.author_id IS NULL OR m.author_id NOT IN (${excludeAuthors.map(() => '?').join(',')}))` : '';
-    const rows = await this.db.query(
+    const rows = await this.raw.select(
       `SELECT ${COLUMNS} FROM messages m ${this.historyIndexHint} LEFT JOIN users u ON u.id = m.author_id
        WHERE m.app_id = ? AND m.room_id = ? AND m.deleted_at IS NULL AND m.text LIKE ? ESCAPE '!'${blocked}
        ORDER BY m.id DESC LIMIT ?`, [scope.appId, roomId, pattern, ...excludeAuthors, limit]);
@@ -178,7 +177,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   /** The newest message of each room, in two indexed queries. */
   async lastOfRooms(scope: AppScope, roomIds: readonly string[]): Promise<Map<string, MessageRow>> {
     if (roomIds.length === 0) return new Map();
-    const latest: { room_id: unknown; last_id: unknown }[] = await this.db.query(
+    const latest = await this.raw.select<{ room_id: unknown; last_id: unknown }>(
       `SELECT m.room_id AS room_id, MAX(m.id) AS last_id FROM messages m ${this.historyIndexHint}
        WHERE m.app_id = ? AND m.room_id IN (${roomIds.map(() => '?').join(',')}) GROUP BY m.room_id`, [scope.appId, ...roomIds]);
     const rows = await this.findByIds(scope, latest.map((r) => String(r.last_id)));
@@ -188,7 +187,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   /** Per room, messages after the reader's read position that others sent and nobody deleted. */
   async unreadCounts(scope: AppScope, userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
     if (roomIds.length === 0) return new Map();
-    const rows: { room_id: unknown; unread: unknown }[] = await this.db.query(
+    const rows = await this.raw.select<{ room_id: unknown; unread: unknown }>(
       `SELECT m.room_id AS room_id, COUNT(*) AS unread
        FROM room_members rm JOIN messages m ${this.historyIndexHint} ON m.room_id = rm.room_id AND m.id > COALESCE(rm.last_read_message_id, 0)
        WHERE rm.app_id = ? AND rm.user_id = ? AND rm.room_id IN (${roomIds.map(() => '?').join(',')})
