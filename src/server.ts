@@ -3,7 +3,7 @@ import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
-import { chatValidationPipe } from './common/errors/validation.pipe.js';
+import { ChatValidationPipe } from './common/errors/validation.pipe.js';
 import { LOGGER } from './common/logging/logging.module.js';
 import { LegacyIoAdapter } from './legacy/legacy-io.adapter.js';
 import { createLogger, PinoNestLogger } from './common/logging/logger.js';
@@ -23,7 +23,7 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
     abortOnError: false,
   });
   app.enableCors({ origin: true, credentials: false });
-  app.useGlobalPipes(chatValidationPipe());
+  app.useGlobalPipes(new ChatValidationPipe());
   app.useWebSocketAdapter(new LegacyIoAdapter(app));
   app.enableShutdownHooks();
   await app.listen(config.port, '0.0.0.0');
