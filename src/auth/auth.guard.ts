@@ -13,6 +13,8 @@ import { PrincipalService } from './principal.service.js';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
+  private readonly rules = new WeakMap<object, WeakMap<object, Rule>>();
+
   constructor(private readonly reflector: Reflector, private readonly principals: PrincipalService) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -20,14 +22,30 @@ export class AuthGuard implements CanActivate {
     // refusals in protocol terms (client_error, USER_REQUIRED), never with a guard exception;
     // its gateway checks every event itself (src/legacy/legacy-chat.service.ts).
     if (ctx.getType() === 'ws') return true;
-    const targets = [ctx.getHandler(), ctx.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const allowed = this.reflector.getAllAndOverride<PrincipalKind[] | undefined>(ALLOW_KEY, targets);
+    const { open, allowed } = this.ruleOf(ctx);
+    if (open) return true;
     if (!allowed) throw forbidden('This operation is not open to any caller');
     const principal = await this.principalOf(ctx);
     if (!principal) throw unauthenticated();
     if (!allowed.includes(principal.kind)) throw forbidden(`Only ${allowed.map(describe).join(' or ')} may do this`);
     return true;
+  }
+
+  /** @Public / @Allow of the handler (or its class), read once per class and handler. */
+  private ruleOf(ctx: ExecutionContext): Rule {
+    const [handler, owner] = [ctx.getHandler(), ctx.getClass()];
+    let ofClass = this.rules.get(owner);
+    if (!ofClass) this.rules.set(owner, (ofClass = new WeakMap()));
+    let rule = ofClass.get(handler);
+    if (!rule) {
+      const targets = [handler, owner];
+      rule = {
+        open: Boolean(this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)),
+        allowed: this.reflector.getAllAndOverride<PrincipalKind[] | undefined>(ALLOW_KEY, targets) ?? null,
+      };
+      ofClass.set(handler, rule);
+    }
+    return rule;
   }
 
   private async principalOf(ctx: ExecutionContext): Promise<Principal | null> {
@@ -39,6 +57,8 @@ export class AuthGuard implements CanActivate {
     return principal;
   }
 }
+
+interface Rule { open: boolean; allowed: PrincipalKind[] | null }
 
 const describe = (kind: PrincipalKind) =>
   ({ operator: 'the operator (x-admin-key)', app: 'the app backend (x-app-id + x-app-secret)', user: 'a user (Bearer token)' })[kind];
