@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { ChatErrorPassthroughFilter } from '../common/errors/chat-error.filter.js';
+import { PassportModule } from '@nestjs/passport';
 import { AppsModule } from '../apps/apps.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthGuard } from './auth.guard.js';
@@ -12,7 +13,7 @@ import { UserJwtStrategy } from './user-jwt.strategy.js';
 
 @Global()
 @Module({
-  imports: [AppsModule, UsersModule],
+  imports: [PassportModule, AppsModule, UsersModule],
   providers: [
     AuthSubjectCache, UserJwtStrategy, PrincipalService, TokensService, TokensResolver,
     { provide: APP_GUARD, useClass: AuthGuard },

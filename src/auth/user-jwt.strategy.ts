@@ -1,6 +1,8 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { unauthenticated } from '../common/errors/chat-error.js';
+import { PassportStrategy } from '@nestjs/passport';
+import jwt from 'jsonwebtoken';
+import { ExtractJwt, Strategy } from 'passport-jwt';
+import { ChatError, unauthenticated } from '../common/errors/chat-error.js';
 import { isIntegerId } from '../common/graphql/id.args.js';
 import { scopeOf } from '../database/app-scope.js';
 import { AppsService } from '../apps/apps.service.js';
@@ -12,42 +14,49 @@ interface UserTokenClaims {
   app?: unknown;
   jti?: unknown;
   iat?: unknown;
-  nbf?: unknown;
   exp?: unknown;
 }
 
-/** A JWT segment as a JSON object, or null when it is not one. */
-function segmentObject(segment: string | undefined): Record<string, unknown> | null {
-  if (!segment) return null;
-  try {
-    const value: unknown = JSON.parse(Buffer.from(segment, 'base64url').toString('utf8'));
-    return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
+/** The token's app, read before verification so its secret can be the key. */
+function appOf(rawToken: string): string | null {
+  const claims = jwt.decode(rawToken, { json: true }) as UserTokenClaims | null;
+  const app = claims?.app === undefined ? undefined : String(claims.app);
+  return app !== undefined && isIntegerId(app) ? app : null;
 }
 
 /**
  * The only verifier of user tokens (HS256 JWTs signed with the app's secret, naming the app in
  * `app`). Expired, foreign, tampered and revoked tokens fail. Used by HTTP, graphql-ws and
- * Socket.IO alike through authenticateBearer().
- *
- * Verified here with node:crypto and the app's cached HMAC key, in one pass over the token
- * (passport-jwt decoded it twice and went through jsonwebtoken's stream machinery per request);
- * the user's role and the token's revocation come from AuthSubjectCache, which the bus keeps
- * current.
+ * Socket.IO alike through authenticateBearer(). The app's key is cached (AppsService), and so is
+ * what the check reads of the user and the token record (AuthSubjectCache, kept current by the
+ * bus): a request with a known token costs no query.
  */
 @Injectable()
-export class UserJwtStrategy {
-  constructor(private readonly apps: AppsService, private readonly subjects: AuthSubjectCache) {}
+export class UserJwtStrategy extends PassportStrategy(Strategy, 'user-jwt') {
+  constructor(apps: AppsService, private readonly subjects: AuthSubjectCache) {
+    super({
+      jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
+      algorithms: ['HS256'],
+      secretOrKeyProvider: (_req: unknown, rawToken: string, done: (err: unknown, secret?: string | Buffer) => void) => {
+        const appId = appOf(rawToken);
+        if (!appId) return done(unauthenticated('Invalid token: no app claim'));
+        apps.credentials(appId).then(
+          // passport-jwt hands the key to jsonwebtoken, which takes a KeyObject (its typings say string | Buffer).
+          (app) => (app ? done(null, app.verifyKey as unknown as Buffer) : done(unauthenticated('Invalid token: unknown app'))),
+          (error) => done(error),
+        );
+      },
+    });
+  }
 
-  async authenticateBearer(token: string): Promise<UserPrincipal> {
-    const claims = await this.verify(token);
-    if (claims.exp === undefined) throw unauthenticated('Invalid token: no exp claim');
+  /** Called by passport-jwt with the verified claims. */
+  async validate(claims: UserTokenClaims): Promise<UserPrincipal> {
+    if (typeof claims.exp !== 'number') throw unauthenticated('Invalid token: no exp claim');
     const userId = claims.sub === undefined ? '' : String(claims.sub);
+    const appId = String(claims.app);
     if (!isIntegerId(userId)) throw unauthenticated('Invalid token: bad sub claim');
     const jti = typeof claims.jti === 'string' ? claims.jti : null;
-    const scope = scopeOf(String(claims.app));
+    const scope = scopeOf(appId);
     const subject = await this.subjects.get(scope, userId, jti);
     if (!subject) throw unauthenticated('Invalid token: user not found');
     const issuedAt = typeof claims.iat === 'number' ? claims.iat : 0;
@@ -58,27 +67,20 @@ export class UserJwtStrategy {
     return { kind: 'user', scope, userId, role: subject.role, tokenId: jti ?? '' };
   }
 
-  /**
-   * The claims of a token signed (HS256) with the secret of the app its `app` claim names, whose
-   * nbf and exp, when present, hold now. The app is read first: its secret is the key.
-   */
-  private async verify(token: string): Promise<UserTokenClaims> {
-    const [head, body, signature, ...rest] = token.split('.');
-    const claims = rest.length === 0 ? (segmentObject(body) as UserTokenClaims | null) : null;
-    const appId = claims?.app === undefined ? null : String(claims.app);
-    if (!claims || !appId || !isIntegerId(appId)) throw unauthenticated('Invalid token: no app claim');
-    const app = await this.apps.credentials(appId);
-    if (!app) throw unauthenticated('Invalid token: unknown app');
-    if (segmentObject(head)?.alg !== 'HS256') throw unauthenticated('Invalid token: invalid algorithm');
-    if (!signature) throw unauthenticated('Invalid token: jwt signature is required');
-    // Compared as text: decoding the given signature would let variants of its spelling pass.
-    const expected = Buffer.from(createHmac('sha256', app.verifyKey).update(`${head}.${body}`).digest('base64url'));
-    const given = Buffer.from(signature);
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw unauthenticated('Invalid token: invalid signature');
-    const now = Math.floor(Date.now() / 1000);
-    if (claims.nbf !== undefined && (typeof claims.nbf !== 'number' || now < claims.nbf)) throw unauthenticated('Invalid token: jwt not active');
-    if (claims.exp !== undefined && typeof claims.exp !== 'number') throw unauthenticated('Invalid token: invalid exp value');
-    if (typeof claims.exp === 'number' && now >= claims.exp) throw unauthenticated('Token expired');
-    return claims;
+  /** Runs this strategy on a bare token, outside an HTTP request (graphql-ws, Socket.IO). */
+  authenticateBearer(token: string): Promise<UserPrincipal> {
+    return new Promise((resolve, reject) => {
+      const run = Object.create(this) as Strategy & Record<string, unknown>;
+      run.success = (user: UserPrincipal) => resolve(user);
+      run.fail = (info: unknown) => reject(info instanceof ChatError ? info : unauthenticated(describe(info)));
+      run.error = (error: unknown) => reject(error);
+      run.authenticate({ headers: { authorization: `Bearer ${token}` } } as never, {});
+    });
   }
+}
+
+function describe(info: unknown): string {
+  if (info instanceof Error && info.name === 'TokenExpiredError') return 'Token expired';
+  if (info instanceof Error) return `Invalid token: ${info.message}`;
+  return 'Invalid token';
 }
