@@ -6,10 +6,7 @@ import { AuthSubject, UsersRepository } from '../users/users.repository.js';
 
 /** A safety net only: user.changed and app.changed drop entries on every instance at once. */
 const TTL_MS = 60_000;
-/**
- * One entry per token in use on this instance. Bounded low enough that the prefix scan of a
- * user.changed event stays well under a millisecond.
- */
+/** One entry per token in use on this instance; a user.changed event scans them once. */
 const MAX_ENTRIES = 20_000;
 
 /**
@@ -29,7 +26,11 @@ export class AuthSubjectCache implements OnModuleInit {
 
   onModuleInit() {
     this.events.onEvent((event) => {
-      if (event.type === 'user.changed') for (const id of event.userIds) this.subjects.deletePrefix(`${event.appId}:${id}:`);
+      if (event.type === 'user.changed') {
+        // One pass however many users changed (deleteUsers names up to 1,000): keys are app:user:jti.
+        const users = new Set(event.userIds.map((id) => `${event.appId}:${id}`));
+        this.subjects.deleteWhere((key) => users.has(key.slice(0, key.lastIndexOf(':'))));
+      }
       else if (event.type === 'app.changed') this.subjects.deletePrefix(`${event.appId}:`);
     });
   }

@@ -48,9 +48,13 @@ export class TokensService {
     const user = await this.users.findById(scope, userId);
     if (!user) throw notFound('User');
     const now = new Date();
-    const count = await this.tokens.revokeLiveForUser(scope, user.id, now);
-    await this.users.setTokensValidAfter(scope, user.id, now);
-    await this.usersService.changed(scope, [user.id]);
-    return count;
+    try {
+      const count = await this.tokens.revokeLiveForUser(scope, user.id, now);
+      await this.users.setTokensValidAfter(scope, user.id, now);
+      return count;
+    } finally {
+      // Even when the second write failed, the first may have revoked tokens that caches still hold.
+      await this.usersService.changed(scope, [user.id]);
+    }
   }
 }

@@ -21,6 +21,8 @@ export class InvalidatedCache<T> {
     const [at, generation] = [Date.now(), this.generation];
     const value = await load();
     if (generation !== this.generation || (value === null && !this.keepMissing)) return value;
+    // Re-read keys move to the back, so the oldest read goes first when the cache is full.
+    this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { value, at });
     return value;
@@ -33,12 +35,12 @@ export class InvalidatedCache<T> {
 
   /** Drops every key that starts with the prefix (a whole app, a whole room). */
   deletePrefix(prefix: string): void {
-    this.generation++;
-    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
+    this.deleteWhere((key) => key.startsWith(prefix));
   }
 
-  /** Marks a change without dropping anything here (reads in flight will not keep their result). */
-  touch(): void {
+  /** Drops every key the test picks, in one pass over the cache. */
+  deleteWhere(test: (key: string) => boolean): void {
     this.generation++;
+    for (const key of this.entries.keys()) if (test(key)) this.entries.delete(key);
   }
 }

@@ -7,7 +7,8 @@ import { UsersRepository } from './users.repository.js';
 
 /** A safety net only: user.changed drops an entry on every instance at once. */
 const TTL_MS = 60_000;
-const MAX_ENTRIES = 100_000;
+/** Rows carry meta (up to 8 KiB each): bounded by count, low enough for that worst case. */
+const MAX_ENTRIES = 20_000;
 
 /**
  * User rows as every send needs them (the author, their app role), kept per instance. Whoever
