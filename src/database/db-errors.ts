@@ -17,3 +17,17 @@ export function violates(error: unknown, index: string, ...columns: string[]): b
   return message.includes(index) || (columns.length > 0 && columns.every((c) => message.includes(c)));
 }
 
+
+/**
+ * The database refused the statement itself (a constraint, bad data) and said so: none of it was
+ * stored, and trying its parts again is safe. Not a lost connection or a timeout, after which a
+ * statement that commits on its own may have been stored all the same.
+ */
+export function isStatementRefusal(error: unknown): boolean {
+  const e = error as { driverError?: DriverError } & DriverError | null;
+  const driver: DriverError | null | undefined = e?.driverError ?? e;
+  if (typeof driver?.code === 'string' && driver.code.startsWith('SQLITE_')) return true;
+  return driver?.fatal !== true && typeof driver?.errno === 'number' && typeof driver?.sqlState === 'string';
+}
+
+interface DriverError { code?: string; errno?: number; sqlState?: string; fatal?: boolean }

@@ -1,12 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '../health/metrics.service.js';
-
-/** What an INSERT reports: the id generated for its first row, and how many rows it stored. */
-export interface InsertResult {
-  firstId: bigint;
-  rows: number;
-}
 
 interface MysqlPool {
   query<R>(options: { sql: string; values: unknown[] }, done: (error: Error | null, result: R) => void): void;
@@ -21,29 +15,36 @@ interface MysqlPool {
  * the SQL and the app predicate; this only runs it, and feeds chat_db_query_seconds.
  */
 @Injectable()
-export class RawSql {
+export class RawSql implements OnModuleInit {
   private readonly sqlite: boolean;
+  /** MySQL's auto_increment_increment (more than 1 on Galera and multi-primary setups); 1 on SQLite. */
+  private idStep = 1n;
 
   constructor(private readonly db: DataSource, private readonly metrics: MetricsService) {
     this.sqlite = db.options.type === 'better-sqlite3';
   }
 
+  async onModuleInit() {
+    if (this.sqlite) return;
+    const [row] = await this.select<{ step: unknown }>('SELECT @@auto_increment_increment AS step', []);
+    this.idStep = BigInt(String(row?.step ?? 1));
+  }
+
   /**
-   * Runs an INSERT of rows that all get a generated id. A multi-row INSERT takes consecutive
-   * ids (MySQL/MariaDB for a statement whose row count is known, with auto_increment_increment
-   * 1, as TypeORM itself assumes; SQLite always), so ids are firstId, firstId + 1, ….
+   * Runs an INSERT of rows that all get a generated id, and returns each row's id in order. One
+   * multi-row INSERT takes ids one step apart: MySQL/MariaDB for a statement whose row count is
+   * known (auto_increment_increment apart, read at start), SQLite consecutive from the last.
    */
-  async insert(sql: string, params: readonly unknown[], rows: number): Promise<InsertResult> {
+  async insert(sql: string, params: readonly unknown[], rows: number): Promise<bigint[]> {
     if (this.sqlite) {
       // Timed by TypeORM's query events like every other statement (QueryTimerSubscriber).
-      const lastId = await this.db.query(sql, params.map(sqliteValue));
-      return { firstId: BigInt(lastId) - BigInt(rows - 1), rows };
+      const lastId = BigInt(await this.db.query(sql, params.map(sqliteValue)));
+      return Array.from({ length: rows }, (_, i) => lastId - BigInt(rows - 1 - i));
     }
     const started = performance.now();
     try {
-      const result = await this.mysql<{ insertId: number | string; affectedRows: number }>(sql, params);
-      if (result.affectedRows !== rows) throw new Error(`an INSERT of ${rows} rows stored ${result.affectedRows}`);
-      return { firstId: BigInt(result.insertId), rows };
+      const { insertId } = await this.mysql<{ insertId: number | string }>(sql, params);
+      return Array.from({ length: rows }, (_, i) => BigInt(insertId) + BigInt(i) * this.idStep);
     } finally {
       this.metrics.dbQuery.observe((performance.now() - started) / 1000);
     }

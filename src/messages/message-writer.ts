@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppScope } from '../database/app-scope.js';
+import { isStatementRefusal } from '../database/db-errors.js';
 import { MetricsService } from '../health/metrics.service.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -41,9 +42,8 @@ export const MAX_BATCH = 256;
  * its own (all rows or none; no transaction around it, so no BEGIN and COMMIT round trips).
  * Nobody waits for a timer (a lone message is written at once), and under load one commit
  * serves many messages. Each send is answered only after its statement committed and its event
- * was published, in id order per room; a batch that fails is retried one message at a time, so
- * one bad message fails alone. A message with a clientMsgId is inserted on its own, since a
- * repeat of an earlier send must answer with the first message instead.
+ * was published, in id order per room; a batch the database refuses is retried one message at
+ * a time, so one bad message (or one repeated clientMsgId) fails alone.
  */
 @Injectable()
 export class MessageWriter {
@@ -76,17 +76,7 @@ export class MessageWriter {
 
   /** Stores a batch; each message is answered (or refused) exactly once, this never throws. */
   private async commit(batch: Pending[]): Promise<void> {
-    const fresh = batch.filter((p) => p.values.clientMsgId === null);
-    const stored: Stored[] = await this.append(fresh);
-    for (const p of batch) {
-      if (p.values.clientMsgId === null) continue;
-      try {
-        const once = await this.messages.insertOnce(p.scope, newMessage(p));
-        stored.push({ p, id: once.id, created: once.created });
-      } catch (error) {
-        p.reject(error);
-      }
-    }
+    const stored = await this.store(batch);
     this.metrics.messageBatch.observe(batch.length);
     // Ids were given in statement order: publish each room's new messages in id order.
     stored.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0));
@@ -104,25 +94,34 @@ export class MessageWriter {
     }
   }
 
-  /** One multi-row INSERT; when it fails, one INSERT per message, and those that fail again are refused. */
-  private async append(fresh: Pending[]): Promise<Stored[]> {
-    const insert = async (some: Pending[]) => {
-      const ids = await this.messages.appendMany(some.map((p) => ({ scope: p.scope, values: newMessage(p) })));
-      return some.map((p, i) => ({ p, id: ids[i], created: true }));
-    };
-    if (fresh.length === 0) return [];
+  /**
+   * One multi-row INSERT for the whole batch. When the database refuses it (a bad row, or a
+   * clientMsgId sent before: nothing was stored), each message is tried alone, a clientMsgId
+   * through insertOnce, which answers a repeat with the first message. When the outcome is
+   * unknown (the connection was lost or timed out: the rows may be stored), nothing is tried
+   * again, so nothing is stored twice: those sends fail, and a client that resends with its
+   * clientMsgId gets its message once.
+   */
+  private async store(batch: Pending[]): Promise<Stored[]> {
     try {
-      return await insert(fresh);
+      const ids = await this.messages.appendMany(batch.map((p) => ({ scope: p.scope, values: newMessage(p) })));
+      return batch.map((p, i) => ({ p, id: ids[i], created: true }));
     } catch (error) {
-      if (fresh.length === 1) { fresh[0].reject(error); return []; }
-      this.log.warn({ err: error, size: fresh.length }, 'a message batch failed; writing its messages one by one');
+      const alone = batch.length === 1 && batch[0].values.clientMsgId === null;
+      if (alone || !isStatementRefusal(error)) {
+        if (!alone) this.log.error({ err: error, size: batch.length }, 'a message batch may or may not be stored; its sends fail');
+        for (const p of batch) p.reject(error);
+        return [];
+      }
+      if (batch.length > 1) this.log.warn({ err: error, size: batch.length }, 'a message batch was refused; writing its messages one by one');
     }
     const stored: Stored[] = [];
-    for (const one of fresh) {
+    for (const p of batch) {
       try {
-        stored.push(...(await insert([one])));
+        const once = await this.messages.insertOnce(p.scope, newMessage(p));
+        stored.push({ p, id: once.id, created: once.created });
       } catch (error) {
-        one.reject(error);
+        p.reject(error);
       }
     }
     return stored;

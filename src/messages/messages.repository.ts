@@ -94,7 +94,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   /**
    * Appends messages (of any apps, each stamped with its own) in one multi-row INSERT, which
    * commits on its own: one statement, all rows or none. Returns their ids in the order given.
-   * A message with a clientMsgId may repeat an earlier one: insertOnce answers for those.
+   * A repeated clientMsgId fails the whole statement (unique key): insertOnce answers for those.
    */
   async appendMany(items: readonly { scope: AppScope; values: NewMessage }[]): Promise<string[]> {
     if (items.length === 0) return [];
@@ -103,10 +103,10 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
       params.push(scope.appId, values.roomId, values.authorId, values.kind, values.text,
         values.meta === null ? null : JSON.stringify(values.meta), values.clientMsgId, values.createdAt ?? new Date());
     }
-    const { firstId } = await this.raw.insert(
+    const ids = await this.raw.insert(
       `INSERT INTO messages (app_id, room_id, author_id, kind, text, meta, client_msg_id, created_at) VALUES ${ROW_PLACEHOLDERS.repeat(items.length).slice(0, -1)}`,
       params, items.length);
-    return items.map((_, i) => String(firstId + BigInt(i)));
+    return ids.map(String);
   }
 
   /** Finds a prior send of this clientMsgId. */

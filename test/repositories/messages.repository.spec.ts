@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AppScope, scopeOf } from '../../src/database/app-scope.js';
 import { AppsRepository } from '../../src/apps/apps.repository.js';
+import { isStatementRefusal } from '../../src/database/db-errors.js';
 import { RawSql } from '../../src/database/raw-sql.js';
 import { MetricsService } from '../../src/health/metrics.service.js';
 import { MessagesRepository } from '../../src/messages/messages.repository.js';
@@ -23,7 +24,9 @@ describe.each(testDrivers())('MessagesRepository on %s', (driver) => {
 
   beforeAll(async () => {
     ({ db, close } = await migratedDatabase(driver));
-    messages = new MessagesRepository(db, new RawSql(db, new MetricsService()));
+    const raw = new RawSql(db, new MetricsService());
+    await raw.onModuleInit();
+    messages = new MessagesRepository(db, raw);
     const apps = new AppsRepository(db);
     const rooms = new RoomsRepository(db);
     a = scopeOf((await db.transaction((tx) => apps.insert({ name: 'A', secret: 's' }, tx))).id);
@@ -100,7 +103,9 @@ describe.each(testDrivers())('MessagesRepository on %s', (driver) => {
       { scope: a, values: { roomId: quiet, authorId: null, kind: 'SYSTEM' as const, text: 'kept?', meta: null, clientMsgId: null } },
       { scope: a, values: { roomId: '999999999', authorId: null, kind: 'SYSTEM' as const, text: 'no such room', meta: null, clientMsgId: null } },
     ];
-    await expect(messages.appendMany(rows)).rejects.toThrow();
+    const error = await messages.appendMany(rows).then(() => null, (e: unknown) => e);
+    // Refused by the database itself, so the writer may safely try the rows one by one.
+    expect(isStatementRefusal(error)).toBe(true);
     expect((await messages.page(a, quiet, { limit: 1 })).rows[0].id).toBe(before);
   });
 

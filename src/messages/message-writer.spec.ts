@@ -1,0 +1,94 @@
+import type { Logger } from 'pino';
+import { scopeOf } from '../database/app-scope.js';
+import { MetricsService } from '../health/metrics.service.js';
+import type { DomainEvent } from '../realtime/domain-events.js';
+import { EventBus } from '../realtime/event-bus.js';
+import { strictFake } from '../../test/support/strict-fake.js';
+import { MessageValues, MessageWriter } from './message-writer.js';
+import { MessagesRepository, NewMessage } from './messages.repository.js';
+
+const scope = scopeOf('1');
+const values = (text: string, clientMsgId: string | null = null): MessageValues => ({ text, kind: 'SYSTEM', meta: null, clientMsgId });
+
+/** What a driver throws: refused by the server (nothing stored), or lost on the way (outcome unknown). */
+const refused = () => Object.assign(new Error('Duplicate entry'), { code: 'ER_DUP_ENTRY', errno: 1062, sqlState: '23000', fatal: false });
+const lost = () => Object.assign(new Error('Connection lost: The server closed the connection.'), { code: 'PROTOCOL_CONNECTION_LOST', fatal: true });
+
+/**
+ * A writer over a fake table. The first appendMany call waits for `release`, so the sends made
+ * meanwhile queue up and go together in the second call: the batch these tests are about.
+ */
+function setup(batchLost = false) {
+  const rows: NewMessage[] = [];
+  const published: DomainEvent[] = [];
+  let calls = 0;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => { release = resolve; });
+  const store = (items: readonly { values: NewMessage }[]) => items.map(({ values: v }) => {
+    if (v.text === 'bad' || (v.clientMsgId && rows.some((r) => r.clientMsgId === v.clientMsgId))) throw refused();
+    rows.push(v);
+    return String(rows.length);
+  });
+  const messages = strictFake<MessagesRepository>('MessagesRepository', {
+    appendMany: async (items: readonly { values: NewMessage }[]) => {
+      calls++;
+      if (calls === 1) await held;
+      if (calls === 2 && batchLost) throw lost();
+      const before = rows.length;
+      try {
+        return store(items);
+      } catch (error) {
+        rows.length = before; // one statement: all rows or none
+        throw error;
+      }
+    },
+    insertOnce: async (_: unknown, v: NewMessage) => {
+      const prior = rows.findIndex((r) => v.clientMsgId && r.clientMsgId === v.clientMsgId);
+      if (prior >= 0) return { id: String(prior + 1), created: false };
+      return { id: store([{ values: v }])[0], created: true };
+    },
+    findById: async (_: unknown, id: string) => ({ ...rows[Number(id) - 1], id, authorId: null, author: null, editedAt: null, deletedAt: null, createdAt: new Date() }),
+  });
+  const events = strictFake<EventBus>('EventBus', { publish: async (event: DomainEvent) => { published.push(event); } });
+  const log = strictFake<Logger>('Logger', { warn: () => undefined, error: () => undefined });
+  const writer = new MessageWriter(messages, events, new MetricsService(), log);
+  const send = (v: MessageValues) => writer.write(scope, '5', null, v).then((m) => ({ id: m.id, text: m.text }), (e: Error) => ({ error: e.message }));
+  return { rows, published, messages, log, send, release };
+}
+
+describe('MessageWriter', () => {
+  it('tries each message of a refused batch alone: the bad one fails, the rest are stored once and published in id order', async () => {
+    const t = setup();
+    const first = t.send(values('first'));
+    const batch = [t.send(values('a')), t.send(values('bad')), t.send(values('c', 'k'))];
+    t.release();
+    await expect(first).resolves.toEqual({ id: '1', text: 'first' });
+    await expect(Promise.all(batch)).resolves.toEqual([{ id: '2', text: 'a' }, { error: 'Duplicate entry' }, { id: '3', text: 'c' }]);
+    expect(t.rows.map((r) => r.text)).toEqual(['first', 'a', 'c']);
+    expect(t.published.map((e) => (e as { message: { id: string } }).message.id)).toEqual(['1', '2', '3']);
+  });
+
+  it('answers a repeated clientMsgId inside a batch with the first message, and publishes it once', async () => {
+    const t = setup();
+    const first = t.send(values('original', 'k1'));
+    const batch = [t.send(values('x')), t.send(values('again', 'k1'))];
+    t.release();
+    await expect(first).resolves.toEqual({ id: '1', text: 'original' });
+    await expect(Promise.all(batch)).resolves.toEqual([{ id: '2', text: 'x' }, { id: '1', text: 'original' }]);
+    expect(t.rows).toHaveLength(2);
+    expect(t.published).toHaveLength(2);
+  });
+
+  it('never writes again what may already be stored: a lost connection fails the whole batch, nothing is retried', async () => {
+    const t = setup(true);
+    const first = t.send(values('first'));
+    const batch = [t.send(values('a')), t.send(values('b'))];
+    t.release();
+    await first;
+    await expect(Promise.all(batch)).resolves.toEqual([{ error: expect.stringMatching(/Connection lost/) }, { error: expect.stringMatching(/Connection lost/) }]);
+    expect(t.messages.appendMany).toHaveBeenCalledTimes(2);
+    expect(t.messages.insertOnce).not.toHaveBeenCalled();
+    expect(t.published).toHaveLength(1);
+    expect(t.log.error).toHaveBeenCalledTimes(1);
+  });
+});
