@@ -42,6 +42,14 @@ export class RoomEntity {
   @Column({ name: 'direct_key', type: 'varchar', length: 64, nullable: true })
   directKey: string | null;
 
+  /**
+   * No longer written or read: rooms order by their newest message through the history index.
+   * Kept for one release so instances of the previous one, which still read it, can run beside
+   * this one during a rolling upgrade; the next release drops it.
+   */
+  @Column({ name: 'last_message_id', type: 'bigint', nullable: true, transformer: idColumn, select: false, insert: false, update: false })
+  lastMessageId?: string | null;
+
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;
 
