@@ -8,6 +8,7 @@ import { EventBus } from '../realtime/event-bus.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { CreateUserInput } from './create-user.input.js';
 import { toUser, User, UserRole } from './user.model.js';
+import { UserCache } from './user.cache.js';
 import { UsersRepository } from './users.repository.js';
 
 /** Longest meta object accepted, serialised. */
@@ -19,7 +20,12 @@ export function assertMetaSize(meta: Record<string, unknown> | null | undefined)
 
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository, private readonly presence: PresenceService, private readonly events: EventBus) {}
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly cache: UserCache,
+    private readonly presence: PresenceService,
+    private readonly events: EventBus,
+  ) {}
 
   async create(scope: AppScope, input: CreateUserInput): Promise<User> {
     assertMetaSize(input.meta);
@@ -34,8 +40,9 @@ export class UsersService {
     return toUser(row);
   }
 
+  /** `me` and `user(id)`: from the cache every instance keeps current. */
   async require(scope: AppScope, id: string): Promise<User> {
-    const row = await this.users.findById(scope, id);
+    const row = await this.cache.get(scope, id);
     if (!row) throw notFound('User');
     return toUser(row);
   }

@@ -151,4 +151,15 @@ describe.each(testDrivers())('user meta on %s', (driver) => {
     expect(codeOf(await t.gql(patch, { id: alice.id, p: { set: { c: 3 } } }, bob.headers))).toBe('FORBIDDEN');
     expect(codeOf(await t.gql(patch, { id: alice.id, p: { set: { big: 'x'.repeat(9000) } } }, app.headers))).toBe('BAD_USER_INPUT');
   });
+
+  it('shows the change in me and user(id) right away, though they are served from a cache', async () => {
+    const app = await t.factories.app();
+    const alice = await t.factories.user(app);
+    const me = `{ me { meta role } }`;
+    await expect(t.gql(me, {}, alice.headers)).resolves.toEqual({ data: { me: { meta: null, role: 'MEMBER' } } }); // now cached
+    await t.gql(`mutation($id: ID!) { updateUserMeta(id: $id, patch: { set: { mood: "happy" } }) { id } }`, { id: alice.id }, alice.headers);
+    await t.gql(`mutation($u: ID!) { setUserRole(userId: $u, role: MOD) { id } }`, { u: alice.id }, app.headers);
+    await expect(t.gql(me, {}, alice.headers)).resolves.toEqual({ data: { me: { meta: { mood: 'happy' }, role: 'MOD' } } });
+    await expect(t.gql(`query($id: ID!) { user(id: $id) { meta } }`, { id: alice.id }, app.headers)).resolves.toEqual({ data: { user: { meta: { mood: 'happy' } } } });
+  });
 });

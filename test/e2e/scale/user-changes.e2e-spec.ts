@@ -39,6 +39,21 @@ async function eventually(ask: () => Promise<GqlResult>, code: string | undefine
     expect(onB.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'revoked' });
   });
 
+  it('shows a user changed through one instance in me on the other, which had it cached', async () => {
+    const app = await a.factories.app();
+    const alice = await a.factories.user(app);
+    const me = `{ me { meta } }`;
+    await expect(b.gql(me, {}, alice.headers)).resolves.toEqual({ data: { me: { meta: null } } }); // b caches alice now
+    await a.gql(`mutation($id: ID!) { updateUserMeta(id: $id, patch: { set: { city: "Oslo" } }) { id } }`, { id: alice.id }, app.headers);
+    const deadline = Date.now() + 2000;
+    let seen = await b.gql(me, {}, alice.headers);
+    while (seen.data?.me?.meta === null && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 20));
+      seen = await b.gql(me, {}, alice.headers);
+    }
+    expect(seen).toEqual({ data: { me: { meta: { city: 'Oslo' } } } });
+  });
+
   it('applies a role change made on one instance to the other', async () => {
     const app = await a.factories.app();
     const admin = await a.factories.user(app, { role: UserRole.ADMIN });
