@@ -3,7 +3,7 @@
 // sendMessage mutation answers once the row is committed). Messages/s against a raw mysql2
 // loop of single-row INSERTs at the same concurrency, into the same table, in the same run.
 //
-//   node bench/ingest.mjs [--senders 32] [--rooms 32] [--duration 8] [--via ws,http]
+//   node bench/ingest.mjs [--senders 32] [--rooms 32] [--duration 8] [--via ws,ws-keyed,http]
 import { createPool } from 'mysql2/promise';
 import { createRoom, createTenant, createUsers, inParallel } from './lib/api.mjs';
 import { graphqlSender, httpSender } from './lib/clients.mjs';
@@ -17,7 +17,7 @@ const opts = options({
   rooms: { type: 'number', default: 32, help: 'rooms the senders write into (sender i → room i mod rooms)' },
   duration: { type: 'number', default: 5, help: 'measured seconds per run' },
   warmup: { type: 'number', default: 2, help: 'unmeasured seconds before each run' },
-  via: { type: 'list', default: ['ws'], help: 'how the chat server is called: ws (graphql-ws mutation), http (POST /graphql)' },
+  via: { type: 'list', default: ['ws', 'ws-keyed'], help: 'how the chat server is called: ws (graphql-ws mutation), ws-keyed (the same, each message with its own clientMsgId), http (POST /graphql)' },
   baselines: { type: 'list', default: ['single-32', 'single-1', 'multi-1'], help: 'raw mysql2 loops: single-<concurrency>, multi-<concurrency> (100 rows per INSERT)' },
 }, 'Ingest benchmark: durable, acknowledged messages/s vs raw mysql2 inserts.');
 
@@ -88,10 +88,15 @@ async function main() {
     for (const via of opts.via) {
       const senders = await Promise.all(users.map((u) => (via === 'http' ? httpSender(server.url, u.token) : graphqlSender(server.url, u.token))));
       let seq = 0;
-      const result = await closedLoop(opts.senders, async (lane) => { await senders[lane].send(roomOf(lane), `${TEXT} #${seq++}`); return 1; }, { serverPid: server.pid, dbPid, counters, inspectPort: server.inspectPort });
+      const keyed = via === 'ws-keyed';
+      const result = await closedLoop(opts.senders, async (lane) => {
+        const n = seq++;
+        await senders[lane].send(roomOf(lane), `${TEXT} #${n}`, keyed ? `k-${lane}-${n}` : null);
+        return 1;
+      }, { serverPid: server.pid, dbPid, counters, inspectPort: server.inspectPort });
       await Promise.all(senders.map((s) => s.close()));
       ours[via] = result;
-      rows.push(row(`chat server, sendMessage over ${via === 'http' ? 'HTTP' : 'graphql-ws'}`, opts.senders, result));
+      rows.push(row(`chat server, sendMessage over ${via === 'http' ? 'HTTP' : 'graphql-ws'}${keyed ? ', with clientMsgId' : ''}`, opts.senders, result));
       process.stderr.write(`  ours via ${via}: ${fmt(result.perS)} messages/s\n`);
     }
 

@@ -8,6 +8,8 @@ import WebSocket from 'ws';
 /** The subscription every GraphQL subscriber runs (SPEC: messageAdded(roomId: ID!): Message!). */
 export const MESSAGE_ADDED = 'subscription($r: ID!) { messageAdded(roomId: $r) { id text createdAt author { id uname } } }';
 export const SEND_MESSAGE = 'mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { text: $t }) { id } }';
+/** The same with an idempotency key (clientMsgId), as Apollo and mobile clients send it. */
+export const SEND_MESSAGE_KEYED = 'mutation($r: ID!, $t: String!, $k: String) { sendMessage(roomId: $r, input: { text: $t, clientMsgId: $k }) { id } }';
 
 const wsUrl = (url) => `${url.replace(/^http/, 'ws')}/graphql`;
 
@@ -101,7 +103,13 @@ export async function graphqlSubscriber(url, token, roomId, onMessage, uname) {
 /** A sender over graphql-ws: send(roomId, text) resolves once the server acknowledged (after commit, on ours). */
 export async function graphqlSender(url, token, uname) {
   const connection = await graphqlConnection(url, token, uname ? { uname } : {});
-  return { ...connection, send: (roomId, text) => connection.mutate(SEND_MESSAGE, { r: roomId, t: text }) };
+  return {
+    ...connection,
+    /** With a clientMsgId (`key`) as idempotent clients send it, or without. */
+    send: (roomId, text, key = null) => (key === null
+      ? connection.mutate(SEND_MESSAGE, { r: roomId, t: text })
+      : connection.mutate(SEND_MESSAGE_KEYED, { r: roomId, t: text, k: key })),
+  };
 }
 
 /** A sender over HTTP POST /graphql (keep-alive, fetch), for the ingest bench. */

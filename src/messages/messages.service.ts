@@ -53,15 +53,19 @@ export class MessagesService {
     const text = this.normalize(settings, input.text);
     assertMetaSize(input.meta);
     const { room, author } = await this.access.requirePoster(caller, roomId);
-    if (input.clientMsgId) {
-      const prior = await this.messages.findByClientMsgId(caller.scope, author.id, input.clientMsgId);
-      if (prior) return toMessage(prior);
-    }
     const other = room.type === 'DIRECT' ? room.directKey?.split(':').find((id) => id !== author.id) : undefined;
     if (other && (await this.blocks.hasBlocked(caller.scope, other, author.id))) throw forbidden('This user blocked you');
-    await this.flood.consume(caller.scope, room.id, author.id, settings);
-    await this.flood.assertNotRepeated(caller.scope, room.id, author.id, text, settings.duplicateWindowSeconds);
+    try {
+      await this.flood.consume(caller.scope, room.id, author.id, settings);
+      await this.flood.assertNotRepeated(caller.scope, room.id, author.id, text, settings.duplicateWindowSeconds);
+    } catch (refusal) {
+      // A resend of a stored message is answered with it, never refused as a flood or a duplicate.
+      const prior = input.clientMsgId ? await this.messages.findByClientMsgId(caller.scope, author.id, input.clientMsgId) : null;
+      if (prior) return toMessage(prior);
+      throw refusal;
+    }
     const filtered = this.flood.filterWords(text, settings.wordFilter);
+    // A clientMsgId sent before is caught by its unique key when stored: the writer answers with the first message.
     return this.write(caller.scope, room.id, author, { text: filtered, kind: input.kind ?? 'TEXT', meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null });
   }
 

@@ -65,6 +65,17 @@ describe.each(testDrivers())('flood control and filters on %s', (driver) => {
       expect(stored).not.toContain('message 22');
     });
 
+    it('answers a resend of a stored message (same clientMsgId) with that message even while the sender is held back', async () => {
+      const app = await t.factories.app();
+      const alice = await t.factories.user(app);
+      const first = await send(app.lobbyId, alice.headers, 'message 1', 'k-first');
+      for (let i = 2; i <= 20; i++) await sent(app.lobbyId, alice, `message ${i}`);
+      expect(codeOf(await send(app.lobbyId, alice.headers, 'message 21', 'k-new'))).toBe('RATE_LIMITED');
+      await expect(send(app.lobbyId, alice.headers, 'message 1', 'k-first')).resolves.toEqual(first);
+      expect(codeOf(await send(app.lobbyId, alice.headers, 'message 21', 'k-new'))).toBe('RATE_LIMITED');
+      expect(await texts(app.lobbyId, alice.headers)).toHaveLength(20);
+    });
+
     it('counts each room separately', async () => {
       const app = await t.factories.app();
       const alice = await t.factories.user(app);
