@@ -43,15 +43,19 @@ export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
       return;
     }
     if (event.roomId === null) return;
-    const lobby = server.to(roomChannel(event.appId, event.roomId));
+    const channel = roomChannel(event.appId, event.roomId);
+    const lobby = server.to(channel);
     switch (event.type) {
       case 'message.created': {
+        // This instance's sockets only (the bus brings the event to every instance): none here, nothing to encode.
+        const listeners = server.sockets.adapter.rooms.get(channel)?.size ?? 0;
+        if (listeners === 0) return;
         const message = toLegacyMessage(event.message);
         const author = event.message.author;
         if (message) {
           (author ? lobby.except(blockersChannel(event.appId, author.id)) : lobby).local.emit(LEGACY_EVENTS.newMessage, message);
           // Counted as the room's local sockets (those skipped for blocking included): no per-socket work.
-          this.metrics.delivered('legacy', server.sockets.adapter.rooms.get(roomChannel(event.appId, event.roomId))?.size ?? 0, event.message.createdAt);
+          this.metrics.delivered('legacy', listeners, event.message.createdAt);
         } else if (event.message.text) lobby.local.emit(LEGACY_EVENTS.systemMessage, event.message.text); // the app's SYSTEM messages
         return;
       }
