@@ -6,7 +6,7 @@ import { ChatError } from '../common/errors/chat-error.js';
 import { PrincipalService } from './principal.service.js';
 import { UserJwtStrategy } from './user-jwt.strategy.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UserCache } from '../users/user.cache.js';
 import { credentialsFrom } from './principal.js';
 
 const config = { adminKey: 'operator-key-1234567' } as AppConfig;
@@ -16,7 +16,7 @@ function service(jwtResult?: () => Promise<unknown>) {
   const apps = strictFake<AppsService>('AppsService', { credentials: async (id: string) => (id === '7' ? app : null) });
   const jwt = strictFake<UserJwtStrategy>('UserJwtStrategy', jwtResult ? { authenticateBearer: jwtResult } : {});
   const tokens = strictFake<UserTokensRepository>('UserTokensRepository');
-  const users = strictFake<UsersRepository>('UsersRepository');
+  const users = strictFake<UserCache>('UserCache');
   return { principals: new PrincipalService(config, apps, jwt, tokens, users), apps, jwt };
 }
 

@@ -6,7 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import { AppScope, scopeOf } from '../database/app-scope.js';
 import { AppsService } from '../apps/apps.service.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UserCache } from '../users/user.cache.js';
 import { Credentials, Principal, UserPrincipal } from './principal.js';
 import { secretsEqual } from './secrets.js';
 import { UserJwtStrategy } from './user-jwt.strategy.js';
@@ -19,7 +19,7 @@ export class PrincipalService {
     private readonly apps: AppsService,
     private readonly userJwt: UserJwtStrategy,
     private readonly tokens: UserTokensRepository,
-    private readonly users: UsersRepository,
+    private readonly users: UserCache,
   ) {}
 
   /** null: no credentials at all. Throws UNAUTHENTICATED for credentials that do not check out. */
@@ -52,7 +52,7 @@ export class PrincipalService {
     const record = await this.tokens.findByHash(hash);
     const now = Date.now();
     if (!record || record.appId !== app.id || record.revokedAt !== null || record.expiresAt.getTime() <= now) return { scope, user: null };
-    const user = await this.users.findById(scope, record.userId);
+    const user = await this.users.get(scope, record.userId);
     if (!user) return { scope, user: null };
     if (user.tokensValidAfter && record.createdAt.getTime() <= user.tokensValidAfter.getTime()) return { scope, user: null };
     return { scope, user: { principal: { kind: 'user', scope, userId: user.id, role: user.role, tokenId: record.jti }, view: toUser(user) } };
