@@ -2,12 +2,15 @@
 // Connections: the server's resident memory per idle connection, for each transport, at 5,000
 // connections: a legacy socket through `auth` (in the lobby) or a graphql-ws connection with one
 // messageAdded subscription. Each transport gets a freshly started server; RSS is read from
-// /proc/<pid>/status before and after the connections open.
+// /proc/<pid>/status before and after the connections open, each time after a full garbage
+// collection in the server (through its inspector), so uncollected garbage does not count as
+// what a connection keeps; the V8 heap in use is read then too.
 //
 //   node bench/connections.mjs [--connections 5000] [--targets legacy,graphql,bare-socketio,bare-graphql-ws]
 import { createTenant, createUsers, inParallel } from './lib/api.mjs';
 import { graphqlSubscriber, legacySocket } from './lib/clients.mjs';
 import { contextLine, cpuMeter, rssOf, sleep } from './lib/measure.mjs';
+import { heapAfterGc } from './lib/profile.mjs';
 import { fmt, heading, options, ratio, table } from './lib/report.mjs';
 import { freshDatabase, startBareServer, startChatServer } from './lib/server.mjs';
 
@@ -25,12 +28,13 @@ const TARGETS = {
   'bare-graphql-ws': { server: 'graphql-ws', transport: 'graphql', label: 'bare graphql-ws + messageAdded' },
 };
 
-/** RSS averaged over a few reads, once the server has been idle for a moment. */
-async function steadyRss(pid) {
+/** After a full GC: the V8 heap in use, and RSS averaged over a few reads once the server has been idle for a moment. */
+async function steadyMemory(server) {
   await sleep(opts.settle * 1000);
+  const heap = await heapAfterGc(server.inspectPort);
   const reads = [];
-  for (let i = 0; i < 5; i++) { reads.push(rssOf(pid)); await sleep(200); }
-  return reads.reduce((a, b) => a + b, 0) / reads.length;
+  for (let i = 0; i < 5; i++) { reads.push(rssOf(server.pid)); await sleep(200); }
+  return { rss: reads.reduce((a, b) => a + b, 0) / reads.length, heap };
 }
 
 /** Waits until the server uses under 10% of a core over half a second (connection storms settled). */
@@ -47,7 +51,7 @@ async function idle(pid, maxMs = 120_000) {
 async function measure(targetName, shared) {
   const target = TARGETS[targetName];
   const ours = target.server === 'ours';
-  const server = ours ? await startChatServer({ database: shared.database }) : await startBareServer(target.server);
+  const server = ours ? await startChatServer({ database: shared.database, inspect: true }) : await startBareServer(target.server, { inspect: true });
   const tenant = shared.tenant;
   const open = async (i) => {
     const legacyUsers = opts['legacy-users'] || opts.connections;
@@ -63,7 +67,7 @@ async function measure(targetName, shared) {
     const warm = await inParallel(Array.from({ length: 50 }, (_, i) => i), 16, open);
     await Promise.all(warm.map((c) => c.close()));
     await idle(server.pid);
-    const before = await steadyRss(server.pid);
+    const before = await steadyMemory(server);
     const started = Date.now();
     const meter = cpuMeter({ server: server.pid });
     meter.start();
@@ -71,10 +75,11 @@ async function measure(targetName, shared) {
     const openS = (Date.now() - started) / 1000;
     await idle(server.pid);
     const cpuS = meter.stop().cpu.server.seconds;
-    const after = await steadyRss(server.pid);
+    const after = await steadyMemory(server);
     const dropped = connections.filter((c) => c.dropped()).length;
     const result = {
-      target: targetName, beforeMiB: before / 2 ** 20, afterMiB: after / 2 ** 20, perConnectionKiB: (after - before) / opts.connections / 1024,
+      target: targetName, beforeMiB: before.rss / 2 ** 20, afterMiB: after.rss / 2 ** 20, perConnectionKiB: (after.rss - before.rss) / opts.connections / 1024,
+      heapPerConnectionKiB: (after.heap - before.heap) / opts.connections / 1024,
       openS, cpuMsPerConnection: (cpuS * 1000) / opts.connections, dropped,
     };
     process.stderr.write(`  ${targetName}: ${fmt(result.perConnectionKiB)} KiB per connection (opened in ${fmt(openS)} s)\n`);
@@ -91,7 +96,8 @@ async function main() {
   console.log(`Settings: each transport on a freshly started server (chat server on MariaDB); every graphql-ws connection is its own user, `
     + (opts['legacy-users'] ? `legacy sockets sign in as ${opts['legacy-users']} distinct users (socket i as user i mod ${opts['legacy-users']}; see the note on presence); ` : 'every legacy socket is its own user; ')
     + `50 connections opened and closed first to warm up; `
-    + `RSS (VmRSS) averaged over 1 s after the server went idle, before and after opening ${fmt(opts.connections)} connections (64 opening at a time).`);
+    + `RSS (VmRSS) averaged over 1 s after the server went idle and a full garbage collection (through its inspector; the bare servers likewise), before and after opening ${fmt(opts.connections)} connections (64 opening at a time); `
+    + 'the V8 heap in use after that collection as well.');
 
   const shared = { database: null, tenant: null, users: [] };
   const results = [];
@@ -112,8 +118,8 @@ async function main() {
     await shared.database?.drop();
   }
 
-  console.log(table(['server, connection', 'RSS before MiB', `RSS with ${fmt(opts.connections)} MiB`, 'KiB per connection', 'time to open s', 'server CPU ms per connection', 'dropped'],
-    results.map((r) => [TARGETS[r.target].label, fmt(r.beforeMiB), fmt(r.afterMiB), fmt(r.perConnectionKiB), fmt(r.openS), fmt(r.cpuMsPerConnection), r.dropped])));
+  console.log(table(['server, connection', 'RSS before MiB', `RSS with ${fmt(opts.connections)} MiB`, 'KiB per connection', 'V8 heap KiB per connection', 'time to open s', 'server CPU ms per connection', 'dropped'],
+    results.map((r) => [TARGETS[r.target].label, fmt(r.beforeMiB), fmt(r.afterMiB), fmt(r.perConnectionKiB), fmt(r.heapPerConnectionKiB), fmt(r.openS), fmt(r.cpuMsPerConnection), r.dropped])));
   const get = (t) => results.find((r) => r.target === t);
   const pairs = [['legacy', 'bare-socketio'], ['graphql', 'bare-graphql-ws']].filter(([a, b]) => get(a) && get(b));
   if (pairs.length) {

@@ -8,8 +8,8 @@ let saved = 0;
 
 export const profilingWanted = () => process.env.BENCH_PROFILE === '1';
 
-/** Connects to the inspector of a process started with --inspect=127.0.0.1:<port>. */
-export async function attachProfiler(inspectPort) {
+/** A session on the inspector of a process started with --inspect=127.0.0.1:<port>: call(method, params), close(). */
+async function inspectorSession(inspectPort) {
   const [target] = await (await fetch(`http://127.0.0.1:${inspectPort}/json/list`)).json();
   const socket = new WebSocket(target.webSocketDebuggerUrl);
   await new Promise((resolve, reject) => { socket.once('open', resolve); socket.once('error', reject); });
@@ -25,6 +25,28 @@ export async function attachProfiler(inspectPort) {
     pending.set(id, resolve);
     socket.send(JSON.stringify({ id, method, params }));
   });
+  return { call, close: () => socket.close() };
+}
+
+/**
+ * A full garbage collection in that process (twice: the first may leave what finalizers free),
+ * then its V8 heap in use, in bytes: what it keeps, without the garbage it has not collected yet.
+ */
+export async function heapAfterGc(inspectPort) {
+  const { call, close } = await inspectorSession(inspectPort);
+  try {
+    await call('HeapProfiler.collectGarbage');
+    await call('HeapProfiler.collectGarbage');
+    const { usedSize } = await call('Runtime.getHeapUsage');
+    return usedSize;
+  } finally {
+    close();
+  }
+}
+
+/** Starts the V8 sampling profiler in that process; stop() returns the summary text. */
+export async function attachProfiler(inspectPort) {
+  const { call, close } = await inspectorSession(inspectPort);
   await call('Profiler.enable');
   await call('Profiler.setSamplingInterval', { interval: 500 });
   return {
@@ -32,7 +54,7 @@ export async function attachProfiler(inspectPort) {
     /** Stops and returns the summary text (top functions and packages by self time). */
     async stop(top = 25) {
       const { profile } = await call('Profiler.stop');
-      socket.close();
+      close();
       const file = process.env.BENCH_PROFILE_OUT ? `${process.env.BENCH_PROFILE_OUT}-${++saved}.cpuprofile` : null;
       if (file) writeFileSync(file, JSON.stringify(profile));
       return `${summarize(profile, top)}\n${inclusive(profile, Number(process.env.BENCH_PROFILE_TOP ?? top * 2))}${file ? `\n(saved to ${file})` : ''}`;

@@ -115,14 +115,15 @@ const serverNodeArgs = () => (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' 
 
 /**
  * The chat server, built (`npm run build`), as `node dist/src/main.js` on a fresh database
- * (or on `database` when given, e.g. to restart on the same data). REDIS_URL when `redis` is set.
+ * (or on `database` when given, e.g. to restart on the same data). REDIS_URL when `redis` is set;
+ * `inspect` opens the inspector on a free port (server.inspectPort), for profiles and heap reads.
  */
-export async function startChatServer({ tag = 'run', database = null, redisUrl = null, env = {}, nodeArgs = serverNodeArgs() } = {}) {
+export async function startChatServer({ tag = 'run', database = null, redisUrl = null, env = {}, nodeArgs = serverNodeArgs(), inspect = profilingWanted() } = {}) {
   const main = join(ROOT, 'dist', 'src', 'main.js');
   if (!existsSync(main)) throw new Error('dist/src/main.js is missing: run `npm run build` first');
   const db = database ?? (await freshDatabase(tag));
   const port = await freePort();
-  const inspectPort = profilingWanted() ? await freePort() : null;
+  const inspectPort = inspect ? await freePort() : null;
   if (inspectPort) nodeArgs = [...nodeArgs, `--inspect=127.0.0.1:${inspectPort}`];
   const childEnv = {
     PATH: process.env.PATH, HOME: process.env.HOME,
@@ -157,10 +158,10 @@ export async function startChatServer({ tag = 'run', database = null, redisUrl =
 }
 
 /** One of the bare servers of bench/bare/ ('socketio' or 'graphql-ws'); it prints "listening <port>". */
-export async function startBareServer(which) {
+export async function startBareServer(which, { inspect = profilingWanted() } = {}) {
   const script = join(ROOT, 'bench', 'bare', `${which}-server.mjs`);
   const port = await freePort();
-  const inspectPort = profilingWanted() ? await freePort() : null;
+  const inspectPort = inspect ? await freePort() : null;
   const args = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`, script] : [script];
   const child = adopt(spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] }));
   const output = tail(child);
