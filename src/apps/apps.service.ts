@@ -1,6 +1,7 @@
 import { createSecretKey, KeyObject } from 'node:crypto';
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { badInput, notFound } from '../common/errors/chat-error.js';
+import { InvalidatedCache } from '../common/invalidated-cache.js';
 import { AppScope, scopeOf } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { EventBus } from '../realtime/event-bus.js';
@@ -24,13 +25,16 @@ export interface AppCredentials {
   settings: AppSettings;
 }
 
+/** A safety net only: app.changed drops an app's entry on every instance at once. */
 const CACHE_TTL_MS = 10_000;
+const MAX_CACHED_APPS = 10_000;
 /** Settings are stored as JSON in a TEXT column: under MySQL's 65,535 bytes, the same limit on every driver. */
 const MAX_SETTINGS_BYTES = 60_000;
 
 @Injectable()
 export class AppsService implements OnModuleInit {
-  private readonly cache = new Map<string, { value: AppCredentials; expires: number }>();
+  /** Unknown ids are not remembered: ids sent by anyone must not grow the cache. */
+  private readonly cache = new InvalidatedCache<AppCredentials>(CACHE_TTL_MS, MAX_CACHED_APPS, false);
   private readonly lobbyIds = new Map<string, string>();
 
   constructor(
@@ -72,8 +76,7 @@ export class AppsService implements OnModuleInit {
       // Tokens signed with the old secret stop verifying; their records (legacy hashed_token) go too.
       await this.tokens.revokeAllForApp(scopeOf(app.id), new Date(), tx);
     });
-    this.cache.delete(app.id);
-    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null });
+    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null }); // drops the cached copy here too
     return { app: toApp(app), secret };
   }
 
@@ -113,20 +116,17 @@ export class AppsService implements OnModuleInit {
     const size = Buffer.byteLength(JSON.stringify(next));
     if (size > MAX_SETTINGS_BYTES) throw badInput(`The settings would take ${size} bytes; at most ${MAX_SETTINGS_BYTES}: shorten the word list or the origins`);
     await this.apps.updateSettings(app.id, next);
-    this.cache.delete(app.id);
-    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null });
+    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null }); // drops the cached copy here too
     return next;
   }
 
   /** The app's secret and settings, or null when no such app exists (unscoped: used to verify credentials). */
-  async credentials(appId: string): Promise<AppCredentials | null> {
-    const cached = this.cache.get(appId);
-    if (cached && cached.expires > Date.now()) return cached.value;
-    const row = await this.apps.findById(appId);
-    if (!row) return null; // not remembered: unknown ids sent by anyone must not grow the cache
-    const value = { id: row.id, secret: row.secret, verifyKey: createSecretKey(Buffer.from(row.secret, 'utf8')), settings: withDefaults(row.settings) };
-    this.cache.set(appId, { value, expires: Date.now() + CACHE_TTL_MS });
-    return value;
+  credentials(appId: string): Promise<AppCredentials | null> {
+    // A read that began before a rotation does not keep the old secret (InvalidatedCache).
+    return this.cache.read(appId, async () => {
+      const row = await this.apps.findById(appId);
+      return row ? { id: row.id, secret: row.secret, verifyKey: createSecretKey(Buffer.from(row.secret, 'utf8')), settings: withDefaults(row.settings) } : null;
+    });
   }
 }
 

@@ -3,8 +3,8 @@ import jwt from 'jsonwebtoken';
 import { AppsService } from '../apps/apps.service.js';
 import { DEFAULT_APP_SETTINGS } from '../apps/app-settings.js';
 import { ChatError } from '../common/errors/chat-error.js';
-import type { DomainEvent } from '../realtime/domain-events.js';
-import { EventBus, EventListener } from '../realtime/event-bus.js';
+import type { Logger } from 'pino';
+import { LocalEventBus } from '../realtime/local-event-bus.js';
 import { AuthSubject, UsersRepository } from '../users/users.repository.js';
 import { strictFake } from '../../test/support/strict-fake.js';
 import { AuthSubjectCache } from './auth-subject.cache.js';
@@ -13,12 +13,6 @@ import { UserJwtStrategy } from './user-jwt.strategy.js';
 const SECRET = 'app-secret-of-seven';
 const app = { id: '7', secret: SECRET, verifyKey: createSecretKey(Buffer.from(SECRET)), settings: DEFAULT_APP_SETTINGS };
 
-/** The local bus's contract: listeners run before publish resolves. */
-class SyncBus extends EventBus {
-  private readonly listeners = new Set<EventListener>();
-  async publish(event: DomainEvent) { for (const listener of this.listeners) listener(event); }
-  onEvent(listener: EventListener) { this.listeners.add(listener); return () => this.listeners.delete(listener); }
-}
 
 const subject = (changes: Partial<AuthSubject> = {}): AuthSubject =>
   ({ userId: '3', role: 'MEMBER', tokensValidAfter: null, tokenRecorded: true, tokenRevokedAt: null, ...changes });
@@ -26,7 +20,7 @@ const subject = (changes: Partial<AuthSubject> = {}): AuthSubject =>
 function setup(stored: () => AuthSubject | null | Promise<AuthSubject | null> = () => subject()) {
   const apps = strictFake<AppsService>('AppsService', { credentials: async (id: string) => (id === '7' ? app : null) });
   const users = strictFake<UsersRepository>('UsersRepository', { findAuthSubject: async () => stored() });
-  const bus = new SyncBus();
+  const bus = new LocalEventBus(strictFake<Logger>('Logger')); // listeners run before publish resolves
   const cache = new AuthSubjectCache(users, bus);
   cache.onModuleInit();
   return { strategy: new UserJwtStrategy(apps, cache), users, bus };

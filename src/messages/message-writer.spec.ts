@@ -44,10 +44,10 @@ function setup(batchLost = false) {
     },
     insertOnce: async (_: unknown, v: NewMessage) => {
       const prior = rows.findIndex((r) => v.clientMsgId && r.clientMsgId === v.clientMsgId);
-      if (prior >= 0) return { id: String(prior + 1), created: false };
-      return { id: store([{ values: v }])[0], created: true };
+      if (prior < 0) return { id: store([{ values: v }])[0], created: true };
+      const id = String(prior + 1);
+      return { id, created: false, row: { ...rows[prior], id, authorId: null, author: null, editedAt: null, deletedAt: null, createdAt: new Date() } };
     },
-    findById: async (_: unknown, id: string) => ({ ...rows[Number(id) - 1], id, authorId: null, author: null, editedAt: null, deletedAt: null, createdAt: new Date() }),
   });
   const events = strictFake<EventBus>('EventBus', { publish: async (event: DomainEvent) => { published.push(event); } });
   const log = strictFake<Logger>('Logger', { warn: () => undefined, error: () => undefined });

@@ -9,7 +9,7 @@ import { UserEntity } from '../users/user.entity.js';
 import { MessageKindValue } from './message.entity.js';
 import { toMessage } from './message.mapper.js';
 import { Message } from './message.model.js';
-import { MessagesRepository, NewMessage } from './messages.repository.js';
+import { MessageRow, MessagesRepository, NewMessage } from './messages.repository.js';
 
 export interface MessageValues {
   text: string;
@@ -28,8 +28,8 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-/** One message after its INSERT: its id, and whether it is new (not a repeated clientMsgId). */
-interface Stored { p: Pending; id: string; created: boolean }
+/** One message after its INSERT: new (its id), or a repeated clientMsgId (the first message's row). */
+type Stored = { p: Pending; created: true; id: string } | { p: Pending; created: false; row: MessageRow };
 
 /** Lanes commit concurrently; a room always uses the same lane, so its messages stay in id order. */
 export const WRITER_LANES = 4;
@@ -78,18 +78,17 @@ export class MessageWriter {
   private async commit(batch: Pending[]): Promise<void> {
     const stored = await this.store(batch);
     this.metrics.messageBatch.observe(batch.length);
-    // Ids were given in statement order: publish each room's new messages in id order.
-    stored.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0));
-    for (const { p, id, created } of stored) {
+    // New messages come in id order already (one INSERT's ids, or one INSERT after another), so
+    // each room's are published in id order; a repeat is only answered, not published again.
+    for (const one of stored) {
       try {
-        const message = created ? this.asStored(p, id) : toMessage((await this.messages.findById(p.scope, id))!);
-        if (created) {
-          this.metrics.messagesIn.inc();
-          await this.events.publish({ type: 'message.created', appId: p.scope.appId, roomId: p.roomId, message });
-        }
-        p.resolve(message);
+        if (!one.created) { one.p.resolve(toMessage(one.row)); continue; }
+        const message = this.asStored(one.p, one.id);
+        this.metrics.messagesIn.inc();
+        await this.events.publish({ type: 'message.created', appId: one.p.scope.appId, roomId: one.p.roomId, message });
+        one.p.resolve(message);
       } catch (error) {
-        p.reject(error);
+        one.p.reject(error);
       }
     }
   }
@@ -105,7 +104,7 @@ export class MessageWriter {
   private async store(batch: Pending[]): Promise<Stored[]> {
     try {
       const ids = await this.messages.appendMany(batch.map((p) => ({ scope: p.scope, values: newMessage(p) })));
-      return batch.map((p, i) => ({ p, id: ids[i], created: true }));
+      return batch.map((p, i) => ({ p, created: true, id: ids[i] }));
     } catch (error) {
       const alone = batch.length === 1 && batch[0].values.clientMsgId === null;
       if (alone || !isStatementRefusal(error)) {
@@ -119,7 +118,7 @@ export class MessageWriter {
     for (const p of batch) {
       try {
         const once = await this.messages.insertOnce(p.scope, newMessage(p));
-        stored.push({ p, id: once.id, created: once.created });
+        stored.push(once.created ? { p, created: true, id: once.id } : { p, created: false, row: once.row });
       } catch (error) {
         p.reject(error);
       }
@@ -129,14 +128,9 @@ export class MessageWriter {
 
   /** The message as the row just written reads back, without reading it back. */
   private asStored(p: Pending, id: string): Message {
-    const author = p.author;
     return toMessage({
-      id, roomId: p.roomId, authorId: author?.id ?? null, kind: p.values.kind, text: p.values.text, meta: p.values.meta,
-      clientMsgId: p.values.clientMsgId, createdAt: p.createdAt, editedAt: null, deletedAt: null,
-      author: author ? {
-        id: author.id, externalId: author.externalId, uname: author.uname, displayName: author.displayName, role: author.role,
-        isBot: author.isBot, meta: author.meta, createdAt: author.createdAt,
-      } : null,
+      id, roomId: p.roomId, authorId: p.author?.id ?? null, kind: p.values.kind, text: p.values.text, meta: p.values.meta,
+      clientMsgId: p.values.clientMsgId, createdAt: p.createdAt, editedAt: null, deletedAt: null, author: p.author,
     });
   }
 }

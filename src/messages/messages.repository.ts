@@ -79,16 +79,16 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
     return this.db.options.type === 'better-sqlite3' ? 'INDEXED BY ix_messages_room_id' : 'FORCE INDEX (ix_messages_room_id)';
   }
 
-  /** Inserts, or returns the message this author already sent with this clientMsgId. */
-  async insertOnce(scope: AppScope, values: NewMessage): Promise<{ id: string; created: boolean }> {
+  /** Inserts (its id), or returns the message this author already sent with this clientMsgId (its row). */
+  async insertOnce(scope: AppScope, values: NewMessage): Promise<{ created: true; id: string } | { created: false; id: string; row: MessageRow }> {
     try {
-      return { id: (await this.appendMany([{ scope, values }]))[0], created: true };
+      return { created: true, id: (await this.appendMany([{ scope, values }]))[0] };
     } catch (error) {
       if (!isUniqueViolation(error) || values.clientMsgId === null || values.authorId === null) throw error;
     }
-    const existing = await this.findByClientMsgId(scope, values.authorId, values.clientMsgId);
-    if (!existing) throw new Error('clientMsgId conflict without a row');
-    return { id: existing.id, created: false };
+    const row = await this.findByClientMsgId(scope, values.authorId, values.clientMsgId);
+    if (!row) throw new Error('clientMsgId conflict without a row');
+    return { created: false, id: row.id, row };
   }
 
   /**

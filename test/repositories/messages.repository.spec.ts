@@ -116,7 +116,7 @@ describe.each(testDrivers())('MessagesRepository on %s', (driver) => {
     const send = (authorId: string, text: string) => messages.insertOnce(a, { roomId: quiet, authorId, kind: 'TEXT', text, meta: null, clientMsgId: 'k-1' });
     const first = await send(ann.id, 'once');
     expect(first.created).toBe(true);
-    await expect(send(ann.id, 'twice')).resolves.toEqual({ id: first.id, created: false });
+    await expect(send(ann.id, 'twice')).resolves.toEqual({ id: first.id, created: false, row: expect.objectContaining({ id: first.id, text: 'once', clientMsgId: 'k-1' }) });
     await expect(messages.findById(a, first.id)).resolves.toMatchObject({ text: 'once', clientMsgId: 'k-1' });
     const other = await send(bob.id, 'bob');
     expect(other.created).toBe(true);
