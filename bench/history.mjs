@@ -110,7 +110,8 @@ async function main() {
       const sql = await timed(async () => {
         const b = before();
         await pool.query(`SELECT m.id, m.room_id, m.author_id, m.kind, m.text, m.meta, m.client_msg_id, m.created_at, m.edited_at, m.deleted_at,
-            u.id AS u_id, u.uname AS u_uname, u.display_name AS u_display_name, u.role AS u_role
+            u.id AS u_id, u.external_id AS u_external_id, u.uname AS u_uname, u.display_name AS u_display_name, u.role AS u_role,
+            u.is_bot AS u_is_bot, u.meta AS u_meta, u.created_at AS u_created_at
           FROM messages m FORCE INDEX (ix_messages_room_id) LEFT JOIN users u ON u.id = m.author_id
           WHERE m.app_id = ? AND m.room_id = ?${b ? ' AND m.id < ?' : ''} ORDER BY m.id DESC LIMIT ?`,
         b ? [tenant.appId, roomId, b, opts.page + 1] : [tenant.appId, roomId, opts.page + 1]);

@@ -3,7 +3,7 @@
 // sendMessage mutation answers once the row is committed). Messages/s against a raw mysql2
 // loop of single-row INSERTs at the same concurrency, into the same table, in the same run.
 //
-//   node bench/ingest.mjs [--senders 32] [--rooms 32] [--duration 8] [--via ws,ws-keyed,http]
+//   node bench/ingest.mjs [--senders 32] [--rooms 32] [--duration 5] [--via ws,ws-keyed,http]
 import { createPool } from 'mysql2/promise';
 import { createRoom, createTenant, createUsers, inParallel } from './lib/api.mjs';
 import { graphqlSender, httpSender } from './lib/clients.mjs';

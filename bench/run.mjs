@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the benchmark set, one benchmark per child process, and prints (or writes) one report.
 //
-//   npm run bench                                   build, then the full set (about 7-9 minutes on 2 cores)
+//   npm run bench                                   build, then the full set (about 6-7 minutes on 2 cores)
 //   node bench/run.mjs --quick                      small scale, to see that everything works (about 3 minutes)
 //   node bench/run.mjs --only fanout,history        some of them
 //   node bench/run.mjs --only fanout2               fan-out on one instance vs two through Redis (not in the default set)
@@ -67,7 +67,7 @@ const header = [
   '',
   `- date: ${started.toISOString()}`,
   `- machine: ${machineLine()}`,
-  `- server code: ${codeVersion()} (the benches run dist/, built by \`npm run bench\`)`,
+  `- server code: ${codeVersion()} (the benches run dist/ as it was built before the run: \`npm run bench\` builds it, \`node bench/run.mjs\` does not)`,
   `- command: \`${command}\`${Object.keys(process.env).filter((k) => k.startsWith('BENCH_')).map((k) => ` ${k}=${process.env[k]}`).join('')}`,
   `- concurrent load: ${others.line}`,
   `- load generator: the process running each bench, on loopback; servers are separate child processes`,

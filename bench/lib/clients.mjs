@@ -4,6 +4,7 @@
 import { io } from 'socket.io-client';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { asUser, gql } from './api.mjs';
 
 /** The subscription every GraphQL subscriber runs (SPEC: messageAdded(roomId: ID!): Message!). */
 export const MESSAGE_ADDED = 'subscription($r: ID!) { messageAdded(roomId: $r) { id text createdAt author { id uname } } }';
@@ -116,16 +117,7 @@ export async function graphqlSender(url, token, uname) {
 export function httpSender(url, token) {
   return {
     kind: 'http',
-    async send(roomId, text) {
-      const response = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ query: SEND_MESSAGE, variables: { r: roomId, t: text } }),
-      });
-      const body = await response.json();
-      if (body.errors?.length) throw new Error(`${body.errors[0].message} (${body.errors[0].extensions?.code})`);
-      return body.data;
-    },
+    send: (roomId, text) => gql(url, SEND_MESSAGE, { r: roomId, t: text }, asUser(token)),
     close: () => undefined,
   };
 }

@@ -12,16 +12,17 @@ const SET_ROLE = `mutation($u: ID!, $role: UserRole!) { setUserRole(userId: $u, 
 
 const ready = await clusterReady('user-changes-across-instances suite');
 
-/** Asks until the answer's error code is `code` (the bus hop), for at most two seconds; returns the last answer. */
-async function eventually(ask: () => Promise<GqlResult>, code: string | undefined): Promise<GqlResult> {
+/** Asks until the answer passes `done` (the bus hop), for at most two seconds; returns the last answer. */
+async function eventually(ask: () => Promise<GqlResult>, done: (result: GqlResult) => boolean): Promise<GqlResult> {
   const deadline = Date.now() + 2000;
   let result = await ask();
-  while (codeOf(result) !== code && Date.now() < deadline) {
+  while (!done(result) && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 20));
     result = await ask();
   }
   return result;
 }
+const refusedWith = (code: string) => (result: GqlResult) => codeOf(result) === code;
 
 (ready ? describe : describe.skip)('user changes across two instances', () => {
   let a: TestApp;
@@ -35,7 +36,7 @@ async function eventually(ask: () => Promise<GqlResult>, code: string | undefine
     expect(codeOf(await b.gql(ME, {}, alice.headers))).toBeUndefined(); // b caches alice's token now
     expect((await a.gql(REVOKE, { id: alice.id }, app.headers)).data!.revokeUserTokens).toBe(1);
     expect(codeOf(await a.gql(ME, {}, alice.headers))).toBe('UNAUTHENTICATED'); // the revoking instance: at once
-    const onB = await eventually(() => b.gql(ME, {}, alice.headers), 'UNAUTHENTICATED');
+    const onB = await eventually(() => b.gql(ME, {}, alice.headers), refusedWith('UNAUTHENTICATED'));
     expect(onB.errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'revoked' });
   });
 
@@ -45,12 +46,7 @@ async function eventually(ask: () => Promise<GqlResult>, code: string | undefine
     const me = `{ me { meta } }`;
     await expect(b.gql(me, {}, alice.headers)).resolves.toEqual({ data: { me: { meta: null } } }); // b caches alice now
     await a.gql(`mutation($id: ID!) { updateUserMeta(id: $id, patch: { set: { city: "Oslo" } }) { id } }`, { id: alice.id }, app.headers);
-    const deadline = Date.now() + 2000;
-    let seen = await b.gql(me, {}, alice.headers);
-    while (seen.data?.me?.meta === null && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 20));
-      seen = await b.gql(me, {}, alice.headers);
-    }
+    const seen = await eventually(() => b.gql(me, {}, alice.headers), (result) => result.data?.me?.meta !== null);
     expect(seen).toEqual({ data: { me: { meta: { city: 'Oslo' } } } });
   });
 
@@ -60,7 +56,7 @@ async function eventually(ask: () => Promise<GqlResult>, code: string | undefine
     const bob = await a.factories.user(app);
     expect(codeOf(await b.gql(SET_ROLE, { u: bob.id, role: 'MOD' }, admin.headers))).toBeUndefined(); // b caches the admin's token
     await a.gql(SET_ROLE, { u: admin.id, role: 'MEMBER' }, app.headers);
-    expect(codeOf(await eventually(() => b.gql(SET_ROLE, { u: bob.id, role: 'MOD' }, admin.headers), 'FORBIDDEN'))).toBe('FORBIDDEN');
+    expect(codeOf(await eventually(() => b.gql(SET_ROLE, { u: bob.id, role: 'MOD' }, admin.headers), refusedWith('FORBIDDEN')))).toBe('FORBIDDEN');
   });
 
   it('refuses every token of an app on the other instance once its secret is rotated', async () => {
@@ -68,6 +64,6 @@ async function eventually(ask: () => Promise<GqlResult>, code: string | undefine
     const alice = await a.factories.user(app);
     expect(codeOf(await b.gql(ME, {}, alice.headers))).toBeUndefined();
     await a.gql(`mutation($a: ID!) { rotateAppSecret(appId: $a) { secret } }`, { a: app.id }, asOperator(TEST_ADMIN_KEY));
-    expect(codeOf(await eventually(() => b.gql(ME, {}, alice.headers), 'UNAUTHENTICATED'))).toBe('UNAUTHENTICATED');
+    expect(codeOf(await eventually(() => b.gql(ME, {}, alice.headers), refusedWith('UNAUTHENTICATED')))).toBe('UNAUTHENTICATED');
   });
 });
