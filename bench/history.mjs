@@ -10,7 +10,7 @@ import { asUser, createRoom, createTenant, createUsers, gql, inParallel, keepAli
 import { contextLine, counterDelta, cpuUsOf, Histogram, nowUs, statementCounters } from './lib/measure.mjs';
 import { attachProfiler } from './lib/profile.mjs';
 import { fmt, heading, ms, options, table } from './lib/report.mjs';
-import { startChatServer } from './lib/server.mjs';
+import { startBareServer, startChatServer } from './lib/server.mjs';
 
 const opts = options({
   messages: { type: 'number', default: 1_000_000, help: 'messages seeded into the room' },
@@ -62,6 +62,30 @@ async function timed(fetchPage) {
   return latency;
 }
 
+/**
+ * The same loops with nothing behind them: a bare node:http server answering the bytes of a page
+ * (bench/bare/http-server.mjs), and `SELECT 1` through mysql2. Their p99 is what this machine
+ * adds to any round trip, whatever the server does.
+ */
+async function machineFloor(server, pool, pageJson) {
+  const bare = await startBareServer('http');
+  try {
+    await fetch(`${bare.url}/canned`, { method: 'POST', body: pageJson });
+    const client = opts.client === 'fetch' ? null : keepAliveGql(bare.url);
+    const call = client ?? ((...args) => gql(bare.url, ...args));
+    const cpu0 = cpuUsOf(bare.pid);
+    const http = await timed(() => call(PAGE, {}));
+    const cpuUs = (cpuUsOf(bare.pid) - cpu0) / (opts.requests + WARMUP);
+    client?.close();
+    const select1 = await timed(() => pool.query('SELECT 1'));
+    process.stderr.write(`  floor: bare node:http p50/p99 ${ms(http.quantile(0.5))}/${ms(http.quantile(0.99))} ms, SELECT 1 ${ms(select1.quantile(0.5))}/${ms(select1.quantile(0.99))} ms\n`);
+    return ['floor: bare node:http answering the same bytes; SELECT 1', ms(http.quantile(0.5)), ms(http.quantile(0.99)), ms(http.max),
+      ms(select1.quantile(0.5)), ms(select1.quantile(0.99)), fmt(Math.round(cpuUs)), '–', '–', '–'];
+  } finally {
+    await bare.stop();
+  }
+}
+
 async function main() {
   console.log(heading(`History: pages of ${opts.page} in a room of ${fmt(opts.messages)} messages`));
   console.log(await contextLine());
@@ -81,7 +105,8 @@ async function main() {
     console.log(`Settings: ${fmt(opts.messages)} rows seeded in ${fmt(seedS)} s (multi-row INSERTs of ${fmt(opts['rows-per-insert'])} through mysql2, ${AUTHORS} authors); `
       + `messages table ${size.data_mib} MiB data + ${size.index_mib} MiB indexes, InnoDB buffer pool ${fmt(Number(bufferPool.mib))} MiB. `
       + `${fmt(opts.requests)} timed requests per row, one at a time, after ${WARMUP} untimed (so the server's code is compiled, as in a running deployment), through ${opts.client === 'fetch' ? 'global fetch (undici)' : 'node:http on one kept-alive connection'}; GraphQL over HTTP as a member of the (GROUP) room, `
-      + 'selecting id, text, createdAt and author { id uname }. "SQL only": the equivalent SELECT (with the server\'s index hint) through mysql2.');
+      + 'selecting id, text, createdAt and author { id uname }. "SQL only": the equivalent SELECT (with the server\'s index hint) through mysql2. '
+      + 'The last row is this machine\'s floor, timed the same way: a bare node:http server (bench/bare/http-server.mjs) answering the bytes of the last page, and SELECT 1 through mysql2.');
 
     const span = lastId - firstId;
     const at = (fraction) => String(firstId + BigInt(Math.floor(Number(span) * fraction)));
@@ -92,6 +117,7 @@ async function main() {
       ['deep page (random position)', () => at(Math.random())],
     ];
     const rows = [];
+    let lastPage = null;
     const client = opts.client === 'fetch' ? null : keepAliveGql(server.url);
     const call = client ? (_url, ...args) => client(...args) : gql;
     for (const [label, before] of kinds) {
@@ -106,6 +132,7 @@ async function main() {
       const serverCpuUs = (cpuUsOf(server.pid) - cpu0) / (opts.requests + WARMUP);
       if (profiler) process.stderr.write(`${label}: ${await profiler.stop()}\n`);
       const statements = counterDelta(counters0, await statementCounters(pool));
+      lastPage = last;
       if (last.messages.nodes.length !== opts.page) throw new Error(`${label}: got ${last.messages.nodes.length} messages, wanted ${opts.page}`);
       const sql = await timed(async () => {
         const b = before();
@@ -123,6 +150,7 @@ async function main() {
       process.stderr.write(`  ${label}: p50/p99 ${ms(api.quantile(0.5))}/${ms(api.quantile(0.99))} ms\n`);
     }
     client?.close();
+    rows.push(await machineFloor(server, pool, JSON.stringify({ data: lastPage })));
     console.log(table(['page', 'API p50 ms', 'API p99 ms', 'API max ms', 'SQL only p50 ms', 'SQL only p99 ms', 'server CPU µs/request', 'statements/request', 'selects/request', 'target p99 ≤ 3 ms'], rows));
     const [plan] = await pool.query(`EXPLAIN SELECT m.id FROM messages m FORCE INDEX (ix_messages_room_id) WHERE m.app_id = ? AND m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT 51`,
       [tenant.appId, roomId, deepFixed]);
