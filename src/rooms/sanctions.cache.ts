@@ -1,4 +1,5 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InvalidatedCache } from '../common/invalidated-cache.js';
 import { AppScope } from '../database/app-scope.js';
 import { BansRepository } from '../moderation/bans.repository.js';
 import { MutesRepository } from '../moderation/mutes.repository.js';
@@ -9,35 +10,31 @@ interface RoomSanctions {
   mutes: Map<string, Date>;
   /** userId → end of the ban, null for until unbanned. */
   bans: Map<string, Date | null>;
-  loadedAt: number;
 }
 
+/** A safety net only: changes arrive as bus events and drop the room at once. */
 const TTL_MS = 60_000;
 const MAX_ROOMS = 10_000;
+const SANCTION_CHANGES: ReadonlySet<MembershipEventType> = new Set([
+  MembershipEventType.MUTED, MembershipEventType.UNMUTED, MembershipEventType.BANNED, MembershipEventType.UNBANNED,
+]);
 
 /**
  * Who is muted or banned in a room, read on every send and read without a query: loaded once per
- * room, then kept current in place from the MUTED/UNMUTED/BANNED/UNBANNED events of the bus
- * (which cross instances), with a TTL as a safety net. Expiry needs no event: ends are compared
- * with the clock.
+ * room (both lists), then dropped on the MUTED/UNMUTED/BANNED/UNBANNED and room.deleted events of
+ * the bus (which cross instances), so the next send reads them again. Expiry needs no event: ends
+ * are compared with the clock. A load that was under way when a sanction changed is not kept.
  */
 @Injectable()
 export class SanctionsCache implements OnModuleInit {
-  private readonly rooms = new Map<string, RoomSanctions>();
+  private readonly rooms = new InvalidatedCache<RoomSanctions>(TTL_MS, MAX_ROOMS, false);
 
   constructor(private readonly mutes: MutesRepository, private readonly bans: BansRepository, private readonly events: EventBus) {}
 
   onModuleInit() {
     this.events.onEvent((event) => {
-      if (event.type === 'room.deleted') this.rooms.delete(`${event.appId}:${event.roomId}`);
-      if (event.type !== 'membership.changed') return;
-      const room = this.rooms.get(`${event.appId}:${event.roomId}`);
-      if (!room) return;
-      const { type, user, mutedUntil, bannedUntil } = event.change;
-      if (type === MembershipEventType.MUTED && mutedUntil) room.mutes.set(user.id, mutedUntil);
-      if (type === MembershipEventType.UNMUTED) room.mutes.delete(user.id);
-      if (type === MembershipEventType.BANNED) room.bans.set(user.id, bannedUntil ?? null);
-      if (type === MembershipEventType.UNBANNED) room.bans.delete(user.id);
+      const changed = event.type === 'room.deleted' || (event.type === 'membership.changed' && SANCTION_CHANGES.has(event.change.type));
+      if (changed) this.rooms.delete(`${event.appId}:${event.roomId}`);
     });
   }
 
@@ -61,17 +58,10 @@ export class SanctionsCache implements OnModuleInit {
   }
 
   private async of(scope: AppScope, roomId: string): Promise<RoomSanctions> {
-    const key = `${scope.appId}:${roomId}`;
-    const cached = this.rooms.get(key);
-    if (cached && Date.now() - cached.loadedAt < TTL_MS) return cached;
-    const [mutes, bans] = await Promise.all([this.mutes.listActive(scope, roomId), this.bans.listActive(scope, roomId)]);
-    const fresh: RoomSanctions = {
-      mutes: new Map(mutes.map((m) => [m.userId, m.endsAt])),
-      bans: new Map(bans.map((b) => [b.userId, b.endsAt])),
-      loadedAt: Date.now(),
-    };
-    if (this.rooms.size >= MAX_ROOMS) this.rooms.delete(this.rooms.keys().next().value!);
-    this.rooms.set(key, fresh);
-    return fresh;
+    const sanctions = await this.rooms.read(`${scope.appId}:${roomId}`, async () => {
+      const [mutes, bans] = await Promise.all([this.mutes.listActive(scope, roomId), this.bans.listActive(scope, roomId)]);
+      return { mutes: new Map(mutes.map((m) => [m.userId, m.endsAt])), bans: new Map(bans.map((b) => [b.userId, b.endsAt])) };
+    });
+    return sanctions!; // the load never yields null
   }
 }

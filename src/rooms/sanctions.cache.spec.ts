@@ -1,0 +1,93 @@
+import type { Logger } from 'pino';
+import { scopeOf } from '../database/app-scope.js';
+import { BansRepository } from '../moderation/bans.repository.js';
+import { MutesRepository } from '../moderation/mutes.repository.js';
+import { DomainEvent } from '../realtime/domain-events.js';
+import { LocalEventBus } from '../realtime/local-event-bus.js';
+import { strictFake } from '../../test/support/strict-fake.js';
+import { MembershipEvent, MembershipEventType } from './membership-event.model.js';
+import { SanctionsCache } from './sanctions.cache.js';
+
+const scope = scopeOf('7');
+const inAnHour = () => new Date(Date.now() + 3_600_000);
+type Mute = { userId: string; endsAt: Date };
+
+/** The cache over repositories whose mute list the test sets (and may hold back); counts the loads. */
+function setup() {
+  const state = { mutes: [] as Mute[], loads: 0, hold: null as Promise<void> | null };
+  const mutes = strictFake<MutesRepository>('MutesRepository', {
+    listActive: async () => {
+      state.loads++;
+      const seen = [...state.mutes];
+      if (state.hold) await state.hold;
+      return seen;
+    },
+  });
+  const bans = strictFake<BansRepository>('BansRepository', { listActive: async () => [] });
+  const bus = new LocalEventBus(strictFake<Logger>('Logger'));
+  const cache = new SanctionsCache(mutes, bans, bus);
+  cache.onModuleInit();
+  const changed = (type: MembershipEventType, roomId = 'r1') =>
+    bus.publish({ type: 'membership.changed', appId: '7', roomId, change: { type, roomId, user: { id: 'u1' } } as MembershipEvent } as DomainEvent);
+  return { state, cache, bus, changed };
+}
+
+describe('SanctionsCache', () => {
+  it('loads a room once and answers the next reads from memory', async () => {
+    const { state, cache } = setup();
+    state.mutes = [{ userId: 'u1', endsAt: inAnHour() }];
+    expect(await cache.mutedUntil(scope, 'r1', 'u1')).toEqual(state.mutes[0].endsAt);
+    expect(await cache.mutedUntil(scope, 'r1', 'u2')).toBeNull();
+    expect(await cache.ban(scope, 'r1', 'u1')).toBeNull();
+    expect(state.loads).toBe(1);
+  });
+
+  it.each([MembershipEventType.MUTED, MembershipEventType.UNMUTED, MembershipEventType.BANNED, MembershipEventType.UNBANNED])(
+    'reads the room again after %s on the bus', async (type) => {
+      const { state, cache, changed } = setup();
+      expect(await cache.mutedUntil(scope, 'r1', 'u1')).toBeNull();
+      state.mutes = [{ userId: 'u1', endsAt: inAnHour() }];
+      await changed(type);
+      expect(await cache.mutedUntil(scope, 'r1', 'u1')).toEqual(state.mutes[0].endsAt);
+      expect(state.loads).toBe(2);
+    });
+
+  it('keeps the room on events that change no sanction there', async () => {
+    const { state, cache, changed } = setup();
+    await cache.mutedUntil(scope, 'r1', 'u1');
+    await changed(MembershipEventType.JOINED);
+    await changed(MembershipEventType.MUTED, 'r2');
+    await cache.mutedUntil(scope, 'r1', 'u1');
+    expect(state.loads).toBe(1);
+  });
+
+  it('does not keep a load that was under way when a mute arrived', async () => {
+    const { state, cache, changed } = setup();
+    let release!: () => void;
+    state.hold = new Promise((resolve) => { release = resolve; });
+    const before = cache.mutedUntil(scope, 'r1', 'u1'); // reads the list without the mute, then waits
+    await new Promise((resolve) => setImmediate(resolve));
+    state.mutes = [{ userId: 'u1', endsAt: inAnHour() }];
+    await changed(MembershipEventType.MUTED);
+    state.hold = null;
+    release();
+    expect(await before).toBeNull();
+    expect(await cache.mutedUntil(scope, 'r1', 'u1')).toEqual(state.mutes[0].endsAt);
+  });
+
+  it('lets a mute end on the clock, with no event', async () => {
+    const { state, cache } = setup();
+    state.mutes = [{ userId: 'u1', endsAt: new Date(Date.now() + 50) }];
+    expect(await cache.mutedUntil(scope, 'r1', 'u1')).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(await cache.mutedUntil(scope, 'r1', 'u1')).toBeNull();
+  });
+
+  it('reads a deleted room again', async () => {
+    const { state, cache, bus } = setup();
+    await cache.mutedUntil(scope, 'r1', 'u1');
+    await bus.publish({ type: 'room.deleted', appId: '7', roomId: 'r1', room: {} } as DomainEvent);
+    await cache.mutedUntil(scope, 'r1', 'u1');
+    expect(state.loads).toBe(2);
+  });
+});
