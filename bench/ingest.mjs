@@ -118,15 +118,18 @@ async function main() {
     // back: what the shared machine does to one run (its speed moves by half within minutes)
     // hits the pair alike. The other baselines are context and run in the first round only.
     const reference = `single-${opts.senders}`;
+    const paired = opts.baselines.includes(reference);
+    if (!paired) console.log(`(--baselines has no ${reference}, the reference at the senders' concurrency: no ratio, and one round)`);
+    const baselines = paired ? [reference, ...opts.baselines.filter((name) => name !== reference)] : opts.baselines;
     const ratios = Object.fromEntries(opts.via.map((via) => [via, []]));
-    for (let round = 1; round <= opts.rounds; round++) {
+    for (let round = 1; round <= (paired ? opts.rounds : 1); round++) {
       const ours = {};
       for (const via of opts.via) {
         ours[via] = await runOurs(via);
         rows.push(row(round, `chat server, sendMessage over ${via === 'http' ? 'HTTP' : 'graphql-ws'}${via === 'ws-keyed' ? ', with clientMsgId' : ''}`, opts.senders, ours[via]));
         process.stderr.write(`  round ${round}, ours via ${via}: ${fmt(ours[via].perS)} messages/s\n`);
       }
-      for (const name of opts.baselines) {
+      for (const name of baselines) {
         if (round > 1 && name !== reference) continue;
         const result = await runRaw(name);
         const [kind, lanes] = name.split('-');

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import type { Logger } from 'pino';
 import { scopeOf } from '../database/app-scope.js';
 import { BansRepository } from '../moderation/bans.repository.js';
@@ -10,11 +11,11 @@ import { SanctionsCache } from './sanctions.cache.js';
 
 const scope = scopeOf('7');
 const inAnHour = () => new Date(Date.now() + 3_600_000);
-type Mute = { userId: string; endsAt: Date };
+type Sanction = { userId: string; endsAt: Date | null };
 
-/** The cache over repositories whose mute list the test sets (and may hold back); counts the loads. */
+/** The cache over repositories whose lists the test sets (the mute list may be held back); counts the loads. */
 function setup() {
-  const state = { mutes: [] as Mute[], loads: 0, hold: null as Promise<void> | null };
+  const state = { mutes: [] as Sanction[], bans: [] as Sanction[], loads: 0, hold: null as Promise<void> | null };
   const mutes = strictFake<MutesRepository>('MutesRepository', {
     listActive: async () => {
       state.loads++;
@@ -23,7 +24,7 @@ function setup() {
       return seen;
     },
   });
-  const bans = strictFake<BansRepository>('BansRepository', { listActive: async () => [] });
+  const bans = strictFake<BansRepository>('BansRepository', { listActive: async () => [...state.bans] });
   const bus = new LocalEventBus(strictFake<Logger>('Logger'));
   const cache = new SanctionsCache(mutes, bans, bus);
   cache.onModuleInit();
@@ -75,12 +76,32 @@ describe('SanctionsCache', () => {
     expect(await cache.mutedUntil(scope, 'r1', 'u1')).toEqual(state.mutes[0].endsAt);
   });
 
-  it('lets a mute end on the clock, with no event', async () => {
+  it('lets a mute and a ban end on the clock, with no event', async () => {
     const { state, cache } = setup();
-    state.mutes = [{ userId: 'u1', endsAt: new Date(Date.now() + 50) }];
-    expect(await cache.mutedUntil(scope, 'r1', 'u1')).not.toBeNull();
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(await cache.mutedUntil(scope, 'r1', 'u1')).toBeNull();
+    const now = Date.now();
+    state.mutes = [{ userId: 'u1', endsAt: new Date(now + 1000) }];
+    state.bans = [{ userId: 'u1', endsAt: new Date(now + 1000) }];
+    expect(await cache.mutedUntil(scope, 'r1', 'u1')).toEqual(new Date(now + 1000));
+    expect(await cache.ban(scope, 'r1', 'u1')).toEqual({ until: new Date(now + 1000) });
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 1001);
+    try {
+      expect(await cache.mutedUntil(scope, 'r1', 'u1')).toBeNull();
+      expect(await cache.ban(scope, 'r1', 'u1')).toBeNull();
+    } finally {
+      clock.mockRestore();
+    }
+    expect(state.loads).toBe(1);
+  });
+
+  it('enforces a ban without an end, and lifts it on UNBANNED', async () => {
+    const { state, cache, changed } = setup();
+    state.bans = [{ userId: 'u1', endsAt: null }];
+    expect(await cache.ban(scope, 'r1', 'u1')).toEqual({ until: null });
+    expect(await cache.ban(scope, 'r1', 'u2')).toBeNull();
+    state.bans = [];
+    expect(await cache.ban(scope, 'r1', 'u1')).toEqual({ until: null }); // no event yet: still the cached ban
+    await changed(MembershipEventType.UNBANNED);
+    expect(await cache.ban(scope, 'r1', 'u1')).toBeNull();
   });
 
   it('reads a deleted room again', async () => {

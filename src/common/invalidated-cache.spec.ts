@@ -1,0 +1,99 @@
+import { InvalidatedCache } from './invalidated-cache.js';
+
+/** A load the test finishes by hand, counting how many were started. */
+function gatedLoads() {
+  const started: { resolve: (value: string | null) => void; reject: (error: Error) => void }[] = [];
+  const load = () => new Promise<string | null>((resolve, reject) => { started.push({ resolve, reject }); });
+  return { started, load };
+}
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe('InvalidatedCache', () => {
+  it('remembers a load and answers the next reads from memory', async () => {
+    const cache = new InvalidatedCache<string>(60_000, 10, false);
+    let loads = 0;
+    const load = async () => `v${++loads}`;
+    expect(await cache.read('k', load)).toBe('v1');
+    expect(await cache.read('k', load)).toBe('v1');
+    expect(loads).toBe(1);
+  });
+
+  it('lets reads that arrive during a load share it', async () => {
+    const cache = new InvalidatedCache<string>(60_000, 10, false);
+    const { started, load } = gatedLoads();
+    const reads = [cache.read('k', load), cache.read('k', load), cache.read('k', load)];
+    await tick();
+    expect(started).toHaveLength(1);
+    started[0].resolve('v');
+    expect(await Promise.all(reads)).toEqual(['v', 'v', 'v']);
+  });
+
+  it('starts a fresh load for a read after a drop, and keeps neither the old load nor its value', async () => {
+    const cache = new InvalidatedCache<string>(60_000, 10, false);
+    const { started, load } = gatedLoads();
+    const before = cache.read('k', load);
+    await tick();
+    cache.delete('k');
+    const after = cache.read('k', load);
+    await tick();
+    expect(started).toHaveLength(2);
+    started[0].resolve('old');
+    started[1].resolve('new');
+    expect(await before).toBe('old');
+    expect(await after).toBe('new');
+    expect(await cache.read('k', load)).toBe('new');
+    expect(started).toHaveLength(2);
+  });
+
+  it('does not share a load across a drop of matching keys', async () => {
+    const cache = new InvalidatedCache<string>(60_000, 10, false);
+    const { started, load } = gatedLoads();
+    void cache.read('room:1:a', load);
+    void cache.read('room:2:a', load);
+    await tick();
+    cache.deletePrefix('room:1:');
+    void cache.read('room:1:a', load);
+    void cache.read('room:2:a', load);
+    await tick();
+    expect(started).toHaveLength(3); // room:2 still shares its first load
+  });
+
+  it('passes a failed load to every waiting read and remembers nothing', async () => {
+    const cache = new InvalidatedCache<string>(60_000, 10, false);
+    const { started, load } = gatedLoads();
+    const reads = [cache.read('k', load), cache.read('k', load)];
+    await tick();
+    started[0].reject(new Error('database down'));
+    await expect(Promise.all(reads)).rejects.toThrow('database down');
+    const next = cache.read('k', load);
+    await tick();
+    started[1].resolve('v');
+    expect(await next).toBe('v');
+  });
+
+  it('remembers a missing row only when asked to', async () => {
+    let loads = 0;
+    const missing = async () => { loads++; return null; };
+    const forgetful = new InvalidatedCache<string>(60_000, 10, false);
+    await forgetful.read('k', missing);
+    await forgetful.read('k', missing);
+    expect(loads).toBe(2);
+    const keeping = new InvalidatedCache<string>(60_000, 10, true);
+    await keeping.read('k', missing);
+    await keeping.read('k', missing);
+    expect(loads).toBe(3);
+  });
+
+  it('drops the oldest read when full', async () => {
+    const cache = new InvalidatedCache<string>(60_000, 2, false);
+    let loads = 0;
+    const load = async () => `v${++loads}`;
+    await cache.read('a', load);
+    await cache.read('b', load);
+    await cache.read('c', load); // a goes
+    await cache.read('b', load);
+    expect(loads).toBe(3);
+    await cache.read('a', load);
+    expect(loads).toBe(4);
+  });
+});
