@@ -1,6 +1,6 @@
-import { isIntegerId } from '../common/graphql/id.args.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { isIntegerId } from '../common/graphql/id.args.js';
 import { Tx } from '../database/transaction.js';
 import { AppEntity } from './app.entity.js';
 import { AppSettings } from './app-settings.js';

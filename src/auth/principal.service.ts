@@ -1,4 +1,3 @@
-import { toUser, User } from '../users/user.model.js';
 import { Injectable } from '@nestjs/common';
 import { unauthenticated } from '../common/errors/chat-error.js';
 import { isIntegerId } from '../common/graphql/id.args.js';
@@ -7,6 +6,7 @@ import { AppScope, scopeOf } from '../database/app-scope.js';
 import { AppsService } from '../apps/apps.service.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
 import { UserCache } from '../users/user.cache.js';
+import { toUser, User } from '../users/user.model.js';
 import { Credentials, Principal, UserPrincipal } from './principal.js';
 import { secretsEqual } from './secrets.js';
 import { UserJwtStrategy } from './user-jwt.strategy.js';

@@ -17,7 +17,6 @@ export function violates(error: unknown, index: string, ...columns: string[]): b
   return message.includes(index) || (columns.length > 0 && columns.every((c) => message.includes(c)));
 }
 
-
 /**
  * The database refused the statement itself (a constraint, bad data) and said so: none of it was
  * stored, and trying its parts again is safe. Not a lost connection or a timeout, after which a

@@ -94,19 +94,18 @@ export class GraphqlEventBridge implements OnModuleInit {
   async messagesFrom(caller: ScopedPrincipal, roomId: string, after: string | null, replay: (after: string) => AsyncGenerator<Message>): Promise<AsyncIterableIterator<Message>> {
     const live = await this.room<Message>(caller, roomId, 'messageAdded');
     if (!after) return live; // nothing to replay: the live stream as it is
+    const resumeAfter = after;
     async function* stream(): AsyncGenerator<Message> {
       // Live messages pass in arrival order, not filtered by the highest id seen: from several
       // instances a lower id may arrive after a higher one and must not be lost. What the replay
       // gave (its newest ids) is not given again when it also arrives live.
-      const floor = after ? BigInt(after) : -1n;
+      const floor = BigInt(resumeAfter);
       const replayed = new Set<string>();
-      if (after) {
-        for await (const message of replay(after)) {
-          if (live.isClosed) return;
-          replayed.add(message.id);
-          if (replayed.size > REPLAY_MEMORY) replayed.delete(replayed.values().next().value!);
-          yield message;
-        }
+      for await (const message of replay(resumeAfter)) {
+        if (live.isClosed) return;
+        replayed.add(message.id);
+        if (replayed.size > REPLAY_MEMORY) replayed.delete(replayed.values().next().value!);
+        yield message;
       }
       for await (const message of live) {
         if (BigInt(message.id) <= floor || replayed.has(message.id)) continue;

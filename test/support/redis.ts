@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { startCluster, TestApp } from './app.js';
 import { mysqlDriver, testDrivers } from './drivers.js';
 
 export const REDIS_URL = process.env.CHAT_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -34,4 +35,25 @@ export async function clusterReady(suite: string): Promise<boolean> {
   if (testDrivers().includes(mysqlDriver)) return true;
   process.stderr.write(`SKIPPED: ${suite}, because MySQL/MariaDB is not selected or reachable.\n`);
   return false;
+}
+
+export interface TwoInstances {
+  readonly a: TestApp;
+  readonly b: TestApp;
+}
+
+/**
+ * describe() over two instances of the app on one fresh MySQL/MariaDB database, linked by Redis,
+ * started before the tests and closed after; skipped, saying why, where clusterReady says no.
+ * Read `cluster.a` / `cluster.b` inside hooks and tests (they are set once beforeAll ran).
+ */
+export async function describeTwoInstances(suite: string, title: string, body: (cluster: TwoInstances) => void): Promise<void> {
+  const ready = await clusterReady(suite);
+  (ready ? describe : describe.skip)(title, () => {
+    let apps: TestApp[] = [];
+    beforeAll(async () => { apps = await startCluster(mysqlDriver, 2, { REDIS_URL }); });
+    // In start order: the last instance started is the one whose close drops the database.
+    afterAll(async () => { for (const app of apps) await app.close(); });
+    body({ get a() { return apps[0]; }, get b() { return apps[1]; } });
+  });
 }

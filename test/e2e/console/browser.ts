@@ -22,7 +22,7 @@ export function describeInBrowser(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
-export interface TestBrowser {
+interface TestBrowser {
   /** The context every open() shares (one browser profile: tabs share localStorage, as a user's do). */
   context: BrowserContext;
   /**
@@ -44,7 +44,7 @@ export interface WatchedPage {
 }
 
 /** Headless Chromium allowed to reach `serverUrl` only. */
-export async function launchBrowser(serverUrl: string): Promise<TestBrowser> {
+async function launchBrowser(serverUrl: string): Promise<TestBrowser> {
   const host = new URL(serverUrl).host;
   const local = (url: string) => !/^(?:https?|wss?):/.test(url) || new URL(url).host === host;
   const foreign: string[] = [];

@@ -7,10 +7,7 @@ const SEND = 'mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { 
 describeInBrowser('home page and GraphQL IDE in Chromium', () => {
   const suite = browserSuite();
 
-  const open = async (path: string) => {
-    const tab = await suite.open(suite.t.url + path);
-    return tab;
-  };
+  const open = (path: string) => suite.open(suite.t.url + path);
 
   const ide = (params: Record<string, string>) => open(`/graphql?${new URLSearchParams(params)}`);
   const run = async (tab: WatchedPage) => tab.page.locator('.graphiql-execute-button').click();

@@ -1,32 +1,25 @@
 import { LegacyChatGateway } from '../../../src/legacy/legacy-chat.gateway.js';
 import { userChannel } from '../../../src/legacy/legacy-protocol.js';
 import { UserRole } from '../../../src/users/user.model.js';
-import { startCluster, TestApp } from '../../support/app.js';
+import { TestApp } from '../../support/app.js';
 import { codeOf } from '../../support/clients.js';
-import { mysqlDriver } from '../../support/drivers.js';
 import { TestAppTenant, TestUser } from '../../support/factories.js';
 import { authedSocket, LegacyClient } from '../../support/legacy.js';
-import { clusterReady, REDIS_URL } from '../../support/redis.js';
-import { connected, gqlWsClient, liveQueue } from '../../support/ws.js';
+import { describeTwoInstances } from '../../support/redis.js';
+import { connected, gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
 
 const SEND = `mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: {text: $t}) { id } }`;
 const ADDED = `subscription($r: ID!) { messageAdded(roomId: $r) { id text } }`;
 const ONLINE = `query($id: ID!) { user(id: $id) { online } }`;
 const ONLINE_MEMBERS = `query($r: ID!) { onlineMembers(roomId: $r) { uname } }`;
 
-const ready = await clusterReady('two-instance suite');
-
-(ready ? describe : describe.skip)('two instances sharing MariaDB and Redis', () => {
-  let a: TestApp;
-  let b: TestApp;
+await describeTwoInstances('two-instance suite', 'two instances sharing MariaDB and Redis', (cluster) => {
   const sockets: LegacyClient[] = [];
   const disposers: (() => Promise<void>)[] = [];
-  beforeAll(async () => { [a, b] = await startCluster(mysqlDriver, 2, { REDIS_URL }); });
   afterEach(async () => {
     for (const socket of sockets.splice(0)) socket.close();
     await Promise.all(disposers.splice(0).map((dispose) => dispose()));
   });
-  afterAll(async () => { await a.close(); await b.close(); });
 
   const legacyOn = async (instance: TestApp, app: TestAppTenant, user?: TestUser) => {
     const { socket, data } = await authedSocket(instance.url, app.id, user?.hashedToken);
@@ -41,11 +34,13 @@ const ready = await clusterReady('two-instance suite');
   };
 
   it('delivers a message sent on one instance to a subscriber on the other, in order', async () => {
+    const { a, b } = cluster;
     const app = await a.factories.app();
     const alice = await a.factories.user(app);
+    const prober = await a.factories.user(app); // not alice: her 20 sends are all the default rate allows
     const client = await graphqlWsOn(b, alice);
     const stream = liveQueue(client, ADDED, { r: app.lobbyId });
-    await new Promise((r) => setTimeout(r, 200));
+    await untilLive([stream], () => a.gql(SEND, { r: app.lobbyId, t: 'probe' }, prober.headers));
     const ids = [];
     for (let i = 0; i < 20; i++) ids.push((await a.gql(SEND, { r: app.lobbyId, t: `m${i}` }, alice.headers)).data!.sendMessage.id);
     const got = [];
@@ -54,13 +49,15 @@ const ready = await clusterReady('two-instance suite');
   });
 
   it('gives a legacy socket on one and a graphql-ws subscriber on the other what is sent on either, exactly once', async () => {
+    const { a, b } = cluster;
     const app = await a.factories.app();
     const alice = await a.factories.user(app);
     const bob = await a.factories.user(app);
+    // The subscription first, made live by probes, so that no probe reaches the legacy sockets.
+    const stream = liveQueue(await graphqlWsOn(b, bob), ADDED, { r: app.lobbyId });
+    await untilLive([stream], () => a.gql(SEND, { r: app.lobbyId, t: 'probe' }, alice.headers));
     const { socket: aliceOnA } = await legacyOn(a, app, alice);
     const { socket: watcherOnB } = await legacyOn(b, app);
-    const stream = liveQueue(await graphqlWsOn(b, bob), ADDED, { r: app.lobbyId });
-    await new Promise((r) => setTimeout(r, 200));
 
     await expect(aliceOnA.request('new_message', 'legacy on A')).resolves.toEqual([]);
     expect(codeOf(await b.gql(SEND, { r: app.lobbyId, t: 'graphql on B' }, bob.headers))).toBeUndefined();
@@ -78,6 +75,7 @@ const ready = await clusterReady('two-instance suite');
   });
 
   it('lists a user connected only to the other instance, over either transport, and sees them leave', async () => {
+    const { a, b } = cluster;
     const app = await a.factories.app();
     const bob = await a.factories.user(app, { role: UserRole.MOD });
     const carol = await a.factories.user(app);
@@ -105,6 +103,7 @@ const ready = await clusterReady('two-instance suite');
   });
 
   it('counts a user on both instances as one presence: user_left only when the last connection anywhere goes', async () => {
+    const { a, b } = cluster;
     const app = await a.factories.app();
     const dave = await a.factories.user(app);
     const { socket: watcherOnA } = await legacyOn(a, app);
@@ -120,6 +119,7 @@ const ready = await clusterReady('two-instance suite');
   });
 
   it('enforces a mute done on one instance on the other, and its end too', async () => {
+    const { a, b } = cluster;
     const app = await a.factories.app();
     const mod = await a.factories.user(app, { role: UserRole.MOD });
     const bob = await a.factories.user(app);
@@ -145,6 +145,7 @@ const ready = await clusterReady('two-instance suite');
   });
 
   it('shares Socket.IO rooms through the Redis adapter: a server-wide query on one instance sees the other\'s sockets', async () => {
+    const { a, b } = cluster;
     const app = await a.factories.app();
     const erin = await a.factories.user(app);
     await legacyOn(a, app, erin);
@@ -155,6 +156,7 @@ const ready = await clusterReady('two-instance suite');
   });
 
   it('reports the bus lag and deliveries in /metrics', async () => {
+    const { b } = cluster;
     const text = await fetch(`${b.url}/metrics`).then((r) => r.text());
     expect(text).toMatch(/chat_event_bus_lag_seconds_count \d*[1-9]/);
     expect(text).toMatch(/chat_messages_out_total\{transport="graphql-ws"\} \d*[1-9]/);

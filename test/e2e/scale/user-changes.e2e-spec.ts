@@ -1,7 +1,6 @@
-import { startCluster, TEST_ADMIN_KEY, TestApp } from '../../support/app.js';
-import { asOperator, codeOf, GqlResult } from '../../support/clients.js';
-import { mysqlDriver } from '../../support/drivers.js';
-import { clusterReady, REDIS_URL } from '../../support/redis.js';
+import { TEST_ADMIN_KEY } from '../../support/app.js';
+import { asOperator, codeOf, eventually, GqlResult } from '../../support/clients.js';
+import { describeTwoInstances } from '../../support/redis.js';
 import { UserRole } from '../../../src/users/user.model.js';
 
 // Each instance caches what a bearer-token check reads (role, revocation); a change made through
@@ -10,27 +9,11 @@ const ME = `{ me { id } }`;
 const REVOKE = `mutation($id: ID!) { revokeUserTokens(userId: $id) }`;
 const SET_ROLE = `mutation($u: ID!, $role: UserRole!) { setUserRole(userId: $u, role: $role) { id role } }`;
 
-const ready = await clusterReady('user-changes-across-instances suite');
-
-/** Asks until the answer passes `done` (the bus hop), for at most two seconds; returns the last answer. */
-async function eventually(ask: () => Promise<GqlResult>, done: (result: GqlResult) => boolean): Promise<GqlResult> {
-  const deadline = Date.now() + 2000;
-  let result = await ask();
-  while (!done(result) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-    result = await ask();
-  }
-  return result;
-}
 const refusedWith = (code: string) => (result: GqlResult) => codeOf(result) === code;
 
-(ready ? describe : describe.skip)('user changes across two instances', () => {
-  let a: TestApp;
-  let b: TestApp;
-  beforeAll(async () => { [a, b] = await startCluster(mysqlDriver, 2, { REDIS_URL }); });
-  afterAll(async () => { await a.close(); await b.close(); });
-
+await describeTwoInstances('user-changes-across-instances suite', 'user changes across two instances', (cluster) => {
   it('refuses a token revoked on one instance on the other, though the other had just accepted it', async () => {
+    const { a, b } = cluster;
     const app = await a.factories.app();
     const alice = await a.factories.user(app);
     expect(codeOf(await b.gql(ME, {}, alice.headers))).toBeUndefined(); // b caches alice's token now
@@ -41,6 +24,7 @@ const refusedWith = (code: string) => (result: GqlResult) => codeOf(result) === 
   });
 
   it('shows a user changed through one instance in me on the other, which had it cached', async () => {
+    const { a, b } = cluster;
     const app = await a.factories.app();
     const alice = await a.factories.user(app);
     const me = `{ me { meta } }`;
@@ -51,6 +35,7 @@ const refusedWith = (code: string) => (result: GqlResult) => codeOf(result) === 
   });
 
   it('applies a role change made on one instance to the other', async () => {
+    const { a, b } = cluster;
     const app = await a.factories.app();
     const admin = await a.factories.user(app, { role: UserRole.ADMIN });
     const bob = await a.factories.user(app);
@@ -60,6 +45,7 @@ const refusedWith = (code: string) => (result: GqlResult) => codeOf(result) === 
   });
 
   it('refuses every token of an app on the other instance once its secret is rotated', async () => {
+    const { a, b } = cluster;
     const app = await a.factories.app();
     const alice = await a.factories.user(app);
     expect(codeOf(await b.gql(ME, {}, alice.headers))).toBeUndefined();
