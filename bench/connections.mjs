@@ -9,7 +9,7 @@
 //   node bench/connections.mjs [--connections 5000] [--targets legacy,graphql,bare-socketio,bare-graphql-ws]
 import { createTenant, createUsers, inParallel } from './lib/api.mjs';
 import { graphqlSubscriber, legacySocket } from './lib/clients.mjs';
-import { contextLine, cpuMeter, rssOf, sleep } from './lib/measure.mjs';
+import { contextLine, cpuMeter, quiet, rssOf, sleep } from './lib/measure.mjs';
 import { heapAfterGc } from './lib/profile.mjs';
 import { fmt, heading, options, ratio, table } from './lib/report.mjs';
 import { freshDatabase, startBareServer, startChatServer } from './lib/server.mjs';
@@ -37,17 +37,6 @@ async function steadyMemory(server) {
   return { rss: reads.reduce((a, b) => a + b, 0) / reads.length, heap };
 }
 
-/** Waits until the server uses under 10% of a core over half a second (connection storms settled). */
-async function idle(pid, maxMs = 120_000) {
-  const deadline = Date.now() + maxMs;
-  while (Date.now() < deadline) {
-    const meter = cpuMeter({ server: pid });
-    meter.start();
-    await sleep(500);
-    if (meter.stop().cpu.server.percent < 10) return;
-  }
-}
-
 async function measure(targetName, shared) {
   const target = TARGETS[targetName];
   const ours = target.server === 'ours';
@@ -66,14 +55,14 @@ async function measure(targetName, shared) {
     // Warm every code path once, so lazily loaded code does not count as per-connection memory.
     const warm = await inParallel(Array.from({ length: 50 }, (_, i) => i), 16, open);
     await Promise.all(warm.map((c) => c.close()));
-    await idle(server.pid);
+    await quiet([server.pid], 10, 120_000); // connection storms settled
     const before = await steadyMemory(server);
     const started = Date.now();
     const meter = cpuMeter({ server: server.pid });
     meter.start();
     await inParallel(Array.from({ length: opts.connections }, (_, i) => i), 64, async (i) => { connections[i] = await open(i); });
     const openS = (Date.now() - started) / 1000;
-    await idle(server.pid);
+    await quiet([server.pid], 10, 120_000); // connection storms settled
     const cpuS = meter.stop().cpu.server.seconds;
     const after = await steadyMemory(server);
     const dropped = connections.filter((c) => c.dropped()).length;

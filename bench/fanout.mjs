@@ -10,7 +10,7 @@
 //   node bench/fanout.mjs --instances 2 [--redis redis://127.0.0.1:6379] [--senders-on first|split]
 import { createTenant, createUsers, inParallel } from './lib/api.mjs';
 import { graphqlSender, graphqlSubscriber, legacySocket } from './lib/clients.mjs';
-import { contextLine, cpuMeter, databasePid, Histogram, nowUs, rssOf, sleep } from './lib/measure.mjs';
+import { contextLine, cpuMeter, databasePid, Histogram, nowUs, quiet, rssOf, sleep } from './lib/measure.mjs';
 import { attachProfiler } from './lib/profile.mjs';
 import { fmt, heading, ms, options, ratio, table } from './lib/report.mjs';
 import { startBareServer, startChatServer } from './lib/server.mjs';
@@ -61,7 +61,7 @@ let seen = new Uint8Array(0); // per subscriber: got something since the last re
 let instanceOf = new Uint8Array(0); // per subscriber: which chat-server instance it is connected to
 const measuring = {
   code: -1, open: false, count: [0, 0], hist: [new Histogram(), new Histogram()], all: new Histogram(),
-  byInstance: [new Histogram()], // latency of the subscribers of each instance
+  byInstance: [], // latency of the subscribers of each instance (one histogram per instance, set per phase)
 };
 /** Saturation: messages not yet received by every subscriber, by "<sender>.<seq>". */
 const incomplete = new Map();
@@ -91,17 +91,6 @@ function everyoneGot(key, n, timeoutMs = 15_000) {
     const timer = setTimeout(() => { incomplete.delete(key); resolve(false); }, timeoutMs);
     incomplete.set(key, { remaining: n, done: () => { clearTimeout(timer); resolve(true); } });
   });
-}
-
-/** Waits until the processes together use less than `percent` of a core over half a second (or maxMs passed). */
-async function quiet(pids, percent = 15, maxMs = 30_000) {
-  const deadline = Date.now() + maxMs;
-  const meter = cpuMeter(Object.fromEntries(pids.map((pid, i) => [i, pid])));
-  while (Date.now() < deadline) {
-    meter.start();
-    await sleep(500);
-    if (Object.values(meter.stop().cpu).reduce((sum, c) => sum + c.percent, 0) < percent) return;
-  }
 }
 
 /**
@@ -275,10 +264,10 @@ async function scenario(targetName, n, shared, instances = 1) {
   const servers = ours ? [...shared.ours] : [await startBareServer(target.server)];
   const pids = servers.map((s) => s.pid);
   const legacyCount = Math.round(n * target.legacyShare);
-  const roomId = target.server === 'ours' ? shared.tenant.lobbyId : '1';
-  const appId = target.server === 'ours' ? shared.tenant.appId : 1;
+  const roomId = ours ? shared.tenant.lobbyId : '1';
+  const appId = ours ? shared.tenant.appId : 1;
   // Chat-server users: senders first, then the subscribers' users. Bare servers take any name.
-  const userAt = (i) => (target.server === 'ours' ? shared.users[i] : { uname: `b${i}`, token: null, hashedToken: null });
+  const userAt = (i) => (ours ? shared.users[i] : { uname: `b${i}`, token: null, hashedToken: null });
   const subscriberUsers = opts['subscriber-users'] || n;
   seen = new Uint8Array(n);
   instanceOf = Uint8Array.from({ length: n }, (_, i) => i % servers.length);

@@ -4,7 +4,7 @@
 // real schema (the server's migrations made it); pages are read through the GraphQL API as a
 // member of the room, and the same SQL shape is timed directly for comparison.
 //
-//   node bench/history.mjs [--messages 1000000] [--requests 500]
+//   node bench/history.mjs [--messages 1000000] [--requests 500] [--client keepalive|fetch]
 import { createPool } from 'mysql2/promise';
 import { asUser, createRoom, createTenant, createUsers, gql, inParallel, keepAliveGql } from './lib/api.mjs';
 import { contextLine, counterDelta, cpuUsOf, Histogram, nowUs, statementCounters } from './lib/measure.mjs';
@@ -50,7 +50,7 @@ async function seed(pool, { appId, roomId, authorIds }, count) {
   return [BigInt(range.first), BigInt(range.last)];
 }
 
-/** Times `requests` calls of fetch(i), one at a time, after a few untimed ones. */
+/** Times `requests` calls of fetch(i), one at a time, after WARMUP untimed ones. */
 async function timed(fetchPage) {
   for (let i = 0; i < WARMUP; i++) await fetchPage(i);
   const latency = new Histogram();
@@ -67,23 +67,27 @@ async function timed(fetchPage) {
  * (bench/bare/http-server.mjs), and `SELECT 1` through mysql2. Their p99 is what this machine
  * adds to any round trip, whatever the server does.
  */
-async function machineFloor(server, pool, pageJson) {
+async function machineFloor(pool, pageJson) {
   const bare = await startBareServer('http');
+  const call = pageClient(bare.url);
   try {
     await fetch(`${bare.url}/canned`, { method: 'POST', body: pageJson });
-    const client = opts.client === 'fetch' ? null : keepAliveGql(bare.url);
-    const call = client ?? ((...args) => gql(bare.url, ...args));
     const cpu0 = cpuUsOf(bare.pid);
     const http = await timed(() => call(PAGE, {}));
     const cpuUs = (cpuUsOf(bare.pid) - cpu0) / (opts.requests + WARMUP);
-    client?.close();
     const select1 = await timed(() => pool.query('SELECT 1'));
     process.stderr.write(`  floor: bare node:http p50/p99 ${ms(http.quantile(0.5))}/${ms(http.quantile(0.99))} ms, SELECT 1 ${ms(select1.quantile(0.5))}/${ms(select1.quantile(0.99))} ms\n`);
     return ['floor: bare node:http answering the same bytes; SELECT 1', ms(http.quantile(0.5)), ms(http.quantile(0.99)), ms(http.max),
       ms(select1.quantile(0.5)), ms(select1.quantile(0.99)), fmt(Math.round(cpuUs)), '–', '–', '–'];
   } finally {
+    call.close();
     await bare.stop();
   }
+}
+
+/** The timed requests' client (--client): call(query, variables, headers), and close(). */
+function pageClient(url) {
+  return opts.client === 'fetch' ? Object.assign((...args) => gql(url, ...args), { close() {} }) : keepAliveGql(url);
 }
 
 async function main() {
@@ -117,22 +121,19 @@ async function main() {
       ['deep page (random position)', () => at(Math.random())],
     ];
     const rows = [];
-    let lastPage = null;
-    const client = opts.client === 'fetch' ? null : keepAliveGql(server.url);
-    const call = client ? (_url, ...args) => client(...args) : gql;
+    let last = null;
+    const call = pageClient(server.url);
     for (const [label, before] of kinds) {
       const counters0 = await statementCounters(pool);
-      let last = null;
       const profiler = server.inspectPort ? await attachProfiler(server.inspectPort) : null;
       await profiler?.start();
       const cpu0 = cpuUsOf(server.pid);
       const api = await timed(async () => {
-        last = await call(server.url, PAGE, { r: roomId, before: before(), limit: opts.page }, asUser(reader.token));
+        last = await call(PAGE, { r: roomId, before: before(), limit: opts.page }, asUser(reader.token));
       });
       const serverCpuUs = (cpuUsOf(server.pid) - cpu0) / (opts.requests + WARMUP);
       if (profiler) process.stderr.write(`${label}: ${await profiler.stop()}\n`);
       const statements = counterDelta(counters0, await statementCounters(pool));
-      lastPage = last;
       if (last.messages.nodes.length !== opts.page) throw new Error(`${label}: got ${last.messages.nodes.length} messages, wanted ${opts.page}`);
       const sql = await timed(async () => {
         const b = before();
@@ -149,8 +150,8 @@ async function main() {
         api.quantile(0.99) <= 3000 ? 'met' : 'NOT met']);
       process.stderr.write(`  ${label}: p50/p99 ${ms(api.quantile(0.5))}/${ms(api.quantile(0.99))} ms\n`);
     }
-    client?.close();
-    rows.push(await machineFloor(server, pool, JSON.stringify({ data: lastPage })));
+    call.close();
+    rows.push(await machineFloor(pool, JSON.stringify({ data: last })));
     console.log(table(['page', 'API p50 ms', 'API p99 ms', 'API max ms', 'SQL only p50 ms', 'SQL only p99 ms', 'server CPU µs/request', 'statements/request', 'selects/request', 'target p99 ≤ 3 ms'], rows));
     const [plan] = await pool.query(`EXPLAIN SELECT m.id FROM messages m FORCE INDEX (ix_messages_room_id) WHERE m.app_id = ? AND m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT 51`,
       [tenant.appId, roomId, deepFixed]);

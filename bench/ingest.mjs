@@ -66,10 +66,23 @@ async function closedLoop(lanes, step, { serverPid, dbPid, counters, inspectPort
   };
 }
 
+/** A --baselines entry: single-<lanes> (one row per INSERT) or multi-<lanes> (100 rows per INSERT). */
+function baseline(name) {
+  const [kind, lanes] = name.split('-');
+  return { name, lanes: Number(lanes), perStatement: kind === 'multi' ? 100 : 1 };
+}
+
 async function main() {
+  // Each round runs every way of calling the chat server, then the reference loop, back to
+  // back: what the shared machine does to one run (its speed moves by half within minutes)
+  // hits the pair alike. The other baselines are context and run in the first round only.
+  const reference = `single-${opts.senders}`;
+  const paired = opts.baselines.includes(reference);
+  const rounds = paired ? opts.rounds : 1;
+  const baselines = (paired ? [reference, ...opts.baselines.filter((name) => name !== reference)] : opts.baselines).map(baseline);
   console.log(heading('Ingest: acknowledged messages/s vs raw mysql2 inserts'));
   console.log(await contextLine());
-  console.log(`Settings: ${opts.senders} senders (one user each, one message in flight) into ${opts.rooms} GROUP rooms; ${opts.warmup} s warm-up + ${opts.duration} s measured per run; ${opts.rounds} round(s), each running the chat server then the raw single-row reference back to back (the other raw loops in the first round only). `
+  console.log(`Settings: ${opts.senders} senders (one user each, one message in flight) into ${opts.rooms} GROUP rooms; ${opts.warmup} s warm-up + ${opts.duration} s measured per run; ${rounds} round(s), each running the chat server then the raw single-row reference back to back (the other raw loops in the first round only). `
     + 'Chat server on MariaDB; a message counts when sendMessage answered (after commit). Flood control of the bench app raised to 10,000 messages/s per user per room (updateAppSettings). '
     + 'Raw baselines: mysql2 pool, autocommit INSERTs into the same messages table (durable: innodb_flush_log_at_trx_commit as configured). '
     + 'Statements/message: MariaDB global counters (anything else using this MariaDB counts too).');
@@ -101,11 +114,9 @@ async function main() {
     };
     // Raw mysql2: the same table, rows shaped like the server's (the tenant's first room and user).
     const insertRow = [tenant.appId, roomIds[0], users[0].id, 'TEXT'];
-    const runRaw = (name) => {
-      const [kind, lanesText] = name.split('-');
-      const perStatement = kind === 'multi' ? 100 : 1;
+    const runRaw = ({ lanes, perStatement }) => {
       const values = Array.from({ length: perStatement }, () => '(?, ?, ?, ?, ?, ?)').join(', ');
-      return closedLoop(Number(lanesText), async () => {
+      return closedLoop(lanes, async () => {
         const params = [];
         const now = new Date();
         for (let i = 0; i < perStatement; i++) params.push(...insertRow, `${TEXT} #raw${seq++}`, now);
@@ -114,35 +125,28 @@ async function main() {
       }, { serverPid: null, dbPid, counters });
     };
 
-    // Each round runs every way of calling the chat server, then the reference loop, back to
-    // back: what the shared machine does to one run (its speed moves by half within minutes)
-    // hits the pair alike. The other baselines are context and run in the first round only.
-    const reference = `single-${opts.senders}`;
-    const paired = opts.baselines.includes(reference);
     if (!paired) console.log(`(--baselines has no ${reference}, the reference at the senders' concurrency: no ratio, and one round)`);
-    const baselines = paired ? [reference, ...opts.baselines.filter((name) => name !== reference)] : opts.baselines;
     const ratios = Object.fromEntries(opts.via.map((via) => [via, []]));
-    for (let round = 1; round <= (paired ? opts.rounds : 1); round++) {
+    for (let round = 1; round <= rounds; round++) {
       const ours = {};
       for (const via of opts.via) {
         ours[via] = await runOurs(via);
         rows.push(row(round, `chat server, sendMessage over ${via === 'http' ? 'HTTP' : 'graphql-ws'}${via === 'ws-keyed' ? ', with clientMsgId' : ''}`, opts.senders, ours[via]));
         process.stderr.write(`  round ${round}, ours via ${via}: ${fmt(ours[via].perS)} messages/s\n`);
       }
-      for (const name of baselines) {
-        if (round > 1 && name !== reference) continue;
-        const result = await runRaw(name);
-        const [kind, lanes] = name.split('-');
-        rows.push(row(round, `raw mysql2, ${kind === 'multi' ? '100-row' : 'single-row'} INSERT`, Number(lanes), result));
-        process.stderr.write(`  round ${round}, raw ${name}: ${fmt(result.rowsPerS)} rows/s\n`);
-        if (name === reference) for (const via of opts.via) ratios[via].push(ours[via].perS / result.rowsPerS);
+      for (const raw of baselines) {
+        if (round > 1 && raw.name !== reference) continue;
+        const result = await runRaw(raw);
+        rows.push(row(round, `raw mysql2, ${raw.perStatement === 1 ? 'single-row' : `${raw.perStatement}-row`} INSERT`, raw.lanes, result));
+        process.stderr.write(`  round ${round}, raw ${raw.name}: ${fmt(result.rowsPerS)} rows/s\n`);
+        if (raw.name === reference) for (const via of opts.via) ratios[via].push(ours[via].perS / result.rowsPerS);
       }
     }
 
     console.log(table(['round', 'writer', 'concurrency', 'messages (rows)/s', 'ack p50 / p99 ms', 'statements/message', 'selects/message', 'fsyncs/message',
       'server CPU %', 'server CPU µs/message', 'db CPU %', 'loadgen CPU %', 'errors'], rows));
     if (ratios[opts.via[0]]?.length) {
-      console.log(`\nRatio ours / raw single-row mysql2 at the same concurrency, per round and the median of the ${opts.rounds} rounds:\n`);
+      console.log(`\nRatio ours / raw single-row mysql2 at the same concurrency, per round and the median of the ${rounds} rounds:\n`);
       console.log(table(['chat server via', 'per round', 'median'], Object.entries(ratios).map(([via, list]) =>
         [via, list.map((r) => `${r.toFixed(2)}×`).join(', '), ratio(median(list), 1, { atLeast: 1.0 })])));
     }
@@ -154,7 +158,7 @@ async function main() {
 
 function row(round, label, concurrency, r) {
   const per = (counter) => fmt(r.statements[counter] / r.rowsDone);
-  const serverCpuUs = r.cpu.server ? (r.cpu.server.percent / 100) * 1e6 / r.rowsPerS : NaN;
+  const serverCpuUs = r.cpu.server ? (r.cpu.server.seconds * 1e6) / r.rowsDone : NaN;
   return [round, label, concurrency, fmt(r.rowsPerS), `${ms(r.p50)} / ${ms(r.p99)}`, per('Questions'), per('Com_select'), per('Innodb_data_fsyncs'),
     fmt(r.cpu.server?.percent), Number.isFinite(serverCpuUs) ? fmt(Math.round(serverCpuUs)) : '–', fmt(r.cpu.db?.percent), fmt(r.cpu.loadgen?.percent),
     `${r.errors}${r.firstError ? ` (${r.firstError.slice(0, 60)})` : ''}`];

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Runs the benchmark set, one benchmark per child process, and prints (or writes) one report.
 //
-//   npm run bench                                   build, then the full set (about 6-7 minutes on 2 cores)
+//   npm run bench                                   build, then the full set (about 8 minutes on 2 cores)
 //   node bench/run.mjs --quick                      small scale, to see that everything works (about 3 minutes)
 //   node bench/run.mjs --only fanout,history        some of them
 //   node bench/run.mjs --only fanout2               fan-out on one instance vs two through Redis (not in the default set)

@@ -10,7 +10,11 @@ export async function gql(url, query, variables = {}, headers = {}) {
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  const body = await response.json();
+  return dataOf(await response.json());
+}
+
+/** A GraphQL response's `data`; throws its first error. */
+function dataOf(body) {
   if (body.errors?.length) {
     const first = body.errors[0];
     throw new Error(`GraphQL error: ${first.message} (${first.extensions?.code ?? 'no code'})`);
@@ -36,12 +40,7 @@ export function keepAliveGql(url) {
       response.on('data', (chunk) => chunks.push(chunk));
       response.on('end', () => {
         try {
-          const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          if (parsed.errors?.length) {
-            const first = parsed.errors[0];
-            throw new Error(`GraphQL error: ${first.message} (${first.extensions?.code ?? 'no code'})`);
-          }
-          resolve(parsed.data);
+          resolve(dataOf(JSON.parse(Buffer.concat(chunks).toString('utf8'))));
         } catch (error) {
           reject(error);
         }

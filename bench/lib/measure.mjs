@@ -149,3 +149,14 @@ export async function contextLine() {
 }
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until the processes together use less than `percent` of a core over half a second (or maxMs passed). */
+export async function quiet(pids, percent = 15, maxMs = 30_000) {
+  const deadline = Date.now() + maxMs;
+  const meter = cpuMeter(Object.fromEntries(pids.map((pid, i) => [i, pid])));
+  while (Date.now() < deadline) {
+    meter.start();
+    await sleep(500);
+    if (Object.values(meter.stop().cpu).reduce((sum, c) => sum + c.percent, 0) < percent) return;
+  }
+}

@@ -62,10 +62,17 @@ export async function attachProfiler(inspectPort) {
   };
 }
 
+/** Where a frame's code is, shortened: node_modules/<pkg>/…, dist/…, node:… (empty for native frames). */
+const whereOf = (url) => url.replace(/^file:\/\//, '').replace(/^.*?\/node_modules\//, 'node_modules/').replace(/^.*?\/dist\//, 'dist/');
+
 const nameOf = ({ functionName, url, lineNumber }) => {
-  const where = url.replace(/^file:\/\//, '').replace(/^.*?\/node_modules\//, 'node_modules/').replace(/^.*?\/dist\//, 'dist/');
+  const where = whereOf(url);
   return `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
 };
+
+/** The `top` largest counts of a map as lines "  12.3%  name", in shares of `total`. */
+const shares = (counts, total, top) => [...counts].sort((a, b) => b[1] - a[1]).slice(0, top)
+  .map(([name, hits]) => `  ${((100 * hits) / (total || 1)).toFixed(1).padStart(5)}%  ${name}`).join('\n');
 
 /**
  * Inclusive time per function: the share of busy samples (idle excluded) with that function
@@ -88,9 +95,7 @@ function inclusive(profile, top) {
       totals.set(name, (totals.get(name) ?? 0) + node.hitCount);
     }
   }
-  const list = [...totals].sort((a, b) => b[1] - a[1]).slice(0, top)
-    .map(([name, hits]) => `  ${((100 * hits) / (busy || 1)).toFixed(1).padStart(5)}%  ${name}`).join('\n');
-  return `Inclusive time (share of the ${busy} busy samples):\n${list}`;
+  return `Inclusive time (share of the ${busy} busy samples):\n${shares(totals, busy, top)}`;
 }
 
 /** Self time per function and per package (node_modules/<name>, node:internal, dist/src, GC…). */
@@ -100,15 +105,13 @@ function summarize(profile, top) {
   const byPackage = new Map();
   for (const node of profile.nodes) {
     if (!node.hitCount) continue;
-    const { functionName, url, lineNumber } = node.callFrame;
-    const where = url.replace(/^file:\/\//, '').replace(/^.*?\/node_modules\//, 'node_modules/').replace(/^.*?\/dist\//, 'dist/');
-    const fn = `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
+    const { functionName, url } = node.callFrame;
+    const where = whereOf(url);
+    const fn = nameOf(node.callFrame);
     byFunction.set(fn, (byFunction.get(fn) ?? 0) + node.hitCount);
     const pkg = /^node_modules\/((@[^/]+\/)?[^/]+)/.exec(where)?.[1]
       ?? (where.startsWith('dist/') ? 'dist (the chat server)' : where.startsWith('node:') ? 'node core' : functionName ? `(${functionName})` : '(native)');
     byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + node.hitCount);
   }
-  const list = (map) => [...map].sort((a, b) => b[1] - a[1]).slice(0, top)
-    .map(([name, hits]) => `  ${((100 * hits) / total).toFixed(1).padStart(5)}%  ${name}`).join('\n');
-  return `Server CPU profile (self time, ${total} samples):\nBy package:\n${list(byPackage)}\nBy function:\n${list(byFunction)}`;
+  return `Server CPU profile (self time, ${total} samples):\nBy package:\n${shares(byPackage, total, top)}\nBy function:\n${shares(byFunction, total, top)}`;
 }

@@ -134,9 +134,11 @@ export async function startChatServer({ tag = 'run', database = null, redisUrl =
   const child = adopt(spawn(process.execPath, [...nodeArgs, main], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] }));
   const output = tail(child);
   if (process.env.BENCH_SERVER_OUTPUT) { // everything the server prints, e.g. with BENCH_SERVER_NODE_ARGS=--trace-gc
-    const file = createWriteStream(process.env.BENCH_SERVER_OUTPUT);
-    child.stdout.pipe(file);
-    child.stderr.pipe(file);
+    // Appended, so the servers of one run (fanout2, connections) all stay; closed when the process ends.
+    const file = createWriteStream(process.env.BENCH_SERVER_OUTPUT, { flags: 'a' });
+    child.stdout.pipe(file, { end: false });
+    child.stderr.pipe(file, { end: false });
+    child.once('exit', () => file.end());
   }
   const url = `http://127.0.0.1:${port}`;
   try {
@@ -157,7 +159,7 @@ export async function startChatServer({ tag = 'run', database = null, redisUrl =
   };
 }
 
-/** One of the bare servers of bench/bare/ ('socketio' or 'graphql-ws'); it prints "listening <port>". */
+/** One of the bare servers of bench/bare/ ('socketio', 'graphql-ws' or 'http'); it prints "listening <port>". */
 export async function startBareServer(which, { inspect = profilingWanted() } = {}) {
   const script = join(ROOT, 'bench', 'bare', `${which}-server.mjs`);
   const port = await freePort();
