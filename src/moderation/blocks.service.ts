@@ -12,20 +12,29 @@ import { BlocksRepository } from './blocks.repository.js';
  * Blocking (talker's blockUser): the blocker stops receiving the blocked user's messages in every
  * room, history and live; the blocked user can neither open nor write a DIRECT room with the
  * blocker. Each instance keeps the sets it has loaded and updates them in place from the bus,
- * so a live subscription holds its blocker's set and filters with one lookup per delivery.
+ * so a live subscription holds its blocker's set and filters with one lookup per delivery. A
+ * set whose load was under way when its blocker's blocks changed is read again, so the change
+ * cannot be lost between the read and the set's first event.
  */
 @Injectable()
 export class BlocksService implements OnModuleInit {
   private readonly sets = new Map<string, Set<string>>();
+  /** Loads under way, shared by the callers that ask meanwhile. */
+  private readonly loading = new Map<string, Promise<Set<string>>>();
+  /** Keys of loads under way that a block change made out of date. */
+  private readonly stale = new Set<string>();
 
   constructor(private readonly blocks: BlocksRepository, private readonly users: UsersRepository, private readonly events: EventBus) {}
 
   onModuleInit() {
     this.events.onEvent((event) => {
       if (event.type !== 'block.changed') return;
-      const set = this.sets.get(`${event.appId}:${event.blockerId}`);
-      if (event.blocked) set?.add(event.blockedId);
-      else set?.delete(event.blockedId);
+      const key = `${event.appId}:${event.blockerId}`;
+      const set = this.sets.get(key);
+      if (!set) {
+        if (this.loading.has(key)) this.stale.add(key);
+      } else if (event.blocked) set.add(event.blockedId);
+      else set.delete(event.blockedId);
     });
   }
 
@@ -48,15 +57,27 @@ export class BlocksService implements OnModuleInit {
   }
 
   /** The live set of users this user blocked (shared; kept current from the bus). */
-  async blockedBy(scope: AppScope, userId: string): Promise<Set<string>> {
+  blockedBy(scope: AppScope, userId: string): Promise<Set<string>> {
     const key = `${scope.appId}:${userId}`;
-    let set = this.sets.get(key);
-    if (!set) {
-      const ids = await this.blocks.blockedIds(scope, userId);
-      set = this.sets.get(key) ?? new Set(ids);
-      this.sets.set(key, set);
+    const set = this.sets.get(key);
+    if (set) return Promise.resolve(set);
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.load(scope, userId, key).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
     }
-    return set;
+    return pending;
+  }
+
+  private async load(scope: AppScope, userId: string, key: string): Promise<Set<string>> {
+    for (;;) {
+      this.stale.delete(key);
+      const ids = await this.blocks.blockedIds(scope, userId);
+      if (this.stale.has(key)) continue; // a block changed while we read: read again
+      const set = new Set(ids);
+      this.sets.set(key, set);
+      return set;
+    }
   }
 
   /** Whether `blockerId` blocked `userId` (from the live set). */
