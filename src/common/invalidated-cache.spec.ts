@@ -96,4 +96,79 @@ describe('InvalidatedCache', () => {
     await cache.read('a', load);
     expect(loads).toBe(4);
   });
+
+  describe('readMany', () => {
+    /** A batch load the test finishes by hand, recording which keys each one asked for. */
+    function gatedBatches() {
+      const started: { keys: string[]; resolve: (values: Map<string, string>) => void; reject: (error: Error) => void }[] = [];
+      const load = (keys: string[]) => new Promise<Map<string, string>>((resolve, reject) => { started.push({ keys, resolve, reject }); });
+      return { started, load };
+    }
+    const upper = (keys: string[]) => new Map(keys.map((key) => [key, key.toUpperCase()]));
+
+    it('answers cached keys from memory and loads only the rest, in one call', async () => {
+      const cache = new InvalidatedCache<string>(60_000, 10, false);
+      await cache.read('a', async () => 'A');
+      const asked: string[][] = [];
+      const found = await cache.readMany(['a', 'b', 'c', 'b'], async (keys) => { asked.push(keys); return upper(keys); });
+      expect(asked).toEqual([['b', 'c']]);
+      expect([...found.entries()].sort()).toEqual([['a', 'A'], ['b', 'B'], ['c', 'C']]);
+      expect(await cache.read('c', async () => 'not read')).toBe('C');
+    });
+
+    it('gives null for a key the load did not return, and remembers it only when asked to', async () => {
+      const forgetful = new InvalidatedCache<string>(60_000, 10, false);
+      expect((await forgetful.readMany(['gone'], async () => new Map())).get('gone')).toBeNull();
+      expect(await forgetful.read('gone', async () => 'back')).toBe('back');
+      const keeping = new InvalidatedCache<string>(60_000, 10, true);
+      await keeping.readMany(['gone'], async () => new Map());
+      expect(await keeping.read('gone', async () => 'not read')).toBeNull();
+    });
+
+    it('shares loads under way both ways: with single reads, and a single read with a batch', async () => {
+      const cache = new InvalidatedCache<string>(60_000, 10, false);
+      const { started, load } = gatedLoads();
+      const single = cache.read('a', load);
+      await tick();
+      const batches = gatedBatches();
+      const many = cache.readMany(['a', 'b'], batches.load);
+      const joining = cache.read('b', async () => 'not read');
+      await tick();
+      expect(batches.started.map((b) => b.keys)).toEqual([['b']]);
+      started[0].resolve('A');
+      batches.started[0].resolve(upper(['b']));
+      expect(await single).toBe('A');
+      expect(await joining).toBe('B');
+      expect([...(await many).entries()].sort()).toEqual([['a', 'A'], ['b', 'B']]);
+    });
+
+    it('keeps nothing a drop overtook, and a read after the drop loads again', async () => {
+      const cache = new InvalidatedCache<string>(60_000, 10, false);
+      const { started, load } = gatedBatches();
+      const many = cache.readMany(['a', 'b'], load);
+      await tick();
+      cache.delete('a');
+      const after = cache.readMany(['a'], load);
+      await tick();
+      expect(started.map((b) => b.keys)).toEqual([['a', 'b'], ['a']]);
+      started[0].resolve(new Map([['a', 'old'], ['b', 'B']]));
+      started[1].resolve(new Map([['a', 'new']]));
+      expect((await many).get('a')).toBe('old');
+      expect((await after).get('a')).toBe('new');
+      expect(await cache.read('a', async () => 'not read')).toBe('new');
+      expect(await cache.read('b', async () => 'B again')).toBe('B again'); // the drop came while b was read too
+    });
+
+    it('passes a failed load to every read waiting on its keys and remembers nothing', async () => {
+      const cache = new InvalidatedCache<string>(60_000, 10, false);
+      const { started, load } = gatedBatches();
+      const many = cache.readMany(['a', 'b'], load);
+      const single = cache.read('b', async () => 'not read');
+      await tick();
+      started[0].reject(new Error('database down'));
+      await expect(many).rejects.toThrow('database down');
+      await expect(single).rejects.toThrow('database down');
+      expect(await cache.read('b', async () => 'B')).toBe('B');
+    });
+  });
 });

@@ -26,22 +26,70 @@ export class InvalidatedCache<T> {
     if (cached && Date.now() - cached.at < this.ttlMs) return Promise.resolve(cached.value);
     const pending = this.loading.get(key);
     if (pending) return pending;
-    const loaded = this.load(key, load).finally(() => {
+    const loaded = this.loadOne(key, load).finally(() => {
       if (this.loading.get(key) === loaded) this.loading.delete(key);
     });
     this.loading.set(key, loaded);
     return loaded;
   }
 
-  private async load(key: string, load: () => Promise<T | null>): Promise<T | null> {
+  /**
+   * The values of many keys at once: cached ones from memory, keys with a load under way from
+   * that load, and the rest in one loadMissing() call, whose values are kept as read() keeps
+   * its loads (and shared with the reads of those keys that arrive meanwhile). A key the load
+   * does not return is null.
+   */
+  async readMany(keys: readonly string[], loadMissing: (keys: string[]) => Promise<Map<string, T>>): Promise<Map<string, T | null>> {
+    const found = new Map<string, T | null>();
+    const waits: Promise<unknown>[] = [];
+    const missing: string[] = [];
+    const now = Date.now();
+    for (const key of new Set(keys)) {
+      const cached = this.entries.get(key);
+      const pending = this.loading.get(key);
+      if (cached && now - cached.at < this.ttlMs) found.set(key, cached.value);
+      else if (pending) waits.push(pending.then((value) => found.set(key, value)));
+      else missing.push(key);
+    }
+    if (missing.length > 0) {
+      const batch = this.load(missing, loadMissing);
+      for (const key of missing) {
+        const loaded = batch.then((values) => values.get(key) ?? null).finally(() => {
+          if (this.loading.get(key) === loaded) this.loading.delete(key);
+        });
+        this.loading.set(key, loaded);
+        waits.push(loaded.then((value) => found.set(key, value)));
+      }
+    }
+    await Promise.all(waits);
+    return found;
+  }
+
+  private async loadOne(key: string, load: () => Promise<T | null>): Promise<T | null> {
+    const values = await this.load([key], async () => {
+      const value = await load();
+      return new Map(value === null ? [] : [[key, value]]);
+    });
+    return values.get(key) ?? null;
+  }
+
+  /** Runs a load and keeps what it read, unless a drop happened meanwhile. */
+  private async load(keys: string[], load: (keys: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
     const [at, generation] = [Date.now(), this.generation];
-    const value = await load();
-    if (generation !== this.generation || (value === null && !this.keepMissing)) return value;
+    const values = await load(keys);
+    if (generation !== this.generation) return values;
+    for (const key of keys) {
+      const value = values.get(key) ?? null;
+      if (value !== null || this.keepMissing) this.remember(key, value, at);
+    }
+    return values;
+  }
+
+  private remember(key: string, value: T | null, at: number): void {
     // Re-read keys move to the back, so the oldest read goes first when the cache is full.
     this.entries.delete(key);
     if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { value, at });
-    return value;
   }
 
   delete(key: string): void {

@@ -14,6 +14,7 @@ import { ModerationService } from '../moderation/moderation.service.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { toUser, User } from '../users/user.model.js';
+import { UserCache } from '../users/user.cache.js';
 import { UsersRepository } from '../users/users.repository.js';
 import {
   CLIENT_EVENTS, LEGACY_EVENTS, LEGACY_HISTORY_SIZE, LEGACY_MAX_TEXT, LegacyAckError, LegacyAuthData, LegacyMessage,
@@ -61,6 +62,7 @@ export class LegacyChatService {
     private readonly principals: PrincipalService,
     private readonly apps: AppsService,
     private readonly users: UsersRepository,
+    private readonly userCache: UserCache,
     private readonly messages: MessagesService,
     private readonly moderation: ModerationService,
     private readonly blocks: BlocksService,
@@ -215,7 +217,7 @@ export class LegacyChatService {
   }
 
   private async onlineUsers(scope: AppScope): Promise<Record<string, LegacyUser>> {
-    const rows = await this.users.findByIds(scope, await this.presence.onlineUserIds(scope));
+    const rows = await this.userCache.getMany(scope, await this.presence.onlineUserIds(scope));
     return Object.fromEntries(rows.map((row) => [row.uname, toLegacyUser(toUser(row))]));
   }
 

@@ -7,6 +7,7 @@ import { UnitOfWork } from '../database/transaction.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { toUser, User } from '../users/user.model.js';
+import { UserCache } from '../users/user.cache.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { BlocksRepository } from '../moderation/blocks.repository.js';
 import { assertMetaSize } from '../users/users.service.js';
@@ -29,6 +30,7 @@ export class RoomsService {
     private readonly rooms: RoomsRepository,
     private readonly members: MembersRepository,
     private readonly users: UsersRepository,
+    private readonly userCache: UserCache,
     private readonly access: RoomAccessService,
     private readonly blocks: BlocksRepository,
     private readonly presence: PresenceService,
@@ -141,7 +143,7 @@ export class RoomsService {
     const online = room.type === 'OPEN'
       ? await this.presence.onlineUserIds(caller.scope)
       : await this.presence.onlineAmong(caller.scope, await this.members.userIds(caller.scope, room.id));
-    return (await this.users.findByIds(caller.scope, online)).map(toUser);
+    return (await this.userCache.getMany(caller.scope, online)).map(toUser);
   }
 
   async join(caller: UserPrincipal, roomId: string): Promise<Member> {

@@ -30,4 +30,14 @@ export class UserCache implements OnModuleInit {
   get(scope: AppScope, id: string): Promise<UserEntity | null> {
     return this.users.read(`${scope.appId}:${id}`, () => this.repository.findById(scope, id));
   }
+
+  /** The users of these ids that exist, in the ids' order: the ones not cached in one query. */
+  async getMany(scope: AppScope, ids: readonly string[]): Promise<UserEntity[]> {
+    const prefix = `${scope.appId}:`;
+    const found = await this.users.readMany(ids.map((id) => prefix + id), async (keys) => {
+      const rows = await this.repository.findByIds(scope, keys.map((key) => key.slice(prefix.length)));
+      return new Map(rows.map((row) => [prefix + row.id, row]));
+    });
+    return ids.map((id) => found.get(prefix + id)).filter((row): row is UserEntity => row != null);
+  }
 }

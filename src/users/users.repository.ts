@@ -25,6 +25,8 @@ export interface AuthSubject {
   tokenRevokedAt: Date | null;
 }
 
+const IDS_PER_QUERY = 1_000;
+
 @Injectable()
 export class UsersRepository extends ScopedRepository<UserEntity> {
   constructor(db: DataSource) {
@@ -49,9 +51,14 @@ export class UsersRepository extends ScopedRepository<UserEntity> {
     return this.select(scope).andWhere('user.id = :id', { id }).getOne();
   }
 
-  findByIds(scope: AppScope, ids: readonly string[]): Promise<UserEntity[]> {
-    if (ids.length === 0) return Promise.resolve([]);
-    return this.select(scope).andWhere('user.id IN (:...ids)', { ids }).getMany();
+  /** In chunks, so a long list (every online user of a big app) stays under SQLite's bound parameters. */
+  async findByIds(scope: AppScope, ids: readonly string[]): Promise<UserEntity[]> {
+    const rows: UserEntity[] = [];
+    for (let start = 0; start < ids.length; start += IDS_PER_QUERY) {
+      const chunk = ids.slice(start, start + IDS_PER_QUERY);
+      rows.push(...(await this.select(scope).andWhere('user.id IN (:...ids)', { ids: chunk }).getMany()));
+    }
+    return rows;
   }
 
   findByUname(scope: AppScope, uname: string): Promise<UserEntity | null> {

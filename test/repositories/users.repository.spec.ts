@@ -59,4 +59,14 @@ describe.each(testDrivers())('UsersRepository on %s', (driver) => {
     expect(after!.tokenRevokedAt).toBeInstanceOf(Date);
     await expect(users.findAuthSubject(a, dave.id, 'other-jti')).resolves.toMatchObject({ tokenRecorded: false });
   });
+
+  it('finds users among more ids than one statement may bind (every online user of a big app)', async () => {
+    const real = await Promise.all(['erin', 'frank', 'grace'].map((uname) => users.insert(a, newUser(uname))));
+    const ids = Array.from({ length: 40_000 }, (_, i) => String(10_000_000 + i));
+    ids.splice(5, 0, real[0].id);
+    ids.splice(20_000, 0, real[1].id);
+    ids.push(real[2].id);
+    const found = await users.findByIds(a, ids);
+    expect(found.map((u) => u.uname).sort()).toEqual(['erin', 'frank', 'grace']);
+  });
 });

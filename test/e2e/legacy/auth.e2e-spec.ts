@@ -8,6 +8,7 @@ const SEND = `mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { 
 const DELETE = `mutation($id: ID!) { deleteMessage(id: $id) { ok } }`;
 const MUTE = `mutation($r: ID!, $u: ID!, $m: Int!) { muteUser(roomId: $r, userId: $u, minutes: $m) { type mutedUntil } }`;
 const REVOKE = `mutation($id: ID!) { revokeUserTokens(userId: $id) }`;
+const SET_ROLE = `mutation($u: ID!, $role: UserRole!) { setUserRole(userId: $u, role: $role) { role } }`;
 
 describe.each(testDrivers())('legacy auth on %s', (driver) => {
   let t: TestApp;
@@ -149,6 +150,18 @@ describe.each(testDrivers())('legacy auth on %s', (driver) => {
     expect(Object.keys(data.room.users).sort()).toEqual([loud.uname, mod.uname].sort());
     expect(data.room.users[mod.uname]).toEqual({ id: Number(mod.id), uname: mod.uname, role: 'mod' });
     expect(data.room.muteList).toEqual({ [loud.uname.toLowerCase()]: { uname: loud.uname, mins: 30, expires_at: muted.data!.muteUser.mutedUntil } });
+  });
+
+  it('lists connected users as they are now: a role changed after they were listed shows in the next auth', async () => {
+    const app = await t.factories.app();
+    const carol = await t.factories.user(app);
+    const { socket: carolSocket } = await authedSocket(t.url, app.id, carol.hashedToken);
+    open.push(carolSocket);
+    const before = await (await socket()).auth({ app_id: Number(app.id) });
+    expect(before[1].room.users[carol.uname]).toEqual({ id: Number(carol.id), uname: carol.uname, role: 'member' });
+    expect((await t.gql(SET_ROLE, { u: carol.id, role: 'MOD' }, app.headers)).data!.setUserRole.role).toBe('MOD');
+    const after = await (await socket()).auth({ app_id: Number(app.id) });
+    expect(after[1].room.users[carol.uname]).toEqual({ id: Number(carol.id), uname: carol.uname, role: 'mod' });
   });
 
   it('keeps apps apart: another app\'s users, history and mutes never show', async () => {
