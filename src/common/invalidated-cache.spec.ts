@@ -45,6 +45,29 @@ describe('InvalidatedCache', () => {
     expect(started).toHaveLength(2);
   });
 
+  it('keeps a load under way when another key is dropped', async () => {
+    const cache = new InvalidatedCache<string>(60_000, 10, false);
+    const { started, load } = gatedLoads();
+    const reading = cache.read('a', load);
+    await tick();
+    cache.delete('b');
+    cache.deletePrefix('c');
+    started[0].resolve('A');
+    expect(await reading).toBe('A');
+    expect(await cache.read('a', async () => 'not read')).toBe('A');
+  });
+
+  it('does not keep a load under way whose key a prefix drop matched', async () => {
+    const cache = new InvalidatedCache<string>(60_000, 10, false);
+    const { started, load } = gatedLoads();
+    const reading = cache.read('room:1:a', load);
+    await tick();
+    cache.deletePrefix('room:1:');
+    started[0].resolve('old');
+    expect(await reading).toBe('old');
+    expect(await cache.read('room:1:a', async () => 'new')).toBe('new');
+  });
+
   it('does not share a load across a drop of matching keys', async () => {
     const cache = new InvalidatedCache<string>(60_000, 10, false);
     const { started, load } = gatedLoads();
@@ -142,7 +165,7 @@ describe('InvalidatedCache', () => {
       expect([...(await many).entries()].sort()).toEqual([['a', 'A'], ['b', 'B']]);
     });
 
-    it('keeps nothing a drop overtook, and a read after the drop loads again', async () => {
+    it('keeps what a batch read of every key no drop overtook, and a read after the drop loads again', async () => {
       const cache = new InvalidatedCache<string>(60_000, 10, false);
       const { started, load } = gatedBatches();
       const many = cache.readMany(['a', 'b'], load);
@@ -156,7 +179,16 @@ describe('InvalidatedCache', () => {
       expect((await many).get('a')).toBe('old');
       expect((await after).get('a')).toBe('new');
       expect(await cache.read('a', async () => 'not read')).toBe('new');
-      expect(await cache.read('b', async () => 'B again')).toBe('B again'); // the drop came while b was read too
+      expect(await cache.read('b', async () => 'not read')).toBe('B'); // b was not dropped: kept
+    });
+
+    it('does not keep a batch of more keys than half the cache holds, nor let it push others out', async () => {
+      const cache = new InvalidatedCache<string>(60_000, 4, false);
+      await cache.read('hot', async () => 'H');
+      const found = await cache.readMany(['a', 'b', 'c'], async (keys) => upper(keys));
+      expect(found.get('c')).toBe('C');
+      expect(await cache.read('a', async () => 'read again')).toBe('read again');
+      expect(await cache.read('hot', async () => 'not read')).toBe('H');
     });
 
     it('passes a failed load to every read waiting on its keys and remembers nothing', async () => {

@@ -1,23 +1,25 @@
 /** One remembered value and when it was read. */
 interface Entry<T> { value: T; at: number }
 
+/** A load under way: the keys it reads, and those a drop overtook (what it read of them is not kept). */
+interface RunningLoad { keys: ReadonlySet<string>; dropped: Set<string> }
+
 /**
  * A bounded, per-instance map of database reads that bus events keep current: callers drop
  * entries when an event says the row changed, and the TTL is only a safety net. A read that
- * began before a change (any drop, anywhere in this cache) does not keep what it read, so a
- * slow load never brings back a value that was just invalidated.
+ * began before its key was dropped does not keep what it read, so a slow load never brings back
+ * a value that was just invalidated.
  */
 export class InvalidatedCache<T> {
   private readonly entries = new Map<string, Entry<T | null>>();
   /** Loads under way, shared by the reads of the same key that arrive meanwhile. */
   private readonly loading = new Map<string, Promise<T | null>>();
-  /** Bumped by every drop. */
-  private generation = 0;
+  private readonly running = new Set<RunningLoad>();
 
   constructor(private readonly ttlMs: number, private readonly maxEntries: number, private readonly keepMissing: boolean) {}
 
   /**
-   * The cached value, or load()'s (remembered unless a drop happened meanwhile; null only when
+   * The cached value, or load()'s (remembered unless its key was dropped meanwhile; null only when
    * keepMissing). Reads of a key whose load is under way wait for that load instead of starting
    * their own, unless the key was dropped since it began.
    */
@@ -37,7 +39,8 @@ export class InvalidatedCache<T> {
    * The values of many keys at once: cached ones from memory, keys with a load under way from
    * that load, and the rest in one loadMissing() call, whose values are kept as read() keeps
    * its loads (and shared with the reads of those keys that arrive meanwhile). A key the load
-   * does not return is null.
+   * does not return is null. A load of more keys than half the cache holds is not kept, so one
+   * huge list cannot push out every row the hot paths read.
    */
   async readMany(keys: readonly string[], loadMissing: (keys: string[]) => Promise<Map<string, T>>): Promise<Map<string, T | null>> {
     const found = new Map<string, T | null>();
@@ -73,14 +76,21 @@ export class InvalidatedCache<T> {
     return values.get(key) ?? null;
   }
 
-  /** Runs a load and keeps what it read, unless a drop happened meanwhile. */
+  /** Runs a load and keeps what it read of each key that was not dropped meanwhile. */
   private async load(keys: string[], load: (keys: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> {
-    const [at, generation] = [Date.now(), this.generation];
-    const values = await load(keys);
-    if (generation !== this.generation) return values;
+    const at = Date.now();
+    const run: RunningLoad = { keys: new Set(keys), dropped: new Set() };
+    this.running.add(run);
+    let values: Map<string, T>;
+    try {
+      values = await load(keys);
+    } finally {
+      this.running.delete(run);
+    }
+    if (keys.length > 1 && keys.length > this.maxEntries / 2) return values;
     for (const key of keys) {
       const value = values.get(key) ?? null;
-      if (value !== null || this.keepMissing) this.remember(key, value, at);
+      if (!run.dropped.has(key) && (value !== null || this.keepMissing)) this.remember(key, value, at);
     }
     return values;
   }
@@ -93,9 +103,9 @@ export class InvalidatedCache<T> {
   }
 
   delete(key: string): void {
-    this.generation++;
     this.entries.delete(key);
     this.loading.delete(key);
+    for (const run of this.running) if (run.keys.has(key)) run.dropped.add(key);
   }
 
   /** Drops every key that starts with the prefix (a whole app, a whole room). */
@@ -105,8 +115,8 @@ export class InvalidatedCache<T> {
 
   /** Drops every key the test picks, in one pass over the cache. */
   deleteWhere(test: (key: string) => boolean): void {
-    this.generation++;
     for (const key of this.entries.keys()) if (test(key)) this.entries.delete(key);
     for (const key of this.loading.keys()) if (test(key)) this.loading.delete(key);
+    for (const run of this.running) for (const key of run.keys) if (test(key)) run.dropped.add(key);
   }
 }

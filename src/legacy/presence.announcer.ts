@@ -4,10 +4,7 @@ import { AppScope } from '../database/app-scope.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { PresenceChange, PresenceService } from '../realtime/presence.service.js';
 import { toUser } from '../users/user.model.js';
-import { UsersRepository } from '../users/users.repository.js';
-
-/** Users looked up per query when a dead instance takes many with it. */
-const LOOKUP_BATCH = 500;
+import { UserCache } from '../users/user.cache.js';
 
 /**
  * Tells the app's lobby when a user comes and goes (legacy `user_joined` / `user_left`): every
@@ -20,7 +17,7 @@ export class PresenceAnnouncer implements OnModuleInit {
   constructor(
     private readonly presence: PresenceService,
     private readonly apps: AppsService,
-    private readonly users: UsersRepository,
+    private readonly users: UserCache,
     private readonly events: EventBus,
   ) {}
 
@@ -36,14 +33,11 @@ export class PresenceAnnouncer implements OnModuleInit {
       app.online.set(userId, online);
     }
     for (const { scope, online } of byApp.values()) {
-      const ids = [...online.keys()];
-      for (let i = 0; i < ids.length; i += LOOKUP_BATCH) {
-        const rows = await this.users.findByIds(scope, ids.slice(i, i + LOOKUP_BATCH)); // deleted users: nobody to announce
-        if (rows.length === 0) continue;
-        const roomId = await this.apps.lobbyId(scope);
-        for (const row of rows) {
-          await this.events.publish({ type: 'presence.changed', appId: scope.appId, roomId, user: toUser(row), online: online.get(row.id)! });
-        }
+      const rows = await this.users.getMany(scope, [...online.keys()]); // deleted users: nobody to announce
+      if (rows.length === 0) continue;
+      const roomId = await this.apps.lobbyId(scope);
+      for (const row of rows) {
+        await this.events.publish({ type: 'presence.changed', appId: scope.appId, roomId, user: toUser(row), online: online.get(row.id)! });
       }
     }
   }

@@ -31,13 +31,14 @@ export class UserCache implements OnModuleInit {
     return this.users.read(`${scope.appId}:${id}`, () => this.repository.findById(scope, id));
   }
 
-  /** The users of these ids that exist, in the ids' order: the ones not cached in one query. */
+  /** The users of these ids that exist, by id: the ones not cached in one query. */
   async getMany(scope: AppScope, ids: readonly string[]): Promise<UserEntity[]> {
     const prefix = `${scope.appId}:`;
     const found = await this.users.readMany(ids.map((id) => prefix + id), async (keys) => {
       const rows = await this.repository.findByIds(scope, keys.map((key) => key.slice(prefix.length)));
       return new Map(rows.map((row) => [prefix + row.id, row]));
     });
-    return ids.map((id) => found.get(prefix + id)).filter((row): row is UserEntity => row != null);
+    const rows = [...found.values()].filter((row): row is UserEntity => row !== null);
+    return rows.sort((a, b) => a.id.length - b.id.length || (a.id < b.id ? -1 : 1));
   }
 }

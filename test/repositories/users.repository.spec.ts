@@ -68,5 +68,6 @@ describe.each(testDrivers())('UsersRepository on %s', (driver) => {
     ids.push(real[2].id);
     const found = await users.findByIds(a, ids);
     expect(found.map((u) => u.uname).sort()).toEqual(['erin', 'frank', 'grace']);
+    await expect(users.findByIds(b, ids)).resolves.toEqual([]);
   });
 });
