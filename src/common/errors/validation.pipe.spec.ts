@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsOptional, IsString, Length, Max, ValidateNested } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Max, ValidateNested } from 'class-validator';
 import { ChatError } from './chat-error.js';
 import { ChatValidationPipe } from './validation.pipe.js';
 
@@ -14,17 +14,6 @@ class Settings {
 
   @IsOptional() @ValidateNested() @Type(() => Limits)
   limits?: Limits;
-}
-
-class Flat {
-  @IsString() @Length(1, 5)
-  name!: string;
-
-  @IsOptional() @IsInt()
-  size: number = 50;
-
-  @IsOptional() @IsObject()
-  meta?: Record<string, unknown>;
 }
 
 class NoRules {
@@ -59,18 +48,6 @@ describe('ChatValidationPipe', () => {
       'limits.count must not be greater than 10',
     ]);
     expect(error.message).toBe('name must be shorter than or equal to 5 characters; limits.count must not be greater than 10');
-  });
-
-  it('fills an input without nested ones as an instance too, keeping its defaults and checking its rules', () => {
-    const meta = { deep: { list: [1, 2] } };
-    const out = run({ name: 'ok', meta }, Flat) as Flat;
-    expect(out).toBeInstanceOf(Flat);
-    expect(out).toEqual(Object.assign(new Flat(), { name: 'ok', size: 50, meta }));
-    expect(out.meta).toEqual({ deep: { list: [1, 2] } });
-    expect(failure({ name: '', size: 1.5 }, Flat).details?.validation).toEqual([
-      'name must be longer than or equal to 1 characters',
-      'size must be an integer number',
-    ]);
   });
 
   it('passes values through untouched where there is nothing to check', () => {

@@ -1,6 +1,6 @@
 import { ArgumentMetadata, Injectable, PipeTransform, ValidationError } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import { getMetadataStorage, validateSync, ValidationTypes } from 'class-validator';
+import { getMetadataStorage, validateSync } from 'class-validator';
 import { badInput } from './chat-error.js';
 
 /** Argument types that are values, not DTO classes: nothing to validate. */
@@ -18,20 +18,16 @@ const messagesOf = (errors: ValidationError[], prefix = ''): string[] =>
  * instance (class-transformer, so nested inputs are classes too). GraphQL has already checked
  * the types and built the value, which lets this skip what Nest's general ValidationPipe does
  * for any transport (stand-ins for primitives and binaries, prototype-key stripping, async
- * rules): it was about a tenth of the server's CPU per sent message. A class without nested
- * inputs (most, sendMessage's among them) is filled with a shallow copy instead of a
- * class-transformer pass. What a class has is looked up once per class. A missing (null)
- * optional argument stays null.
+ * rules): it was about a tenth of the server's CPU per sent message. Whether a class has rules
+ * is looked up once per class. A missing (null) optional argument stays null.
  */
 @Injectable()
 export class ChatValidationPipe implements PipeTransform {
-  private readonly kinds = new Map<unknown, DtoKind>();
+  private readonly hasRules = new Map<unknown, boolean>();
 
   transform(value: unknown, { metatype }: ArgumentMetadata): unknown {
-    if (value === null || value === undefined || typeof value !== 'object' || !metatype) return value;
-    const kind = this.kindOf(metatype);
-    if (kind === 'none') return value;
-    const instance = kind === 'flat' ? Object.assign(new (metatype as new () => object)(), value) : (plainToInstance(metatype, value) as object);
+    if (value === null || value === undefined || typeof value !== 'object' || !metatype || !this.validates(metatype)) return value;
+    const instance = plainToInstance(metatype, value) as object;
     const errors = validateSync(instance, { forbidUnknownValues: false, validationError: { target: false, value: false } });
     if (errors.length > 0) {
       const messages = messagesOf(errors);
@@ -40,16 +36,12 @@ export class ChatValidationPipe implements PipeTransform {
     return instance;
   }
 
-  private kindOf(metatype: NonNullable<ArgumentMetadata['metatype']>): DtoKind {
-    let kind = this.kinds.get(metatype);
-    if (kind === undefined) {
-      const rules = NOT_DTOS.has(metatype) ? [] : getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false);
-      kind = rules.length === 0 ? 'none' : rules.some((rule) => rule.type === ValidationTypes.NESTED_VALIDATION) ? 'nested' : 'flat';
-      this.kinds.set(metatype, kind);
+  private validates(metatype: NonNullable<ArgumentMetadata['metatype']>): boolean {
+    let known = this.hasRules.get(metatype);
+    if (known === undefined) {
+      known = !NOT_DTOS.has(metatype) && getMetadataStorage().getTargetValidationMetadatas(metatype, '', true, false).length > 0;
+      this.hasRules.set(metatype, known);
     }
-    return kind;
+    return known;
   }
 }
-
-/** none: nothing to validate; flat: rules on its own fields only; nested: inputs inside, validated too. */
-type DtoKind = 'none' | 'flat' | 'nested';
