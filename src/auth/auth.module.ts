@@ -1,8 +1,8 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { ChatErrorPassthroughFilter } from '../common/errors/chat-error.filter.js';
 import { PassportModule } from '@nestjs/passport';
 import { AppsModule } from '../apps/apps.module.js';
+import { ChatErrorPassthroughFilter } from '../common/errors/chat-error.filter.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthSubjectCache } from './auth-subject.cache.js';
