@@ -1,0 +1,55 @@
+import { DataSource } from 'typeorm';
+import { RawSql } from '../../src/database/raw-sql.js';
+import { MetricsService } from '../../src/health/metrics.service.js';
+import { migratedDatabase } from '../support/database.js';
+import { mysqlDriver, testDrivers } from '../support/drivers.js';
+
+const onMysql = testDrivers().includes(mysqlDriver);
+if (!onMysql) process.stderr.write('SKIPPED: RawSql on MySQL, because MySQL/MariaDB is not selected or reachable (SQLite has no pool to test).\n');
+
+// RawSql takes a pooled connection per statement and gives it back; a connection whose server
+// turned read-only (a failed-over primary) is closed instead, so the next statement reconnects.
+(onMysql ? describe : describe.skip)('RawSql on mysql', () => {
+  let db: DataSource;
+  let close: () => Promise<void>;
+  let raw: RawSql;
+  let metrics: MetricsService;
+
+  beforeAll(async () => {
+    ({ db, close } = await migratedDatabase(mysqlDriver));
+    metrics = new MetricsService();
+    raw = new RawSql(db, metrics);
+    await raw.onModuleInit();
+  }, 60_000);
+  afterAll(() => close());
+
+  const connectionId = async () => (await raw.select<{ id: string | number }>('SELECT CONNECTION_ID() AS id', []))[0]!.id;
+  const insertApp = (name: string) => raw.insert('INSERT INTO apps (name, secret, created_at, updated_at) VALUES (?, ?, ?, ?)', [name, 's', new Date(), new Date()], 1);
+
+  it('gives the connection back after each statement, so one after another share it', async () => {
+    const first = await connectionId();
+    expect(await connectionId()).toBe(first);
+    const [id] = await insertApp('kept');
+    expect(typeof id).toBe('bigint');
+    expect(await connectionId()).toBe(first);
+  });
+
+  it('closes a connection whose statements are refused as read-only, and the next statement runs on another', async () => {
+    const before = await connectionId();
+    await raw.select('SET SESSION TRANSACTION READ ONLY', []);
+    await expect(insertApp('refused')).rejects.toMatchObject({ errno: 1792 }); // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
+    expect(await connectionId()).not.toBe(before);
+    const [id] = await insertApp('after');
+    const rows = await raw.select<{ name: string }>('SELECT name FROM apps WHERE id = ?', [String(id)]);
+    expect(rows).toEqual([{ name: 'after' }]);
+  });
+
+  it('rejects a bad statement with the driver error, keeps the connection, and times every statement', async () => {
+    const before = await connectionId();
+    const timed = async () => (await metrics.dbQuery.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+    const count = await timed();
+    await expect(raw.select('SELECT nope FROM apps', [])).rejects.toMatchObject({ code: 'ER_BAD_FIELD_ERROR' });
+    expect(await connectionId()).toBe(before);
+    expect(await timed()).toBe(count + 2);
+  });
+});
