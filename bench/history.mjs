@@ -7,7 +7,7 @@
 //   node bench/history.mjs [--messages 1000000] [--requests 500] [--client keepalive|fetch]
 import { createPool } from 'mysql2/promise';
 import { asUser, createRoom, createTenant, createUsers, gql, inParallel, keepAliveGql } from './lib/api.mjs';
-import { contextLine, counterDelta, cpuUsOf, Histogram, nowUs, statementCounters } from './lib/measure.mjs';
+import { contextLine, counterDelta, cpuUsOf, gcTotals, Histogram, nowUs, statementCounters } from './lib/measure.mjs';
 import { attachProfiler } from './lib/profile.mjs';
 import { fmt, heading, ms, options, table } from './lib/report.mjs';
 import { startBareServer, startChatServer } from './lib/server.mjs';
@@ -50,6 +50,13 @@ async function seed(pool, { appId, roomId, authorIds }, count) {
   return [BigInt(range.first), BigInt(range.last)];
 }
 
+/** Scavenges of the server between two gcTotals, per 100 of `requests`, and their mean pause. */
+function youngGcs(before, after, requests) {
+  const count = after.minor.count - before.minor.count;
+  const pauseMs = count ? ((after.minor.seconds - before.minor.seconds) / count) * 1000 : 0;
+  return `${fmt((count / requests) * 100)}, ${ms(pauseMs * 1000)} ms`;
+}
+
 /** Times `requests` calls of fetch(i), one at a time, after WARMUP untimed ones. */
 async function timed(fetchPage) {
   for (let i = 0; i < WARMUP; i++) await fetchPage(i);
@@ -78,7 +85,7 @@ async function machineFloor(pool, pageJson) {
     const select1 = await timed(() => pool.query('SELECT 1'));
     process.stderr.write(`  floor: bare node:http p50/p99 ${ms(http.quantile(0.5))}/${ms(http.quantile(0.99))} ms, SELECT 1 ${ms(select1.quantile(0.5))}/${ms(select1.quantile(0.99))} ms\n`);
     return ['floor: bare node:http answering the same bytes; SELECT 1', ms(http.quantile(0.5)), ms(http.quantile(0.99)), ms(http.max),
-      ms(select1.quantile(0.5)), ms(select1.quantile(0.99)), fmt(Math.round(cpuUs)), '–', '–', '–'];
+      ms(select1.quantile(0.5)), ms(select1.quantile(0.99)), fmt(Math.round(cpuUs)), '–', '–', '–', '–'];
   } finally {
     call.close();
     await bare.stop();
@@ -109,7 +116,7 @@ async function main() {
     console.log(`Settings: ${fmt(opts.messages)} rows seeded in ${fmt(seedS)} s (multi-row INSERTs of ${fmt(opts['rows-per-insert'])} through mysql2, ${AUTHORS} authors); `
       + `messages table ${size.data_mib} MiB data + ${size.index_mib} MiB indexes, InnoDB buffer pool ${fmt(Number(bufferPool.mib))} MiB. `
       + `${fmt(opts.requests)} timed requests per row, one at a time, after ${WARMUP} untimed (so the server's code is compiled, as in a running deployment), through ${opts.client === 'fetch' ? 'global fetch (undici)' : 'node:http on one kept-alive connection'}; GraphQL over HTTP as a member of the (GROUP) room, `
-      + 'selecting id, text, createdAt and author { id uname }. "SQL only": the equivalent SELECT (with the server\'s index hint) through mysql2. '
+      + 'selecting id, text, createdAt and author { id uname }. Server CPU and young-generation collections (scavenges: chat_nodejs_gc_duration_seconds{kind="minor"} from its /metrics, each a pause of the whole server) count the untimed requests too. "SQL only": the equivalent SELECT (with the server\'s index hint) through mysql2. '
       + 'The last row is this machine\'s floor, timed the same way: a bare node:http server (bench/bare/http-server.mjs) answering the bytes of the last page, and SELECT 1 through mysql2.');
 
     const span = lastId - firstId;
@@ -127,11 +134,13 @@ async function main() {
       const counters0 = await statementCounters(pool);
       const profiler = server.inspectPort ? await attachProfiler(server.inspectPort) : null;
       await profiler?.start();
+      const gc0 = await gcTotals(server.url);
       const cpu0 = cpuUsOf(server.pid);
       const api = await timed(async () => {
         last = await call(PAGE, { r: roomId, before: before(), limit: opts.page }, asUser(reader.token));
       });
       const serverCpuUs = (cpuUsOf(server.pid) - cpu0) / (opts.requests + WARMUP);
+      const gc1 = await gcTotals(server.url);
       if (profiler) process.stderr.write(`${label}: ${await profiler.stop()}\n`);
       const statements = counterDelta(counters0, await statementCounters(pool));
       if (last.messages.nodes.length !== opts.page) throw new Error(`${label}: got ${last.messages.nodes.length} messages, wanted ${opts.page}`);
@@ -146,13 +155,13 @@ async function main() {
       });
       const requests = opts.requests + WARMUP;
       rows.push([label, ms(api.quantile(0.5)), ms(api.quantile(0.99)), ms(api.max), ms(sql.quantile(0.5)), ms(sql.quantile(0.99)),
-        fmt(Math.round(serverCpuUs)), fmt(statements.Questions / requests), fmt(statements.Com_select / requests),
+        fmt(Math.round(serverCpuUs)), youngGcs(gc0, gc1, requests), fmt(statements.Questions / requests), fmt(statements.Com_select / requests),
         api.quantile(0.99) <= 3000 ? 'met' : 'NOT met']);
       process.stderr.write(`  ${label}: p50/p99 ${ms(api.quantile(0.5))}/${ms(api.quantile(0.99))} ms\n`);
     }
     call.close();
     rows.push(await machineFloor(pool, JSON.stringify({ data: last })));
-    console.log(table(['page', 'API p50 ms', 'API p99 ms', 'API max ms', 'SQL only p50 ms', 'SQL only p99 ms', 'server CPU µs/request', 'statements/request', 'selects/request', 'target p99 ≤ 3 ms'], rows));
+    console.log(table(['page', 'API p50 ms', 'API p99 ms', 'API max ms', 'SQL only p50 ms', 'SQL only p99 ms', 'server CPU µs/request', 'young-gen GCs per 100 requests, mean pause', 'statements/request', 'selects/request', 'target p99 ≤ 3 ms'], rows));
     const [plan] = await pool.query(`EXPLAIN SELECT m.id FROM messages m FORCE INDEX (ix_messages_room_id) WHERE m.app_id = ? AND m.room_id = ? AND m.id < ? ORDER BY m.id DESC LIMIT 51`,
       [tenant.appId, roomId, deepFixed]);
     console.log(`\nPlan of the deep page: ${plan.map((p) => `key=${p.key} type=${p.type} rows≈${p.rows} extra=${p.Extra}`).join('; ')}`);

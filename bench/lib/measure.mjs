@@ -103,6 +103,21 @@ export async function statementCounters(connection) {
   return Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)]));
 }
 
+/**
+ * The chat server's garbage-collection totals from its /metrics (prom-client's
+ * chat_nodejs_gc_duration_seconds): { minor: { count, seconds }, major: { count, seconds } }.
+ * Young-generation collections (scavenges) stop the server for their whole pause, so their count
+ * and mean pause explain much of a tail latency.
+ */
+export async function gcTotals(serverUrl) {
+  const text = await (await fetch(`${serverUrl}/metrics`)).text();
+  const totals = { minor: { count: 0, seconds: 0 }, major: { count: 0, seconds: 0 } };
+  for (const match of text.matchAll(/^chat_nodejs_gc_duration_seconds_(sum|count)\{kind="(minor|major)"\} (\S+)$/gm)) {
+    totals[match[2]][match[1] === 'sum' ? 'seconds' : 'count'] += Number(match[3]);
+  }
+  return totals;
+}
+
 export const counterDelta = (before, after) => Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - (before[k] ?? 0)]));
 
 /** One line about the machine, for the report. */
