@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
 import { ChatValidationPipe } from './common/errors/validation.pipe.js';
@@ -18,10 +19,15 @@ export interface RunningServer {
 
 /** Creates the Nest app on the given config and listens; used by main.ts and the tests alike. */
 export async function startServer(config: AppConfig): Promise<RunningServer> {
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: new PinoNestLogger(createLogger(config.logLevel)),
     abortOnError: false,
   });
+  // API answers are not documents to revalidate: without this, Express hashes every response body
+  // (sha1) for an ETag that no GraphQL POST, health or metrics client sends back. The console's
+  // files carry their own, computed once (ConsoleAssets).
+  app.set('etag', false);
+  app.disable('x-powered-by');
   app.enableCors({ origin: true, credentials: false });
   app.useGlobalPipes(new ChatValidationPipe());
   app.useWebSocketAdapter(new LegacyIoAdapter(app));

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -56,11 +57,20 @@ const PAGE_CSP = [
   "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
 
-/** Reads the allow-listed files once and serves them from memory. */
+/** A file as served: its bytes and their ETag, computed once when the file is first read. */
+interface LoadedFile {
+  body: Buffer;
+  etag: string;
+}
+
+/**
+ * Reads the allow-listed files once and serves them from memory. Each answer carries the file's
+ * ETag (the app sends none of its own), so a browser revalidates with If-None-Match and gets a 304.
+ */
 @Injectable()
 export class ConsoleAssets implements OnModuleInit {
   private readonly root = packageRoot();
-  private readonly cache = new Map<string, Promise<Buffer>>();
+  private readonly cache = new Map<string, Promise<LoadedFile>>();
 
   constructor(@Inject(LOGGER) private readonly log: Logger) {}
 
@@ -78,43 +88,44 @@ export class ConsoleAssets implements OnModuleInit {
   }
 
   async sendPage(res: Response, page: ConsolePage): Promise<void> {
-    const body = await this.read(CONSOLE_PAGES[page]);
-    if (!body) return unavailable(res);
+    const file = await this.read(CONSOLE_PAGES[page]);
+    if (!file) return unavailable(res);
     res.status(200)
       .set({
+        etag: file.etag,
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-cache',
         'content-security-policy': PAGE_CSP,
         'referrer-policy': 'no-referrer',
         'x-content-type-options': 'nosniff',
       })
-      .send(body);
+      .send(file.body);
   }
 
   /** False when the name is not an allow-listed asset (the caller answers 404). */
   async sendAsset(res: Response, name: string): Promise<boolean> {
     if (!ConsoleAssets.has(name)) return false;
     const asset = ASSETS[name];
-    const body = await this.read(asset.file);
-    if (!body) {
+    const file = await this.read(asset.file);
+    if (!file) {
       unavailable(res);
       return true;
     }
     res.status(200)
-      .set({ 'content-type': asset.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' })
-      .send(body);
+      .set({ etag: file.etag, 'content-type': asset.type, 'cache-control': 'no-cache', 'x-content-type-options': 'nosniff' })
+      .send(file.body);
     return true;
   }
 
-  /** The file's bytes, or null when this install does not have it. */
-  private async read(relative: string): Promise<Buffer | null> {
-    let body = this.cache.get(relative);
-    if (!body) {
-      body = readFile(join(this.root, relative));
-      this.cache.set(relative, body);
+  /** The file's bytes and ETag, or null when this install does not have it. */
+  private async read(relative: string): Promise<LoadedFile | null> {
+    let file = this.cache.get(relative);
+    if (!file) {
+      file = readFile(join(this.root, relative)).then((body) => ({ body, etag: `"${createHash('sha1').update(body).digest('base64url')}"` }));
+      this.cache.set(relative, file);
     }
     try {
-      return await body;
+      return await file;
     } catch (error) {
       this.cache.delete(relative);
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;

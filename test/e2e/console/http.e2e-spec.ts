@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { get as httpGet } from 'node:http';
 import { startApp, TEST_ADMIN_KEY, TestApp } from '../../support/app.js';
 import { asUser } from '../../support/clients.js';
 import { sqliteDriver } from '../../support/drivers.js';
@@ -47,6 +48,35 @@ describe('web console over HTTP', () => {
       expect([source, response.status]).toEqual([source, 200]);
       expect(response.headers.get('content-type')).toMatch(source.endsWith('.css') ? /^text\/css/ : /^text\/javascript/);
     }
+  });
+
+  // node:http, not fetch: fetch adds "cache-control: no-cache" to a request with If-None-Match, which a server must answer in full.
+  const rawGet = (path: string, headers: Record<string, string>) => new Promise<{ status: number; etag?: string; body: string }>((resolve, reject) => {
+    httpGet(t.url + path, { headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => { body += chunk; }).on('end', () => resolve({ status: res.statusCode!, etag: res.headers.etag, body }));
+    }).on('error', reject);
+  });
+
+  it.each(['/', '/console/assets/graphiql.min.js'])('lets a browser revalidate %s with its ETag (304, no body)', async (path) => {
+    const first = await get(path, HTML);
+    const etag = first.headers.get('etag');
+    expect(etag).toMatch(/^"[\w-]{27}"$/);
+    expect(first.headers.get('cache-control')).toBe('no-cache');
+    await expect(rawGet(path, { ...HTML, 'if-none-match': etag! })).resolves.toMatchObject({ status: 304, body: '' });
+    const changed = await rawGet(path, { ...HTML, 'if-none-match': '"stale"' });
+    expect(changed).toMatchObject({ status: 200, etag });
+    expect(changed.body.length).toBeGreaterThan(100);
+  });
+
+  it('sends API answers without an ETag or an X-Powered-By header', async () => {
+    const post = await fetch(`${t.url}/graphql`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(await post.json()).toEqual({ data: { __typename: 'Query' } });
+    expect(post.headers.get('etag')).toBeNull();
+    expect(post.headers.get('x-powered-by')).toBeNull();
+    expect((await get('/health')).headers.get('etag')).toBeNull();
   });
 
   it('has no http(s) URL in its own scripts, so nothing is fetched from elsewhere', async () => {
