@@ -71,8 +71,8 @@ export class RawSql implements OnModuleInit {
    * are timed by QueryTimerSubscriber). It takes the connection itself rather than calling
    * pool.query: mysql2's pool.query puts a new closure on every query's command object, and V8
    * then kept each query's result rows alive past the young-generation collections until a full
-   * one. With pool.query a history page promoted about 50 KiB per request to the old space, and
-   * the scavenges under load took 3 to 8 ms instead of under 1 (bench/README.md, history).
+   * one. With pool.query about 40 KiB of each history page reached the old space, and the
+   * young-generation pauses of the history bench averaged 3.5-6 ms instead of 2.5-3.6.
    */
   private mysql<R>(sql: string, params: readonly unknown[]): Promise<R> {
     const pool = (this.db.driver as unknown as { pool: MysqlPool }).pool;
