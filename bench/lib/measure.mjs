@@ -110,11 +110,14 @@ export async function statementCounters(connection) {
  * and mean pause explain much of a tail latency.
  */
 export async function gcTotals(serverUrl) {
-  const text = await (await fetch(`${serverUrl}/metrics`)).text();
+  const response = await fetch(`${serverUrl}/metrics`);
+  if (!response.ok) throw new Error(`GET ${serverUrl}/metrics answered ${response.status}`);
+  const text = await response.text();
   const totals = { minor: { count: 0, seconds: 0 }, major: { count: 0, seconds: 0 } };
   for (const match of text.matchAll(/^chat_nodejs_gc_duration_seconds_(sum|count)\{kind="(minor|major)"\} (\S+)$/gm)) {
     totals[match[2]][match[1] === 'sum' ? 'seconds' : 'count'] += Number(match[3]);
   }
+  if (!/^chat_nodejs_gc_duration_seconds_count\{kind="minor"\}/m.test(text)) throw new Error(`${serverUrl}/metrics has no chat_nodejs_gc_duration_seconds{kind="minor"}`);
   return totals;
 }
 

@@ -12,14 +12,21 @@ interface MysqlPool {
   getConnection(done: (error: Error | null, connection: MysqlConnection) => void): void;
 }
 
-type MysqlError = Error & { errno?: number };
+type MysqlError = Error & { errno?: number; fatal?: boolean };
 
 /**
  * Errors of a server that became read-only (a failed-over primary): its connection is closed
- * rather than given back, as mysql2's own pool.query does, so the next statement reconnects.
+ * rather than given back, as mysql2's own pool.query does, so no later statement lands on it.
  * ER_OPTION_PREVENTS_STATEMENT, ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION, ER_READ_ONLY_MODE.
  */
 const READ_ONLY_ERRNOS = new Set([1290, 1792, 1836]);
+
+/**
+ * Whether a connection must not go back to the pool after this error: a fatal one (the
+ * connection is lost; mysql2 calls the statement back before the pool drops it, so giving it
+ * back would hand a dead connection to the next waiting statement) or a read-only refusal.
+ */
+const unusableAfter = (error: MysqlError) => error.fatal === true || (error.errno !== undefined && READ_ONLY_ERRNOS.has(error.errno));
 
 /**
  * The hot paths' way to the database (sends, history pages): one statement, no query builder. TypeORM builds and
@@ -69,10 +76,12 @@ export class RawSql implements OnModuleInit {
   /**
    * One statement on a pooled connection, timed into chat_db_query_seconds (TypeORM's statements
    * are timed by QueryTimerSubscriber). It takes the connection itself rather than calling
-   * pool.query: mysql2's pool.query puts a new closure on every query's command object, and V8
-   * then kept each query's result rows alive past the young-generation collections until a full
-   * one. With pool.query about 40 KiB of each history page reached the old space, and the
-   * young-generation pauses of the history bench averaged 3.5-6 ms instead of 2.5-3.6.
+   * pool.query, measured: with pool.query (which wraps each statement's callback in closures of
+   * its own), each query's result rows outlived the young-generation collections until a full
+   * one. About 40 KiB of each history page reached the old space, and in back-to-back runs of the
+   * history bench the mean young-generation pause went from 3.5-6.0 ms to 2.5-3.6 ms without it.
+   * What pool.query also does is kept: a connection that errored unusably is destroyed, not
+   * given back, and a statement that cannot even be sent gives its connection back.
    */
   private mysql<R>(sql: string, params: readonly unknown[]): Promise<R> {
     const pool = (this.db.driver as unknown as { pool: MysqlPool }).pool;
@@ -84,12 +93,17 @@ export class RawSql implements OnModuleInit {
     return new Promise<R>((resolve, reject) => {
       pool.getConnection((connectError, connection) => {
         if (connectError) return reject(finish(connectError));
-        connection.query<R>({ sql, values: params as unknown[] }, (error, value) => {
-          if (error?.errno !== undefined && READ_ONLY_ERRNOS.has(error.errno)) connection.destroy();
-          else connection.release();
-          if (finish(error)) reject(error);
-          else resolve(value);
-        });
+        try {
+          connection.query<R>({ sql, values: params as unknown[] }, (error, value) => {
+            if (error && unusableAfter(error)) connection.destroy();
+            else connection.release();
+            if (finish(error)) reject(error);
+            else resolve(value);
+          });
+        } catch (error) { // formatting the statement threw before anything was sent
+          connection.release();
+          reject(finish(error as Error));
+        }
       });
     });
   }

@@ -8,7 +8,9 @@ const onMysql = testDrivers().includes(mysqlDriver);
 if (!onMysql) process.stderr.write('SKIPPED: RawSql on MySQL, because MySQL/MariaDB is not selected or reachable (SQLite has no pool to test).\n');
 
 // RawSql takes a pooled connection per statement and gives it back; a connection whose server
-// turned read-only (a failed-over primary) is closed instead, so the next statement reconnects.
+// turned read-only (a failed-over primary) is closed instead. Statements one after another get the
+// same connection because mysql2's pool hands out the one given back last, and nothing else uses
+// this pool; the fatal and unformattable cases are in src/database/raw-sql.spec.ts.
 (onMysql ? describe : describe.skip)('RawSql on mysql', () => {
   let db: DataSource;
   let close: () => Promise<void>;
@@ -43,6 +45,18 @@ if (!onMysql) process.stderr.write('SKIPPED: RawSql on MySQL, because MySQL/Mari
     const rows = await raw.select<{ name: string }>('SELECT name FROM apps WHERE id = ?', [String(id)]);
     expect(rows).toEqual([{ name: 'after' }]);
   });
+
+  it('rejects a statement whose connection the server kills, and the next statement runs on a live one', async () => {
+    const sleeper = await connectionId();
+    const sleeping = raw.select('SELECT SLEEP(20) AS slept', []);
+    const outcome = sleeping.then(() => 'answered', (error: { code?: string }) => error.code ?? 'rejected');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    await db.query(`KILL CONNECTION ${Number(sleeper)}`); // TypeORM's own statements use other connections of the pool
+    expect(await outcome).toMatch(/^(ER_CONNECTION_KILLED|PROTOCOL_CONNECTION_LOST|ECONNRESET)$/);
+    const next = await connectionId();
+    expect(next).not.toBe(sleeper);
+    await expect(raw.select('SELECT 1 AS one', [])).resolves.toEqual([{ one: 1 }]);
+  }, 30_000);
 
   it('rejects a bad statement with the driver error, keeps the connection, and times every statement', async () => {
     const before = await connectionId();
