@@ -10,7 +10,7 @@
 //   node bench/fanout.mjs --instances 2 [--redis redis://127.0.0.1:6379] [--senders-on first|split]
 import { createTenant, createUsers, inParallel } from './lib/api.mjs';
 import { graphqlSender, graphqlSubscriber, legacySocket } from './lib/clients.mjs';
-import { contextLine, cpuMeter, databasePid, Histogram, nowUs, quiet, rssOf, sleep } from './lib/measure.mjs';
+import { contextLine, cpuMeter, databasePid, Histogram, metricsText, nowUs, quiet, rssOf, sleep } from './lib/measure.mjs';
 import { attachProfiler } from './lib/profile.mjs';
 import { fmt, heading, ms, options, ratio, table } from './lib/report.mjs';
 import { startBareServer, startChatServer } from './lib/server.mjs';
@@ -100,7 +100,7 @@ function everyoneGot(key, n, timeoutMs = 15_000) {
 async function busLagTotals(servers) {
   const totals = { sum: 0, count: 0, buckets: new Map() }; // buckets: le → cumulative count, ascending
   await Promise.all(servers.map(async (server) => {
-    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const text = await metricsText(server.url);
     for (const line of text.split('\n')) {
       const match = /^chat_event_bus_lag_seconds_(bucket|sum|count)(?:\{([^}]*)\})? (\S+)$/.exec(line);
       if (!match) continue;

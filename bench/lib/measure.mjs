@@ -103,6 +103,13 @@ export async function statementCounters(connection) {
   return Object.fromEntries(rows.map((r) => [r.Variable_name, Number(r.Value)]));
 }
 
+/** The chat server's /metrics page (Prometheus text). */
+export async function metricsText(serverUrl) {
+  const response = await fetch(`${serverUrl}/metrics`);
+  if (!response.ok) throw new Error(`GET ${serverUrl}/metrics answered ${response.status}`);
+  return response.text();
+}
+
 /**
  * The chat server's garbage-collection totals from its /metrics (prom-client's
  * chat_nodejs_gc_duration_seconds): { minor: { count, seconds }, major: { count, seconds } }.
@@ -110,9 +117,7 @@ export async function statementCounters(connection) {
  * and mean pause explain much of a tail latency.
  */
 export async function gcTotals(serverUrl) {
-  const response = await fetch(`${serverUrl}/metrics`);
-  if (!response.ok) throw new Error(`GET ${serverUrl}/metrics answered ${response.status}`);
-  const text = await response.text();
+  const text = await metricsText(serverUrl);
   const totals = { minor: { count: 0, seconds: 0 }, major: { count: 0, seconds: 0 } };
   for (const match of text.matchAll(/^chat_nodejs_gc_duration_seconds_(sum|count)\{kind="(minor|major)"\} (\S+)$/gm)) {
     totals[match[2]][match[1] === 'sum' ? 'seconds' : 'count'] += Number(match[3]);

@@ -86,23 +86,22 @@ export class RawSql implements OnModuleInit {
   private mysql<R>(sql: string, params: readonly unknown[]): Promise<R> {
     const pool = (this.db.driver as unknown as { pool: MysqlPool }).pool;
     const started = performance.now();
-    const finish = (error: Error | null) => {
-      this.metrics.dbQuery.observe((performance.now() - started) / 1000);
-      return error;
-    };
+    const observe = () => this.metrics.dbQuery.observe((performance.now() - started) / 1000);
     return new Promise<R>((resolve, reject) => {
       pool.getConnection((connectError, connection) => {
-        if (connectError) return reject(finish(connectError));
+        if (connectError) { observe(); return reject(connectError); }
         try {
           connection.query<R>({ sql, values: params as unknown[] }, (error, value) => {
             if (error && unusableAfter(error)) connection.destroy();
             else connection.release();
-            if (finish(error)) reject(error);
+            observe();
+            if (error) reject(error);
             else resolve(value);
           });
         } catch (error) { // formatting the statement threw before anything was sent
           connection.release();
-          reject(finish(error as Error));
+          observe();
+          reject(error);
         }
       });
     });

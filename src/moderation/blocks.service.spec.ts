@@ -3,6 +3,7 @@ import { scopeOf } from '../database/app-scope.js';
 import { DomainEvent } from '../realtime/domain-events.js';
 import { LocalEventBus } from '../realtime/local-event-bus.js';
 import { UsersRepository } from '../users/users.repository.js';
+import { Gate } from '../../test/support/gate.js';
 import { strictFake } from '../../test/support/strict-fake.js';
 import { BlocksRepository } from './blocks.repository.js';
 import { BlocksService } from './blocks.service.js';
@@ -11,12 +12,13 @@ const scope = scopeOf('7');
 
 /** The service over a blocks table the test sets; a read may be held back until released. */
 function setup() {
-  const state = { blocked: [] as string[], reads: 0, hold: null as Promise<void> | null };
+  const state = { blocked: [] as string[], reads: 0 };
+  const reads = new Gate();
   const blocks = strictFake<BlocksRepository>('BlocksRepository', {
     blockedIds: async () => {
       state.reads++;
       const seen = [...state.blocked];
-      if (state.hold) await state.hold;
+      await reads.pass();
       return seen;
     },
   });
@@ -25,12 +27,7 @@ function setup() {
   service.onModuleInit();
   const changed = (blockedId: string, blocked: boolean) =>
     bus.publish({ type: 'block.changed', appId: '7', roomId: null, blockerId: 'alice', blockedId, blocked } as DomainEvent);
-  const holdReads = () => {
-    let release!: () => void;
-    state.hold = new Promise((resolve) => { release = resolve; });
-    return () => { state.hold = null; release(); };
-  };
-  return { state, service, changed, holdReads };
+  return { state, service, changed, reads };
 }
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -48,8 +45,8 @@ describe('BlocksService.blockedBy', () => {
   });
 
   it('reads again when a block changed while the set was being read', async () => {
-    const { state, service, changed, holdReads } = setup();
-    const release = holdReads();
+    const { state, service, changed, reads } = setup();
+    const release = reads.close();
     const first = service.blockedBy(scope, 'alice'); // reads an empty table, then waits
     await tick();
     state.blocked = ['bob'];
@@ -61,8 +58,8 @@ describe('BlocksService.blockedBy', () => {
   });
 
   it('gives callers that ask during a read the same set, from one read', async () => {
-    const { state, service, holdReads } = setup();
-    const release = holdReads();
+    const { state, service, reads } = setup();
+    const release = reads.close();
     const asks = [service.blockedBy(scope, 'alice'), service.blockedBy(scope, 'alice')];
     await tick();
     release();

@@ -5,6 +5,7 @@ import { BansRepository } from '../moderation/bans.repository.js';
 import { MutesRepository } from '../moderation/mutes.repository.js';
 import { DomainEvent } from '../realtime/domain-events.js';
 import { LocalEventBus } from '../realtime/local-event-bus.js';
+import { Gate } from '../../test/support/gate.js';
 import { strictFake } from '../../test/support/strict-fake.js';
 import { MembershipEvent, MembershipEventType } from './membership-event.model.js';
 import { SanctionsCache } from './sanctions.cache.js';
@@ -15,12 +16,13 @@ type Sanction = { userId: string; endsAt: Date | null };
 
 /** The cache over repositories whose lists the test sets (the mute list may be held back); counts the loads. */
 function setup() {
-  const state = { mutes: [] as Sanction[], bans: [] as Sanction[], loads: 0, hold: null as Promise<void> | null };
+  const state = { mutes: [] as Sanction[], bans: [] as Sanction[], loads: 0 };
+  const muteReads = new Gate();
   const mutes = strictFake<MutesRepository>('MutesRepository', {
     listActive: async () => {
       state.loads++;
       const seen = [...state.mutes];
-      if (state.hold) await state.hold;
+      await muteReads.pass();
       return seen;
     },
   });
@@ -30,7 +32,7 @@ function setup() {
   cache.onModuleInit();
   const changed = (type: MembershipEventType, roomId = 'r1') =>
     bus.publish({ type: 'membership.changed', appId: '7', roomId, change: { type, roomId, user: { id: 'u1' } } as MembershipEvent } as DomainEvent);
-  return { state, cache, bus, changed };
+  return { state, cache, bus, changed, muteReads };
 }
 
 describe('SanctionsCache', () => {
@@ -63,14 +65,12 @@ describe('SanctionsCache', () => {
   });
 
   it('does not keep a load that was under way when a mute arrived', async () => {
-    const { state, cache, changed } = setup();
-    let release!: () => void;
-    state.hold = new Promise((resolve) => { release = resolve; });
+    const { state, cache, changed, muteReads } = setup();
+    const release = muteReads.close();
     const before = cache.mutedUntil(scope, 'r1', 'u1'); // reads the list without the mute, then waits
     await new Promise((resolve) => setImmediate(resolve));
     state.mutes = [{ userId: 'u1', endsAt: inAnHour() }];
     await changed(MembershipEventType.MUTED);
-    state.hold = null;
     release();
     expect(await before).toBeNull();
     expect(await cache.mutedUntil(scope, 'r1', 'u1')).toEqual(state.mutes[0].endsAt);
