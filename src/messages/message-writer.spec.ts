@@ -3,6 +3,7 @@ import { scopeOf } from '../database/app-scope.js';
 import { MetricsService } from '../health/metrics.service.js';
 import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
+import { Gate } from '../../test/support/gate.js';
 import { strictFake } from '../../test/support/strict-fake.js';
 import { MessageValues, MessageWriter } from './message-writer.js';
 import { MessagesRepository, NewMessage } from './messages.repository.js';
@@ -17,8 +18,9 @@ const lost = () => Object.assign(new Error('Connection lost: The server closed t
 /**
  * A writer over a fake table. The first appendMany call waits for `release`, so the sends made
  * meanwhile queue up and go together in the second call: the batch these tests are about.
+ * Publishing passes `publishing` first, so a test can hold it back.
  */
-function setup(batchLost = false) {
+function setup({ batchLost = false, publishing = new Gate() } = {}) {
   const rows: NewMessage[] = [];
   const published: DomainEvent[] = [];
   let calls = 0;
@@ -49,7 +51,12 @@ function setup(batchLost = false) {
       return { id, created: false, row: { ...rows[prior], id, authorId: null, author: null, editedAt: null, deletedAt: null, createdAt: new Date() } };
     },
   });
-  const events = strictFake<EventBus>('EventBus', { publish: async (event: DomainEvent) => { published.push(event); } });
+  const events = strictFake<EventBus>('EventBus', {
+    publish: async (event: DomainEvent) => {
+      await publishing.pass();
+      published.push(event);
+    },
+  });
   const log = strictFake<Logger>('Logger', { warn: () => undefined, error: () => undefined });
   const writer = new MessageWriter(messages, events, new MetricsService(), log);
   const send = (v: MessageValues) => writer.write(scope, '5', null, v).then((m) => ({ id: m.id, text: m.text }), (e: Error) => ({ error: e.message }));
@@ -80,7 +87,7 @@ describe('MessageWriter', () => {
   });
 
   it('never writes again what may already be stored: a lost connection fails the whole batch, nothing is retried', async () => {
-    const t = setup(true);
+    const t = setup({ batchLost: true });
     const first = t.send(values('first'));
     const batch = [t.send(values('a')), t.send(values('b'))];
     t.release();
@@ -90,5 +97,23 @@ describe('MessageWriter', () => {
     expect(t.messages.insertOnce).not.toHaveBeenCalled();
     expect(t.published).toHaveLength(1);
     expect(t.log.error).toHaveBeenCalledTimes(1);
+  });
+
+  it('sends the next INSERT while the batch before is still being published, and answers batches in the order they were stored', async () => {
+    const publishing = new Gate();
+    const t = setup({ publishing });
+    const open = publishing.close();
+    const first = t.send(values('first'));
+    const second = t.send(values('second'));
+    let secondAnswered = false;
+    void second.then(() => { secondAnswered = true; });
+    t.release();
+    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    expect(t.messages.appendMany).toHaveBeenCalledTimes(2);
+    expect(t.rows.map((r) => r.text)).toEqual(['first', 'second']);
+    expect([t.published, secondAnswered]).toEqual([[], false]);
+    open();
+    await expect(Promise.all([first, second])).resolves.toEqual([{ id: '1', text: 'first' }, { id: '2', text: 'second' }]);
+    expect(t.published.map((e) => (e as { message: { id: string } }).message.id)).toEqual(['1', '2']);
   });
 });

@@ -31,23 +31,31 @@ interface Pending {
 /** One message after its INSERT: new (its id), or a repeated clientMsgId (the first message's row). */
 type Stored = { p: Pending; created: true; id: string } | { p: Pending; created: false; row: MessageRow };
 
-/** Lanes commit concurrently; a room always uses the same lane, so its messages stay in id order. */
-export const WRITER_LANES = 4;
 /** The most messages one commit takes. */
 export const MAX_BATCH = 256;
 
+/** Resolves on the next turn of the event loop, after the process ticks that send statements. */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * Stores new messages with group commits: while a lane's INSERT runs, the messages that arrive
- * for it wait, and the next INSERT takes them all, in one multi-row statement that commits on
- * its own (all rows or none; no transaction around it, so no BEGIN and COMMIT round trips).
- * Nobody waits for a timer (a lone message is written at once), and under load one commit
- * serves many messages. Each send is answered only after its statement committed and its event
- * was published, in id order per room; a batch the database refuses is retried one message at
- * a time, so one bad message (or one repeated clientMsgId) fails alone.
+ * Stores new messages with group commits: while an INSERT runs, the messages that arrive wait,
+ * and the next INSERT takes them all, in one multi-row statement that commits on its own (all
+ * rows or none; no transaction around it, so no BEGIN and COMMIT round trips). Nobody waits for
+ * a timer (a lone message is written at once), and under load one commit serves many messages.
+ *
+ * One INSERT is in flight at a time, and the next one goes out as soon as it committed, before
+ * that batch is published and answered: the database commits one batch while this process
+ * answers the one before. Batches are answered in the order they were stored, so each room's
+ * messages are published in id order. Each send is answered only after its statement committed
+ * and its event was published; a batch the database refuses is retried one message at a time,
+ * so one bad message (or one repeated clientMsgId) fails alone.
  */
 @Injectable()
 export class MessageWriter {
-  private readonly lanes = Array.from({ length: WRITER_LANES }, () => ({ queue: [] as Pending[], busy: false }));
+  private queue: Pending[] = [];
+  private writing = false;
+  /** The committed batches being published and answered, in the order they were stored. */
+  private answered: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -58,26 +66,30 @@ export class MessageWriter {
 
   /** Resolves with the stored message (an earlier one for a repeated clientMsgId) once committed and published. */
   write(scope: AppScope, roomId: string, author: UserEntity | null, values: MessageValues): Promise<Message> {
-    const lane = this.lanes[laneOf(`${scope.appId}:${roomId}`)];
     return new Promise<Message>((resolve, reject) => {
-      lane.queue.push({ scope, roomId, author, values, createdAt: new Date(), resolve, reject });
-      if (!lane.busy) void this.drain(lane);
+      this.queue.push({ scope, roomId, author, values, createdAt: new Date(), resolve, reject });
+      if (!this.writing) void this.drain();
     });
   }
 
-  private async drain(lane: { queue: Pending[]; busy: boolean }): Promise<void> {
-    lane.busy = true;
+  /** Stores batches until none wait; store and answer never throw, each message is settled once. */
+  private async drain(): Promise<void> {
+    this.writing = true;
     try {
-      while (lane.queue.length > 0) await this.commit(lane.queue.splice(0, MAX_BATCH));
+      while (this.queue.length > 0) {
+        const batch = this.queue.splice(0, MAX_BATCH);
+        const stored = await this.store(batch);
+        this.metrics.messageBatch.observe(batch.length);
+        // Answered on the next turn: by then the next INSERT, if any waited, is on its way.
+        this.answered = this.answered.then(nextTurn).then(() => this.answer(stored));
+      }
     } finally {
-      lane.busy = false;
+      this.writing = false;
     }
   }
 
-  /** Stores a batch; each message is answered (or refused) exactly once, this never throws. */
-  private async commit(batch: Pending[]): Promise<void> {
-    const stored = await this.store(batch);
-    this.metrics.messageBatch.observe(batch.length);
+  /** Publishes and answers one stored batch. */
+  private async answer(stored: readonly Stored[]): Promise<void> {
     // New messages come in id order already (one INSERT's ids, or one INSERT after another), so
     // each room's are published in id order; a repeat is only answered, not published again.
     for (const one of stored) {
@@ -137,10 +149,4 @@ export class MessageWriter {
 
 function newMessage(p: Pending): NewMessage {
   return { roomId: p.roomId, authorId: p.author?.id ?? null, ...p.values, createdAt: p.createdAt };
-}
-
-function laneOf(key: string): number {
-  let hash = 0;
-  for (let i = 0; i < key.length; i++) hash = (hash * 31 + key.charCodeAt(i)) | 0;
-  return Math.abs(hash) % WRITER_LANES;
 }
