@@ -10,7 +10,7 @@ import { graphqlSender, httpSender } from './lib/clients.mjs';
 import { contextLine, counterDelta, cpuMeter, databasePid, Histogram, nowUs, sleep, statementCounters } from './lib/measure.mjs';
 import { attachProfiler } from './lib/profile.mjs';
 import { fmt, heading, ms, options, ratio, table } from './lib/report.mjs';
-import { startChatServer } from './lib/server.mjs';
+import { startBareServer, startChatServer } from './lib/server.mjs';
 
 const opts = options({
   senders: { type: 'number', default: 32, help: 'concurrent senders (each one user, one message in flight)' },
@@ -20,6 +20,7 @@ const opts = options({
   via: { type: 'list', default: ['ws', 'ws-keyed'], help: 'how the chat server is called: ws (graphql-ws mutation), ws-keyed (the same, each message with its own clientMsgId), http (POST /graphql)' },
   rounds: { type: 'number', default: 3, help: 'rounds, each running every --via and then the single-row reference back to back; the ratio is their median' },
   baselines: { type: 'list', default: ['single-32', 'single-1', 'multi-1'], help: 'raw mysql2 loops: single-<concurrency>, multi-<concurrency> (100 rows per INSERT)' },
+  bare: { type: 'boolean', default: true, help: 'also run the same senders against the bare graphql-ws server (in memory: no database, no auth; each operation text parsed and validated once), in the first round: what the transport alone does on this machine; BENCH_BARE=0 leaves it out' },
 }, 'Ingest benchmark: durable, acknowledged messages/s vs raw mysql2 inserts.');
 
 const TEXT = 'bench ingest message, about as long as a chat line';
@@ -99,6 +100,21 @@ async function main() {
       createRoom(server, tenant, users.filter((_, i) => i % opts.rooms === r).map((u) => u.id)));
     const roomOf = (lane) => roomIds[lane % opts.rooms];
     let seq = 0;
+    // The transport alone: graphql-ws with each operation text parsed and validated once (as
+    // ours does), a sendMessage that only publishes in memory.
+    const runBare = async () => {
+      const bare = await startBareServer('graphql-ws', { inspect: false, env: { BARE_CACHED_DOCUMENTS: '1' } });
+      const senders = await Promise.all(users.map((u) => graphqlSender(bare.url, null, u.uname)));
+      try {
+        return await closedLoop(opts.senders, async (lane) => {
+          await senders[lane].send(roomOf(lane), `${TEXT} #${seq++}`);
+          return 1;
+        }, { serverPid: bare.pid, dbPid, counters });
+      } finally {
+        await Promise.all(senders.map((s) => s.close()));
+        await bare.stop();
+      }
+    };
     const runOurs = async (via) => {
       const senders = await Promise.all(users.map((u) => (via === 'http' ? httpSender(server.url, u.token) : graphqlSender(server.url, u.token))));
       const keyed = via === 'ws-keyed';
@@ -127,12 +143,19 @@ async function main() {
 
     if (!paired) console.log(`(--baselines has no ${reference}, the reference at the senders' concurrency: no ratio, and one round)`);
     const ratios = Object.fromEntries(opts.via.map((via) => [via, []]));
+    const firstRound = {};
     for (let round = 1; round <= rounds; round++) {
       const ours = {};
       for (const via of opts.via) {
         ours[via] = await runOurs(via);
         rows.push(row(round, `chat server, sendMessage over ${via === 'http' ? 'HTTP' : 'graphql-ws'}${via === 'ws-keyed' ? ', with clientMsgId' : ''}`, opts.senders, ours[via]));
         process.stderr.write(`  round ${round}, ours via ${via}: ${fmt(ours[via].perS)} messages/s\n`);
+      }
+      if (round === 1) Object.assign(firstRound, ours);
+      if (round === 1 && opts.bare) {
+        const bare = firstRound.bare = await runBare();
+        rows.push(row(round, 'bare graphql-ws server (bench/bare, documents cached): sendMessage in memory, no database, no auth', opts.senders, bare));
+        process.stderr.write(`  round ${round}, bare graphql-ws: ${fmt(bare.perS)} messages/s\n`);
       }
       for (const raw of baselines) {
         if (round > 1 && raw.name !== reference) continue;
@@ -149,6 +172,10 @@ async function main() {
       console.log(`\nRatio ours / raw single-row mysql2 at the same concurrency, per round and the median of the ${rounds} rounds:\n`);
       console.log(table(['chat server via', 'per round', 'median'], Object.entries(ratios).map(([via, list]) =>
         [via, list.map((r) => `${r.toFixed(2)}×`).join(', '), ratio(median(list), 1, { atLeast: 1.0 })])));
+    }
+    if (firstRound.bare) {
+      console.log('\nFor context, ours / the bare graphql-ws server in round 1 (the same senders, no database behind it): '
+        + opts.via.map((via) => `${via} ${(firstRound[via].perS / firstRound.bare.perS).toFixed(2)}×`).join(', '));
     }
   } finally {
     await pool.end();

@@ -160,12 +160,12 @@ export async function startChatServer({ tag = 'run', database = null, redisUrl =
 }
 
 /** One of the bare servers of bench/bare/ ('socketio', 'graphql-ws' or 'http'); it prints "listening <port>". */
-export async function startBareServer(which, { inspect = profilingWanted() } = {}) {
+export async function startBareServer(which, { inspect = profilingWanted(), env = {} } = {}) {
   const script = join(ROOT, 'bench', 'bare', `${which}-server.mjs`);
   const port = await freePort();
   const inspectPort = inspect ? await freePort() : null;
   const args = inspectPort ? [`--inspect=127.0.0.1:${inspectPort}`, script] : [script];
-  const child = adopt(spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const child = adopt(spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'pipe'] }));
   const output = tail(child);
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`bare ${which} server did not start:\n${output()}`)), 15_000);
