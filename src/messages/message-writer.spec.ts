@@ -54,6 +54,7 @@ function setup({ batchLost = false, publishing = new Gate() } = {}) {
   const events = strictFake<EventBus>('EventBus', {
     publish: async (event: DomainEvent) => {
       await publishing.pass();
+      if ((event as { message: { text: string } }).message.text === 'unpublishable') throw new Error('bus unreachable');
       published.push(event);
     },
   });
@@ -99,21 +100,35 @@ describe('MessageWriter', () => {
     expect(t.log.error).toHaveBeenCalledTimes(1);
   });
 
-  it('sends the next INSERT while the batch before is still being published, and answers batches in the order they were stored', async () => {
+  it('sends the next INSERT while the batch before is still being published, answers batches in the order they were stored, and writes no further while one waits', async () => {
     const publishing = new Gate();
     const t = setup({ publishing });
     const open = publishing.close();
+    const turns = async (n: number) => { for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve)); };
     const first = t.send(values('first'));
     const second = t.send(values('second'));
     let secondAnswered = false;
     void second.then(() => { secondAnswered = true; });
     t.release();
-    for (let turn = 0; turn < 5; turn++) await new Promise((resolve) => setImmediate(resolve));
+    await turns(5);
     expect(t.messages.appendMany).toHaveBeenCalledTimes(2);
     expect(t.rows.map((r) => r.text)).toEqual(['first', 'second']);
     expect([t.published, secondAnswered]).toEqual([[], false]);
+    const third = t.send(values('third'));
+    await turns(5);
+    expect(t.messages.appendMany).toHaveBeenCalledTimes(2);
     open();
-    await expect(Promise.all([first, second])).resolves.toEqual([{ id: '1', text: 'first' }, { id: '2', text: 'second' }]);
-    expect(t.published.map((e) => (e as { message: { id: string } }).message.id)).toEqual(['1', '2']);
+    await expect(Promise.all([first, second, third])).resolves.toEqual([{ id: '1', text: 'first' }, { id: '2', text: 'second' }, { id: '3', text: 'third' }]);
+    expect(t.published.map((e) => (e as { message: { id: string } }).message.id)).toEqual(['1', '2', '3']);
+  });
+
+  it('fails only the send whose event could not be published; the rest of its batch is answered', async () => {
+    const t = setup();
+    const first = t.send(values('first'));
+    const batch = [t.send(values('a')), t.send(values('unpublishable')), t.send(values('c'))];
+    t.release();
+    await first;
+    await expect(Promise.all(batch)).resolves.toEqual([{ id: '2', text: 'a' }, { error: 'bus unreachable' }, { id: '4', text: 'c' }]);
+    expect(t.published.map((e) => (e as { message: { id: string } }).message.id)).toEqual(['1', '2', '4']);
   });
 });

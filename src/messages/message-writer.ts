@@ -45,10 +45,11 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  *
  * One INSERT is in flight at a time, and the next one goes out as soon as it committed, before
  * that batch is published and answered: the database commits one batch while this process
- * answers the one before. Batches are answered in the order they were stored, so each room's
- * messages are published in id order. Each send is answered only after its statement committed
- * and its event was published; a batch the database refuses is retried one message at a time,
- * so one bad message (or one repeated clientMsgId) fails alone.
+ * answers the one before (and only that one: a stalled bus holds back the INSERT after).
+ * Batches are answered in the order they were stored, so each room's messages are published in
+ * id order. Each send is answered only after its statement committed and its event was
+ * published; a batch the database refuses is retried one message at a time, so one bad message
+ * (or one repeated clientMsgId) fails alone.
  */
 @Injectable()
 export class MessageWriter {
@@ -81,28 +82,38 @@ export class MessageWriter {
         const stored = await this.store(batch);
         this.metrics.messageBatch.observe(batch.length);
         // Answered on the next turn: by then the next INSERT, if any waited, is on its way.
-        this.answered = this.answered.then(nextTurn).then(() => this.answer(stored));
+        const answering = this.answered.then(nextTurn).then(() => this.answer(stored));
+        // At most one batch waits to be answered while the next is written, so a stalled bus
+        // holds back writing too rather than storing messages that nobody is told about.
+        await this.answered;
+        this.answered = answering;
       }
     } finally {
       this.writing = false;
     }
   }
 
-  /** Publishes and answers one stored batch. */
+  /**
+   * Publishes and answers one stored batch. Every new message's event goes to the bus at once,
+   * in id order (the bus keeps the order it is given: Redis gets the PUBLISHes back to back on
+   * one connection instead of one round trip after another), and each send is answered when its
+   * own event was published. A repeat is only answered, not published again.
+   */
   private async answer(stored: readonly Stored[]): Promise<void> {
-    // New messages come in id order already (one INSERT's ids, or one INSERT after another), so
-    // each room's are published in id order; a repeat is only answered, not published again.
-    for (const one of stored) {
-      try {
-        if (!one.created) { one.p.resolve(toMessage(one.row)); continue; }
-        const message = this.asStored(one.p, one.id);
-        this.metrics.messagesIn.inc();
-        await this.events.publish({ type: 'message.created', appId: one.p.scope.appId, roomId: one.p.roomId, message });
-        one.p.resolve(message);
-      } catch (error) {
-        one.p.reject(error);
-      }
+    const published = stored.map((one) => (one.created ? settled(this.publish(one.p, one.id)) : null));
+    for (const [i, one] of stored.entries()) {
+      if (!one.created) { one.p.resolve(toMessage(one.row)); continue; }
+      const outcome = await published[i]!;
+      if (outcome.ok) one.p.resolve(outcome.message);
+      else one.p.reject(outcome.error);
     }
+  }
+
+  private async publish(p: Pending, id: string): Promise<Message> {
+    const message = this.asStored(p, id);
+    this.metrics.messagesIn.inc();
+    await this.events.publish({ type: 'message.created', appId: p.scope.appId, roomId: p.roomId, message });
+    return message;
   }
 
   /**
@@ -149,4 +160,9 @@ export class MessageWriter {
 
 function newMessage(p: Pending): NewMessage {
   return { roomId: p.roomId, authorId: p.author?.id ?? null, ...p.values, createdAt: p.createdAt };
+}
+
+/** A publish's outcome as a value, so one that fails before its turn to be awaited is never an unhandled rejection. */
+function settled(publishing: Promise<Message>): Promise<{ ok: true; message: Message } | { ok: false; error: unknown }> {
+  return publishing.then((message) => ({ ok: true as const, message }), (error: unknown) => ({ ok: false as const, error }));
 }
