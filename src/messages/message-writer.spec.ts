@@ -6,9 +6,14 @@ import { EventBus } from '../realtime/event-bus.js';
 import { Gate } from '../../test/support/gate.js';
 import { strictFake } from '../../test/support/strict-fake.js';
 import { MessageValues, MessageWriter } from './message-writer.js';
-import { MessagesRepository, NewMessage } from './messages.repository.js';
+import { UserEntity } from '../users/user.entity.js';
+import { MessageRow, MessagesRepository, NewMessage } from './messages.repository.js';
 
 const scope = scopeOf('1');
+const ann = { id: '7', uname: 'ann' } as UserEntity;
+const storedRow = (r: NewMessage, id: string): MessageRow => ({
+  ...r, id, authorId: r.authorId, author: null, editedAt: null, deletedAt: null, createdAt: new Date(),
+});
 const values = (text: string, clientMsgId: string | null = null): MessageValues => ({ text, kind: 'SYSTEM', meta: null, clientMsgId });
 
 /** What a driver throws: refused by the server (nothing stored), or lost on the way (outcome unknown). */
@@ -20,7 +25,7 @@ const lost = () => Object.assign(new Error('Connection lost: The server closed t
  * meanwhile queue up and go together in the second call: the batch these tests are about.
  * Publishing passes `publishing` first, so a test can hold it back.
  */
-function setup({ batchLost = false, publishing = new Gate() } = {}) {
+function setup({ batchLost = false, publishing = new Gate(), inserting = new Gate() } = {}) {
   const rows: NewMessage[] = [];
   const published: DomainEvent[] = [];
   let calls = 0;
@@ -35,6 +40,7 @@ function setup({ batchLost = false, publishing = new Gate() } = {}) {
     appendMany: async (items: readonly { values: NewMessage }[]) => {
       calls++;
       if (calls === 1) await held;
+      await inserting.pass();
       if (calls === 2 && batchLost) throw lost();
       const before = rows.length;
       try {
@@ -44,11 +50,13 @@ function setup({ batchLost = false, publishing = new Gate() } = {}) {
         throw error;
       }
     },
+    findByClientMsgIds: async (_: unknown, sends: readonly { authorId: string; clientMsgId: string }[]) => rows.flatMap((r, i) =>
+      (sends.some((k) => k.authorId === r.authorId && k.clientMsgId === r.clientMsgId) ? [storedRow(r, String(i + 1))] : [])),
     insertOnce: async (_: unknown, v: NewMessage) => {
       const prior = rows.findIndex((r) => v.clientMsgId && r.clientMsgId === v.clientMsgId);
       if (prior < 0) return { id: store([{ values: v }])[0], created: true };
       const id = String(prior + 1);
-      return { id, created: false, row: { ...rows[prior], id, authorId: null, author: null, editedAt: null, deletedAt: null, createdAt: new Date() } };
+      return { id, created: false, row: storedRow(rows[prior], id) };
     },
   });
   const events = strictFake<EventBus>('EventBus', {
@@ -60,7 +68,8 @@ function setup({ batchLost = false, publishing = new Gate() } = {}) {
   });
   const log = strictFake<Logger>('Logger', { warn: () => undefined, error: () => undefined });
   const writer = new MessageWriter(messages, events, new MetricsService(), log);
-  const send = (v: MessageValues) => writer.write(scope, '5', null, v).then((m) => ({ id: m.id, text: m.text }), (e: Error) => ({ error: e.message }));
+  const send = (v: MessageValues, author: UserEntity | null = null) =>
+    writer.write(scope, '5', author, v).then((m) => ({ id: m.id, text: m.text }), (e: Error) => ({ error: e.message }));
   return { rows, published, messages, log, send, release };
 }
 
@@ -130,5 +139,34 @@ describe('MessageWriter', () => {
     await first;
     await expect(Promise.all(batch)).resolves.toEqual([{ id: '2', text: 'a' }, { error: 'bus unreachable' }, { id: '4', text: 'c' }]);
     expect(t.published.map((e) => (e as { message: { id: string } }).message.id)).toEqual(['1', '2', '4']);
+  });
+
+  it('shares the answer of a clientMsgId still under way with its resend: stored once, published once', async () => {
+    const t = setup();
+    const first = t.send(values('original', 'k1'), ann);
+    const resend = t.send(values('again', 'k1'), ann);
+    t.release();
+    await expect(Promise.all([first, resend])).resolves.toEqual([{ id: '1', text: 'original' }, { id: '1', text: 'original' }]);
+    expect(t.rows.map((r) => r.text)).toEqual(['original']);
+    expect(t.messages.appendMany).toHaveBeenCalledTimes(1);
+    expect(t.published).toHaveLength(1);
+  });
+
+  it('answers a resend of a stored clientMsgId from one lookup and stores the rest of its batch in one INSERT', async () => {
+    const inserting = new Gate();
+    const t = setup({ inserting });
+    const first = t.send(values('original', 'k1'), ann);
+    t.release();
+    await first;
+    const open = inserting.close();
+    const blocker = t.send(values('blocker'));
+    const batch = [t.send(values('x')), t.send(values('again', 'k1'), ann), t.send(values('y'))];
+    open();
+    await blocker;
+    await expect(Promise.all(batch)).resolves.toEqual([{ id: '3', text: 'x' }, { id: '1', text: 'original' }, { id: '4', text: 'y' }]);
+    expect(t.messages.findByClientMsgIds).toHaveBeenCalledTimes(1);
+    expect(t.messages.insertOnce).not.toHaveBeenCalled();
+    expect(t.messages.appendMany).toHaveBeenCalledTimes(4);
+    expect(t.published.map((e) => (e as { message: { id: string } }).message.id)).toEqual(['1', '2', '3', '4']);
   });
 });

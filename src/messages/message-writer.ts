@@ -57,6 +57,8 @@ export class MessageWriter {
   private writing = false;
   /** The committed batches being published and answered, in the order they were stored. */
   private answered: Promise<void> = Promise.resolve();
+  /** The sends with a clientMsgId not answered yet, by app, author and clientMsgId. */
+  private readonly keyed = new Map<string, Promise<Message>>();
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -65,12 +67,25 @@ export class MessageWriter {
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
-  /** Resolves with the stored message (an earlier one for a repeated clientMsgId) once committed and published. */
+  /**
+   * Resolves with the stored message (an earlier one for a repeated clientMsgId) once committed
+   * and published. A resend of a clientMsgId whose first send is still under way here shares its
+   * answer, so one batch never holds the same clientMsgId twice.
+   */
   write(scope: AppScope, roomId: string, author: UserEntity | null, values: MessageValues): Promise<Message> {
-    return new Promise<Message>((resolve, reject) => {
+    const key = author && values.clientMsgId !== null ? `${scope.appId}:${author.id}:${values.clientMsgId}` : null;
+    const underWay = key === null ? undefined : this.keyed.get(key);
+    if (underWay) return underWay;
+    const written = new Promise<Message>((resolve, reject) => {
       this.queue.push({ scope, roomId, author, values, createdAt: new Date(), resolve, reject });
       if (!this.writing) void this.drain();
     });
+    if (key !== null) {
+      this.keyed.set(key, written);
+      const forget = () => this.keyed.delete(key);
+      written.then(forget, forget);
+    }
+    return written;
   }
 
   /** Stores batches until none wait; store and answer never throw, each message is settled once. */
@@ -100,10 +115,9 @@ export class MessageWriter {
    * own event was published. A repeat is only answered, not published again.
    */
   private async answer(stored: readonly Stored[]): Promise<void> {
-    const published = stored.map((one) => (one.created ? settled(this.publish(one.p, one.id)) : null));
+    const published = stored.map((one) => settled(one.created ? this.publish(one.p, one.id) : Promise.resolve().then(() => toMessage(one.row))));
     for (const [i, one] of stored.entries()) {
-      if (!one.created) { one.p.resolve(toMessage(one.row)); continue; }
-      const outcome = await published[i]!;
+      const outcome = await published[i];
       if (outcome.ok) one.p.resolve(outcome.message);
       else one.p.reject(outcome.error);
     }
@@ -117,28 +131,37 @@ export class MessageWriter {
   }
 
   /**
-   * One multi-row INSERT for the whole batch. When the database refuses it (a bad row, or a
-   * clientMsgId sent before: nothing was stored), each message is tried alone, a clientMsgId
-   * through insertOnce, which answers a repeat with the first message. When the outcome is
+   * One multi-row INSERT for the whole batch. When the database refuses it (nothing was
+   * stored), it was most often for a clientMsgId stored before: a client resending after it
+   * lost the answer. Those sends are answered with the stored message, found in one query, and
+   * the rest go in one INSERT again; only when that is refused too is each message tried alone
+   * (a clientMsgId through insertOnce), so one bad message fails alone. When the outcome is
    * unknown (the connection was lost or timed out: the rows may be stored), nothing is tried
    * again, so nothing is stored twice: those sends fail, and a client that resends with its
    * clientMsgId gets its message once.
    */
   private async store(batch: Pending[]): Promise<Stored[]> {
+    let refusal: unknown;
     try {
-      const ids = await this.messages.appendMany(batch.map((p) => ({ scope: p.scope, values: newMessage(p) })));
-      return batch.map((p, i) => ({ p, created: true, id: ids[i] }));
+      return asCreated(batch, await this.append(batch));
     } catch (error) {
       const alone = batch.length === 1 && batch[0].values.clientMsgId === null;
-      if (alone || !isStatementRefusal(error)) {
-        if (!alone) this.log.error({ err: error, size: batch.length }, 'a message batch may or may not be stored; its sends fail');
-        for (const p of batch) p.reject(error);
-        return [];
-      }
-      if (batch.length > 1) this.log.warn({ err: error, size: batch.length }, 'a message batch was refused; writing its messages one by one');
+      if (alone || !isStatementRefusal(error)) return this.fail(batch, error);
+      refusal = error;
     }
-    const stored: Stored[] = [];
-    for (const p of batch) {
+    const prior = await this.priorSends(batch);
+    const repeats: Stored[] = [...prior].map(([p, row]) => ({ p, created: false, row }));
+    const rest = batch.filter((p) => !prior.has(p));
+    if (repeats.length > 0 && rest.length > 0) {
+      try {
+        return [...repeats, ...asCreated(rest, await this.append(rest))];
+      } catch (error) {
+        if (!isStatementRefusal(error)) return [...repeats, ...this.fail(rest, error)];
+      }
+    }
+    if (rest.length > 1) this.log.warn({ err: refusal, size: rest.length }, 'a message batch was refused; writing its messages one by one');
+    const stored = repeats;
+    for (const p of rest) {
       try {
         const once = await this.messages.insertOnce(p.scope, newMessage(p));
         stored.push(once.created ? { p, created: true, id: once.id } : { p, created: false, row: once.row });
@@ -147,6 +170,38 @@ export class MessageWriter {
       }
     }
     return stored;
+  }
+
+  private append(batch: readonly Pending[]): Promise<string[]> {
+    return this.messages.appendMany(batch.map((p) => ({ scope: p.scope, values: newMessage(p) })));
+  }
+
+  /** Fails sends whose INSERT may or may not have been stored; nothing is retried. */
+  private fail(batch: readonly Pending[], error: unknown): Stored[] {
+    if (batch.length > 1) this.log.error({ err: error, size: batch.length }, 'a message batch may or may not be stored; its sends fail');
+    for (const p of batch) p.reject(error);
+    return [];
+  }
+
+  /** The messages stored before under this batch's clientMsgIds, one query per app in the batch (almost always one). */
+  private async priorSends(batch: readonly Pending[]): Promise<Map<Pending, MessageRow>> {
+    const keyed = batch.filter((p) => p.author !== null && p.values.clientMsgId !== null);
+    const found = new Map<Pending, MessageRow>();
+    for (const appId of new Set(keyed.map((p) => p.scope.appId))) {
+      const ofApp = keyed.filter((p) => p.scope.appId === appId);
+      let rows: MessageRow[] = [];
+      try {
+        rows = await this.messages.findByClientMsgIds(ofApp[0].scope, ofApp.map((p) => ({ authorId: p.author!.id, clientMsgId: p.values.clientMsgId! })));
+      } catch {
+        // Then each is tried alone, which answers a repeat all the same.
+      }
+      const byKey = new Map(rows.map((row) => [`${row.authorId}:${row.clientMsgId}`, row]));
+      for (const p of ofApp) {
+        const row = byKey.get(`${p.author!.id}:${p.values.clientMsgId}`);
+        if (row) found.set(p, row);
+      }
+    }
+    return found;
   }
 
   /** The message as the row just written reads back, without reading it back. */
@@ -158,11 +213,16 @@ export class MessageWriter {
   }
 }
 
+/** The sends of one INSERT with the ids it gave them, in order. */
+function asCreated(batch: readonly Pending[], ids: readonly string[]): Stored[] {
+  return batch.map((p, i) => ({ p, created: true, id: ids[i] }));
+}
+
 function newMessage(p: Pending): NewMessage {
   return { roomId: p.roomId, authorId: p.author?.id ?? null, ...p.values, createdAt: p.createdAt };
 }
 
-/** A publish's outcome as a value, so one that fails before its turn to be awaited is never an unhandled rejection. */
+/** An answer as a value: it never rejects, so the chain of answers never breaks, and a publish that fails before its turn is no unhandled rejection. */
 function settled(publishing: Promise<Message>): Promise<{ ok: true; message: Message } | { ok: false; error: unknown }> {
   return publishing.then((message) => ({ ok: true as const, message }), (error: unknown) => ({ ok: false as const, error }));
 }

@@ -111,10 +111,17 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
 
   /** Finds a prior send of this clientMsgId. */
   async findByClientMsgId(scope: AppScope, authorId: string, clientMsgId: string): Promise<MessageRow | null> {
+    return (await this.findByClientMsgIds(scope, [{ authorId, clientMsgId }]))[0] ?? null;
+  }
+
+  /** The prior sends of these (author, clientMsgId) pairs that exist, in one query on their unique key. */
+  async findByClientMsgIds(scope: AppScope, sends: readonly { authorId: string; clientMsgId: string }[]): Promise<MessageRow[]> {
+    if (sends.length === 0) return [];
     const rows = await this.raw.select(
       `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id
-       WHERE m.app_id = ? AND m.author_id = ? AND m.client_msg_id = ?`, [scope.appId, authorId, clientMsgId]);
-    return rows[0] ? toRow(rows[0]) : null;
+       WHERE m.app_id = ? AND (${sends.map(() => '(m.author_id = ? AND m.client_msg_id = ?)').join(' OR ')})`,
+      [scope.appId, ...sends.flatMap((send) => [send.authorId, send.clientMsgId])]);
+    return rows.map(toRow);
   }
 
   async findById(scope: AppScope, id: string): Promise<MessageRow | null> {

@@ -121,5 +121,11 @@ describe.each(testDrivers())('MessagesRepository on %s', (driver) => {
     const other = await send(bob.id, 'bob');
     expect(other.created).toBe(true);
     expect(other.id).not.toBe(first.id);
+
+    // The writer's lookup for a refused batch: the pairs that exist, one query, in the caller's app only.
+    const found = await messages.findByClientMsgIds(a, [{ authorId: ann.id, clientMsgId: 'k-1' }, { authorId: bob.id, clientMsgId: 'k-1' }, { authorId: ann.id, clientMsgId: 'k-2' }]);
+    expect(found.map((r) => [r.id, r.authorId, r.text]).sort()).toEqual([[first.id, ann.id, 'once'], [other.id, bob.id, 'bob']].sort());
+    await expect(messages.findByClientMsgIds(b, [{ authorId: ann.id, clientMsgId: 'k-1' }])).resolves.toEqual([]);
+    await expect(messages.findByClientMsgIds(a, [])).resolves.toEqual([]);
   });
 });
