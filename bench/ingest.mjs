@@ -104,8 +104,9 @@ async function main() {
     // ours does), a sendMessage that only publishes in memory.
     const runBare = async () => {
       const bare = await startBareServer('graphql-ws', { inspect: false, env: { BARE_CACHED_DOCUMENTS: '1' } });
-      const senders = await Promise.all(users.map((u) => graphqlSender(bare.url, null, u.uname)));
+      const senders = [];
       try {
+        senders.push(...await Promise.all(users.map((u) => graphqlSender(bare.url, null, u.uname))));
         return await closedLoop(opts.senders, async (lane) => {
           await senders[lane].send(roomOf(lane), `${TEXT} #${seq++}`);
           return 1;

@@ -48,8 +48,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * answers the one before (and only that one: a stalled bus holds back the INSERT after).
  * Batches are answered in the order they were stored, so each room's messages are published in
  * id order. Each send is answered only after its statement committed and its event was
- * published; a batch the database refuses is retried one message at a time, so one bad message
- * (or one repeated clientMsgId) fails alone.
+ * published; a batch the database refuses is stored again without what made it fail (see
+ * store), so one bad message fails alone.
  */
 @Injectable()
 export class MessageWriter {
@@ -57,8 +57,8 @@ export class MessageWriter {
   private writing = false;
   /** The committed batches being published and answered, in the order they were stored. */
   private answered: Promise<void> = Promise.resolve();
-  /** The sends with a clientMsgId not answered yet, by app, author and clientMsgId. */
-  private readonly keyed = new Map<string, Promise<Message>>();
+  /** The sends with an author and a clientMsgId not answered yet, by app, author and clientMsgId. */
+  private readonly unanswered = new Map<string, Promise<Message>>();
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -69,20 +69,21 @@ export class MessageWriter {
 
   /**
    * Resolves with the stored message (an earlier one for a repeated clientMsgId) once committed
-   * and published. A resend of a clientMsgId whose first send is still under way here shares its
-   * answer, so one batch never holds the same clientMsgId twice.
+   * and published. A resend of an author's clientMsgId whose first send is still under way here
+   * shares its answer (so no batch holds it twice), and is written itself if that send fails.
    */
   write(scope: AppScope, roomId: string, author: UserEntity | null, values: MessageValues): Promise<Message> {
     const key = author && values.clientMsgId !== null ? `${scope.appId}:${author.id}:${values.clientMsgId}` : null;
-    const underWay = key === null ? undefined : this.keyed.get(key);
-    if (underWay) return underWay;
+    const underWay = key === null ? undefined : this.unanswered.get(key);
+    // The first send's entry is gone by the time this runs (forget was registered first).
+    if (underWay) return underWay.catch(() => this.write(scope, roomId, author, values));
     const written = new Promise<Message>((resolve, reject) => {
       this.queue.push({ scope, roomId, author, values, createdAt: new Date(), resolve, reject });
       if (!this.writing) void this.drain();
     });
     if (key !== null) {
-      this.keyed.set(key, written);
-      const forget = () => this.keyed.delete(key);
+      this.unanswered.set(key, written);
+      const forget = () => this.unanswered.delete(key);
       written.then(forget, forget);
     }
     return written;
@@ -111,8 +112,8 @@ export class MessageWriter {
   /**
    * Publishes and answers one stored batch. Every new message's event goes to the bus at once,
    * in id order (the bus keeps the order it is given: Redis gets the PUBLISHes back to back on
-   * one connection instead of one round trip after another), and each send is answered when its
-   * own event was published. A repeat is only answered, not published again.
+   * one connection instead of one round trip after another); the sends are answered in order,
+   * each once its own publish settled. A repeat is only answered, not published again.
    */
   private async answer(stored: readonly Stored[]): Promise<void> {
     const published = stored.map((one) => settled(one.created ? this.publish(one.p, one.id) : Promise.resolve().then(() => toMessage(one.row))));
@@ -133,9 +134,10 @@ export class MessageWriter {
   /**
    * One multi-row INSERT for the whole batch. When the database refuses it (nothing was
    * stored), it was most often for a clientMsgId stored before: a client resending after it
-   * lost the answer. Those sends are answered with the stored message, found in one query, and
-   * the rest go in one INSERT again; only when that is refused too is each message tried alone
-   * (a clientMsgId through insertOnce), so one bad message fails alone. When the outcome is
+   * lost the answer, or through another instance. Those sends are answered with the stored
+   * message, found in one query, and the rest go in one INSERT again; only when that is refused
+   * too (or one is left) is each message tried alone, a clientMsgId through insertOnce, so one
+   * bad message fails alone. When the outcome is
    * unknown (the connection was lost or timed out: the rows may be stored), nothing is tried
    * again, so nothing is stored twice: those sends fail, and a client that resends with its
    * clientMsgId gets its message once.
@@ -145,14 +147,14 @@ export class MessageWriter {
     try {
       return asCreated(batch, await this.append(batch));
     } catch (error) {
-      const alone = batch.length === 1 && batch[0].values.clientMsgId === null;
+      const alone = batch.length === 1 && !keyed(batch[0]);
       if (alone || !isStatementRefusal(error)) return this.fail(batch, error);
       refusal = error;
     }
     const prior = await this.priorSends(batch);
     const repeats: Stored[] = [...prior].map(([p, row]) => ({ p, created: false, row }));
     const rest = batch.filter((p) => !prior.has(p));
-    if (repeats.length > 0 && rest.length > 0) {
+    if (repeats.length > 0 && rest.length > 1) {
       try {
         return [...repeats, ...asCreated(rest, await this.append(rest))];
       } catch (error) {
@@ -160,7 +162,7 @@ export class MessageWriter {
       }
     }
     if (rest.length > 1) this.log.warn({ err: refusal, size: rest.length }, 'a message batch was refused; writing its messages one by one');
-    const stored = repeats;
+    const stored = [...repeats];
     for (const p of rest) {
       try {
         const once = await this.messages.insertOnce(p.scope, newMessage(p));
@@ -185,15 +187,15 @@ export class MessageWriter {
 
   /** The messages stored before under this batch's clientMsgIds, one query per app in the batch (almost always one). */
   private async priorSends(batch: readonly Pending[]): Promise<Map<Pending, MessageRow>> {
-    const keyed = batch.filter((p) => p.author !== null && p.values.clientMsgId !== null);
+    const resends = batch.filter(keyed);
     const found = new Map<Pending, MessageRow>();
-    for (const appId of new Set(keyed.map((p) => p.scope.appId))) {
-      const ofApp = keyed.filter((p) => p.scope.appId === appId);
+    for (const appId of new Set(resends.map((p) => p.scope.appId))) {
+      const ofApp = resends.filter((p) => p.scope.appId === appId);
       let rows: MessageRow[] = [];
       try {
         rows = await this.messages.findByClientMsgIds(ofApp[0].scope, ofApp.map((p) => ({ authorId: p.author!.id, clientMsgId: p.values.clientMsgId! })));
-      } catch {
-        // Then each is tried alone, which answers a repeat all the same.
+      } catch (error) {
+        this.log.warn({ err: error }, 'could not look up resent clientMsgIds; writing the refused batch one by one');
       }
       const byKey = new Map(rows.map((row) => [`${row.authorId}:${row.clientMsgId}`, row]));
       for (const p of ofApp) {
@@ -212,6 +214,9 @@ export class MessageWriter {
     });
   }
 }
+
+/** A send the unique key (app, author, clientMsgId) holds to once: with an author and a clientMsgId. */
+const keyed = (p: Pending) => p.author !== null && p.values.clientMsgId !== null;
 
 /** The sends of one INSERT with the ids it gave them, in order. */
 function asCreated(batch: readonly Pending[], ids: readonly string[]): Stored[] {

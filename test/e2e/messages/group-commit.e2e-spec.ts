@@ -76,6 +76,22 @@ describe.each(testDrivers())('group commits of messages on %s', (driver) => {
     expect(history).toEqual(written.map((m) => ({ id: m.id, text: m.text })));
   });
 
+  it('answers a resend of a stored clientMsgId inside a burst with the first message, and stores the rest of the burst once', async () => {
+    const app = await t.factories.app();
+    const alice = await t.factories.user(app);
+    const author = (await t.server.app.get(UsersRepository).findById(scopeOf(app.id), alice.id))!;
+    const writer = t.server.app.get(MessageWriter);
+    const write = (text: string, clientMsgId: string | null) => writer.write(scopeOf(app.id), app.lobbyId, author, { text, kind: 'TEXT', meta: null, clientMsgId });
+    const original = await write('original', 'k-old');
+    // The first of the burst commits alone; the rest, the resend among them, share the next INSERT, which the unique key refuses.
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => (i === 5 ? write('resent', 'k-old') : write(`b${i}`, `k-${i}`))));
+    expect(burst[5]).toMatchObject({ id: original.id, text: 'original' });
+    const fresh = burst.filter((_, i) => i !== 5);
+    expect(fresh.map((m) => m.text)).toEqual(Array.from({ length: 12 }, (_, i) => `b${i}`).filter((_, i) => i !== 5));
+    const history = (await t.gql(HISTORY, { r: app.lobbyId }, alice.headers)).data!.messages.nodes;
+    expect(history).toEqual([original, ...fresh].map((m) => ({ id: m.id, text: m.text })));
+  });
+
   it('answers a clientMsgId repeated inside one burst with the first message only', async () => {
     const app = await t.factories.app(undefined, BULK_SENDING);
     const alice = await t.factories.user(app);
