@@ -137,10 +137,9 @@ export class MessageWriter {
    * lost the answer, or through another instance. Those sends are answered with the stored
    * message, found in one query, and the rest go in one INSERT again; only when that is refused
    * too (or one is left) is each message tried alone, a clientMsgId through insertOnce, so one
-   * bad message fails alone. When the outcome is
-   * unknown (the connection was lost or timed out: the rows may be stored), nothing is tried
-   * again, so nothing is stored twice: those sends fail, and a client that resends with its
-   * clientMsgId gets its message once.
+   * bad message fails alone. When the outcome is unknown (the connection was lost or timed out:
+   * the rows may be stored), nothing is tried again, so nothing is stored twice: those sends
+   * fail, and a client that resends with its clientMsgId gets its message once.
    */
   private async store(batch: Pending[]): Promise<Stored[]> {
     let refusal: unknown;
