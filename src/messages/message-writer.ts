@@ -73,7 +73,7 @@ export class MessageWriter {
    * shares its answer (so no batch holds it twice), and is written itself if that send fails.
    */
   write(scope: AppScope, roomId: string, author: UserEntity | null, values: MessageValues): Promise<Message> {
-    const key = author && values.clientMsgId !== null ? `${scope.appId}:${author.id}:${values.clientMsgId}` : null;
+    const key = uniqueKeyOf(scope, author, values);
     const underWay = key === null ? undefined : this.unanswered.get(key);
     // The first send's entry is gone by the time this runs (forget was registered first).
     if (underWay) return underWay.catch(() => this.write(scope, roomId, author, values));
@@ -214,8 +214,12 @@ export class MessageWriter {
   }
 }
 
-/** A send the unique key (app, author, clientMsgId) holds to once: with an author and a clientMsgId. */
-const keyed = (p: Pending) => p.author !== null && p.values.clientMsgId !== null;
+/** The send's place in the unique key (app, author, clientMsgId); null when the key does not hold it (no author or no clientMsgId). */
+function uniqueKeyOf(scope: AppScope, author: UserEntity | null, values: MessageValues): string | null {
+  return author && values.clientMsgId !== null ? `${scope.appId}:${author.id}:${values.clientMsgId}` : null;
+}
+
+const keyed = (p: Pending) => uniqueKeyOf(p.scope, p.author, p.values) !== null;
 
 /** The sends of one INSERT with the ids it gave them, in order. */
 function asCreated(batch: readonly Pending[], ids: readonly string[]): Stored[] {
