@@ -62,13 +62,13 @@ export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
       case 'membership.changed': {
         const { type, user, mutedUntil } = event.change;
         if (type === MembershipEventType.MUTED && mutedUntil) {
-          lobby.local.emit(LEGACY_EVENTS.userMuted, { uname: user.uname, mins: minutesUntil(mutedUntil), expires_at: new Date(mutedUntil).toISOString() });
+          lobby.local.emit(LEGACY_EVENTS.userMuted, { uname: user.uname, mins: minutesUntil(mutedUntil), expires_at: mutedUntil.toISOString() });
         } else if (type === MembershipEventType.UNMUTED) {
           lobby.local.emit(LEGACY_EVENTS.userUnmuted, { uname: user.uname });
         } else if (type === MembershipEventType.BANNED) {
           // Their sockets go quiet at once (each instance moves its own), then the room is told.
           server.local.in(userChannel(event.appId, user.id)).socketsLeave(roomChannel(event.appId, event.roomId));
-          const until = event.change.bannedUntil ? ` until ${new Date(event.change.bannedUntil).toISOString()}` : '';
+          const until = event.change.bannedUntil ? ` until ${event.change.bannedUntil.toISOString()}` : '';
           server.local.to(userChannel(event.appId, user.id)).emit(LEGACY_EVENTS.systemMessage, `You were banned from this room${until}`);
           lobby.local.emit(LEGACY_EVENTS.systemMessage, `${user.uname} was banned${until}`);
         } else if (type === MembershipEventType.UNBANNED) {

@@ -25,7 +25,7 @@ describe('legacy protocol mappers', () => {
 
   it('counts whole minutes to an end, at least one', () => {
     expect(minutesUntil(new Date(10 * 60_000 + 400), 0)).toBe(10);
-    expect(minutesUntil('1970-01-01T00:00:05.000Z', 0)).toBe(1);
+    expect(minutesUntil(new Date('1970-01-01T00:00:05.000Z'), 0)).toBe(1);
   });
 
   it.each([

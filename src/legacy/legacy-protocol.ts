@@ -75,8 +75,8 @@ export const toLegacyMute = (mute: Mute): LegacyMuteEntry =>
   ({ uname: mute.user.uname, mins: mute.minutes, expires_at: mute.endsAt.toISOString() });
 
 /** Whole minutes from now to `until`, at least 1 (user_muted's mins for a mute announced just now). */
-export const minutesUntil = (until: Date | string, now = Date.now()) =>
-  Math.max(1, Math.round((new Date(until).getTime() - now) / 60_000));
+export const minutesUntil = (until: Date, now = Date.now()) =>
+  Math.max(1, Math.round((until.getTime() - now) / 60_000));
 
 /**
  * A service error in protocol terms: the ack's `err`, and the system_message the user reads

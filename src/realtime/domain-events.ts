@@ -7,10 +7,13 @@ import type { User } from '../users/user.model.js';
 /**
  * The closed list of what happens, with the tenant on every event. Services publish these after
  * commit; the GraphQL bridge and the legacy bridge turn them into wire messages. Events carry
- * already-mapped views, so bridges only reshape them.
+ * already-mapped views, so bridges only reshape them. One member per type (so EventOf<T> names
+ * each one); every type has its JSON codec in event-codec.ts, which carries it across instances.
  */
 export type DomainEvent =
-  | { type: 'message.created' | 'message.updated' | 'message.deleted'; appId: string; roomId: string; message: Message }
+  | { type: 'message.created'; appId: string; roomId: string; message: Message }
+  | { type: 'message.updated'; appId: string; roomId: string; message: Message }
+  | { type: 'message.deleted'; appId: string; roomId: string; message: Message }
   | { type: 'membership.changed'; appId: string; roomId: string; change: MembershipEvent }
   /** `changed` names the fields the update set (frozen, name, meta…). */
   | { type: 'room.updated'; appId: string; roomId: string; room: Room; changed: readonly string[] }

@@ -3,26 +3,31 @@ import { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MetricsService } from '../health/metrics.service.js';
+import { CodecError, Json } from './codec.js';
 import type { DomainEvent } from './domain-events.js';
+import { decodeEvent, encodeEvent } from './event-codec.js';
 import { EventBus, EventListener } from './event-bus.js';
 import { LocalEventBus } from './local-event-bus.js';
 import { RedisConnections } from './redis-connections.js';
 
-
+/** What one Redis message carries: plain JSON, the event encoded by its type's codec. */
 interface Envelope {
   /** The publishing instance: it already delivered locally and skips its own echo. */
   from: string;
   /** Publish time (ms), for the bus lag metric. */
   at: number;
-  event: DomainEvent;
+  event: Json;
 }
 
-const DATE_KEY = /(At|Until)$/;
-const ISO_DATE = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
-
-/** JSON turns Dates into strings; the views carry them in fields named *At / *Until. */
-const reviveDates = (key: string, value: unknown) =>
-  typeof value === 'string' && DATE_KEY.test(key) && ISO_DATE.test(value) ? new Date(value) : value;
+/** The envelope read back, its own fields checked (the event is decoded once it is known to be another instance's). */
+function readEnvelope(raw: string): { from: string; at: number; event: unknown } {
+  const parsed: unknown = JSON.parse(raw);
+  if (typeof parsed !== 'object' || parsed === null) throw new CodecError('envelope', 'an object');
+  const { from, at, event } = parsed as Partial<Record<keyof Envelope, unknown>>;
+  if (typeof from !== 'string' || from === '') throw new CodecError('envelope.from', 'an instance id');
+  if (typeof at !== 'number' || !Number.isFinite(at)) throw new CodecError('envelope.at', 'a time in ms');
+  return { from, at, event };
+}
 
 /**
  * The bus across instances: every event is delivered to this instance's listeners at once, then
@@ -58,8 +63,17 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
 
   async publish(event: DomainEvent): Promise<void> {
     // Onto the wire first, so other instances do not wait for this one's own fan-out.
-    const envelope: Envelope = { from: this.instanceId, at: Date.now(), event };
-    const sent = this.redis.command().publish(this.channel, JSON.stringify(envelope));
+    let encoded: string;
+    try {
+      const envelope: Envelope = { from: this.instanceId, at: Date.now(), event: encodeEvent(event) };
+      encoded = JSON.stringify(envelope);
+    } catch (error) {
+      // A view the codec cannot write (an invalid Date): a bug. This instance still gets the event.
+      this.log.error({ err: error, event: event.type }, 'event could not be encoded for the Redis bus; delivered on this instance only');
+      this.local.deliver(event);
+      return;
+    }
+    const sent = this.redis.command().publish(this.channel, encoded);
     this.local.deliver(event);
     await sent;
   }
@@ -68,16 +82,21 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
     return this.local.onEvent(listener);
   }
 
+  /** Never throws: a malformed message is logged (where it is wrong, not its content) and dropped. */
   private receive(raw: string): void {
-    let envelope: Envelope;
+    let type: unknown;
+    let received: { at: number; event: DomainEvent };
     try {
-      envelope = JSON.parse(raw, reviveDates) as Envelope;
+      const envelope = readEnvelope(raw);
+      if (envelope.from === this.instanceId) return;
+      type = (envelope.event as { type?: unknown } | null)?.type;
+      received = { at: envelope.at, event: decodeEvent(envelope.event) };
     } catch (error) {
-      this.log.warn({ err: error }, 'unreadable event on the Redis bus');
+      const where = error instanceof CodecError ? { path: error.path, expected: error.expected } : { err: error };
+      this.log.warn({ ...where, type: typeof type === 'string' ? type.slice(0, 64) : undefined }, 'malformed event on the Redis bus; dropped');
       return;
     }
-    if (envelope.from === this.instanceId) return;
-    this.metrics.busLag.observe(Math.max(0, Date.now() - envelope.at) / 1000);
-    this.local.deliver(envelope.event);
+    this.metrics.busLag.observe(Math.max(0, Date.now() - received.at) / 1000);
+    this.local.deliver(received.event);
   }
 }
