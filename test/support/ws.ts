@@ -60,9 +60,9 @@ export async function untilLive(queues: readonly LiveQueue[], probe: (tag: strin
     return typeof answer === 'string' ? answer : tag;
   };
   const carries = (payload: unknown, marker: string) => JSON.stringify(payload).includes(JSON.stringify(marker));
-  for (;;) {
+  for (let patience = 100; ; patience = Math.min(patience * 2, 1000)) { // few probes, for rate limits
     const marker = await send();
-    const seen = await waitFor('', () => queues.every((q) => q.received.length > 0), Boolean, 100).then(() => true, () => false);
+    const seen = await waitFor('', () => queues.every((q) => q.received.length > 0), Boolean, patience).then(() => true, () => false);
     if (seen) break;
     if (Date.now() > deadline) throw new Error(`subscriptions did not go live within ${timeoutMs} ms (${sent.length} probes, last ${marker})`);
   }
