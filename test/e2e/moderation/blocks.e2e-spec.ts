@@ -163,7 +163,7 @@ describe.each(testDrivers())('blocks on %s', (driver) => {
     // Live first for edits (probes edit carol's base message), then for new messages: that fence comes after every earlier event.
     const base = await send(room, carol, 'carol base');
     await untilLive([aliceUpdated, carolUpdated], (tag) => t.gql(EDIT, { id: base, t: tag }, carol.headers));
-    const probes = await untilLive([aliceAdded, carolAdded, aliceMine], (tag) => send(room, carol, tag));
+    const probes = await untilLive([aliceAdded, carolAdded, aliceMine], async (tag) => { await send(room, carol, tag); });
     await block(alice, bob);
     const hidden = await send(room, bob, 'bob hidden');
     await t.gql(EDIT, { id: hidden, t: 'bob hidden, edited' }, bob.headers);
