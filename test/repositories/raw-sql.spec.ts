@@ -3,6 +3,7 @@ import { RawSql } from '../../src/database/raw-sql.js';
 import { MetricsService } from '../../src/health/metrics.service.js';
 import { migratedDatabase } from '../support/database.js';
 import { mysqlDriver, testDrivers } from '../support/drivers.js';
+import { waitFor } from '../support/wait.js';
 
 const onMysql = testDrivers().includes(mysqlDriver);
 if (!onMysql) process.stderr.write('SKIPPED: RawSql on MySQL, because MySQL/MariaDB is not selected or reachable (SQLite has no pool to test).\n');
@@ -50,7 +51,8 @@ if (!onMysql) process.stderr.write('SKIPPED: RawSql on MySQL, because MySQL/Mari
     const sleeper = await connectionId();
     const sleeping = raw.select('SELECT SLEEP(20) AS slept', []);
     const outcome = sleeping.then(() => 'answered', (error: { code?: string }) => error.code ?? 'rejected');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitFor('the SLEEP running on its connection', () => db.query(`SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = ? AND INFO LIKE 'SELECT SLEEP%'`, [Number(sleeper)]),
+      (rows: { n: number | string }[]) => Number(rows[0].n) === 1);
     await db.query(`KILL CONNECTION ${Number(sleeper)}`); // TypeORM's own statements use other connections of the pool
     expect(await outcome).toMatch(/^(ER_CONNECTION_KILLED|PROTOCOL_CONNECTION_LOST|ECONNRESET)$/);
     const next = await connectionId();
@@ -60,7 +62,11 @@ if (!onMysql) process.stderr.write('SKIPPED: RawSql on MySQL, because MySQL/Mari
 
   it('rejects a bad statement with the driver error, keeps the connection, and times every statement', async () => {
     const before = await connectionId();
-    const timed = async () => (await metrics.dbQuery.get()).values.find((v) => v.metricName?.endsWith('_count'))?.value ?? 0;
+    const timed = async () => {
+      const count = (await metrics.dbQuery.get()).values.find((v) => v.metricName?.endsWith('_count'));
+      if (!count) throw new Error('no chat_db_query_seconds_count');
+      return count.value;
+    };
     const count = await timed();
     await expect(raw.select('SELECT nope FROM apps', [])).rejects.toMatchObject({ code: 'ER_BAD_FIELD_ERROR' });
     expect(await connectionId()).toBe(before);

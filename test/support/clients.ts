@@ -1,3 +1,5 @@
+import { waitFor } from './wait.js';
+
 /** A GraphQL answer, as a client sees it. */
 export interface GqlResult<T = Record<string, any>> {
   data?: T | null;
@@ -25,13 +27,7 @@ export const asOperator = (key: string): Headers => ({ 'x-admin-key': key });
 export const asApp = (app: { id: string; secret: string }): Headers => ({ 'x-app-id': app.id, 'x-app-secret': app.secret });
 export const asUser = (token: string): Headers => ({ authorization: `Bearer ${token}` });
 
-/** Asks until the answer passes `done` (e.g. across the bus hop), for at most timeoutMs; returns the last answer. */
-export async function eventually<T>(ask: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let value = await ask();
-  while (!done(value) && Date.now() < deadline) {
-    await new Promise((r) => setTimeout(r, 20));
-    value = await ask();
-  }
-  return value;
+/** Asks until the answer passes `done` (e.g. across the bus hop), for at most timeoutMs; fails loudly otherwise. */
+export function eventually<T>(ask: () => Promise<T>, done: (value: T) => boolean, timeoutMs = 2000): Promise<T> {
+  return waitFor(`an answer passing ${done.name || 'the check'}`, ask, done, timeoutMs);
 }

@@ -19,6 +19,8 @@ export interface LegacyClient {
   /** Everything received so far, per event. */
   received: Record<LegacyServerEvent, any[]>;
   next<T = any>(event: LegacyServerEvent, timeoutMs?: number): Promise<T>;
+  /** How many events of this name arrived and were not read yet (with a later marker read: proof nothing came before it). */
+  unread(event: LegacyServerEvent): number;
   /** True if no further event of this name (beyond those already read) arrives within ms. */
   quiet(event: LegacyServerEvent, ms?: number): Promise<boolean>;
   /** Emits with an ack callback; resolves with the ack's arguments. */
@@ -71,6 +73,7 @@ export async function legacySocket(url: string, options: LegacyOptions = {}): Pr
         list.push((value) => { clearTimeout(timer); resolve(value); });
       });
     },
+    unread: (event) => received[event].length - readIndex[event],
     async quiet(event, ms = 300) {
       await new Promise((r) => setTimeout(r, ms));
       return received[event].length === readIndex[event];

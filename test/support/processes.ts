@@ -43,7 +43,9 @@ export async function startProcess(env: Record<string, string>): Promise<ServerP
   const output = () => out.stdout + out.stderr;
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${output()}`)), 20_000);
-    const check = () => { if (out.stdout.includes('Chat service ready')) { clearTimeout(timer); setTimeout(resolve, 200); } };
+    // Ready once the whole block is printed: its last line is the generated key when none was given.
+    const last = env.CHAT_ADMIN_KEY === undefined ? /\n {2}operator key [^\n]*\n/ : /\n {2}web console [^\n]*\n/;
+    const check = () => { if (out.stdout.includes('Chat service ready') && last.test(out.stdout)) { clearTimeout(timer); resolve(); } };
     child.stdout!.on('data', check);
     child.on('exit', () => { clearTimeout(timer); reject(new Error(`server exited:\n${output()}`)); });
   });

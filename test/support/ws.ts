@@ -1,5 +1,6 @@
 import { Client, createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { waitFor } from './wait.js';
 
 /** A real graphql-ws client against the test app; retries off so failures surface. */
 export function gqlWsClient(url: string, connectionParams: Record<string, unknown> | undefined): Client {
@@ -36,22 +37,39 @@ export interface LiveQueue<T = any> {
   received: T[];
   /** Marks everything received so far as read. */
   skipAll(): void;
+  /** How many received payloads were not read yet (with a later marker read: proof nothing came before it). */
+  unread(): number;
   stop(): void;
 }
 
 /**
- * Waits until every subscription is live on the server: sends probes until each queue saw one,
- * then marks what they received as read. Sturdier than sleeping on a busy machine.
+ * Waits until every subscription is live on the server: sends probes until each queue saw one, then
+ * a last probe as a fence: once every queue has it, no earlier probe is still on its way (a live
+ * subscription's events arrive in order), and what the queues received is marked as read.
+ * `probe(tag)` must cause an event on every queue whose payload carries `tag` as a string value;
+ * when a probe can not carry the tag (e.g. a membership change), it returns the string it carries.
+ * Resolves with the tags of every probe sent, in order (for a history that holds them too).
  */
-export async function untilLive(queues: readonly LiveQueue[], probe: () => Promise<unknown>, timeoutMs = 10_000): Promise<void> {
+export async function untilLive(queues: readonly LiveQueue[], probe: (tag: string) => Promise<unknown>, timeoutMs = 10_000): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
-  while (queues.some((q) => q.received.length === 0)) {
-    if (Date.now() > deadline) throw new Error('subscriptions did not go live');
-    await probe();
-    await new Promise((r) => setTimeout(r, 50));
+  const sent: string[] = [];
+  const send = async () => {
+    const tag = `probe-${sent.length + 1}-${Math.random().toString(36).slice(2, 8)}`;
+    sent.push(tag);
+    const answer = await probe(tag);
+    return typeof answer === 'string' ? answer : tag;
+  };
+  const carries = (payload: unknown, marker: string) => JSON.stringify(payload).includes(JSON.stringify(marker));
+  for (let patience = 100; ; patience = Math.min(patience * 2, 1000)) { // few probes, for rate limits
+    const marker = await send();
+    const seen = await waitFor('', () => queues.every((q) => q.received.length > 0), Boolean, patience).then(() => true, () => false);
+    if (seen) break;
+    if (Date.now() > deadline) throw new Error(`subscriptions did not go live within ${timeoutMs} ms (${sent.length} probes, last ${marker})`);
   }
-  await new Promise((r) => setTimeout(r, 100));
+  const fence = await send();
+  await waitFor(`the fence probe ${fence} on every subscription`, () => queues.every((q) => q.received.some((p) => carries(p, fence))), Boolean, timeoutMs);
   for (const q of queues) q.skipAll();
+  return sent;
 }
 
 export function liveQueue<T = any>(client: Client, query: string, variables: Record<string, unknown> = {}): LiveQueue<T> {
@@ -88,6 +106,7 @@ export function liveQueue<T = any>(client: Client, query: string, variables: Rec
       return received.length === before;
     },
     skipAll() { readIndex = received.length; },
+    unread: () => received.length - readIndex,
     completed: () => (done ? Promise.resolve() : new Promise<void>((resolve) => (onDone = resolve))),
     stop,
   };

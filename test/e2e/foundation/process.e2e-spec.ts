@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +25,9 @@ describe('the server process', () => {
       await gqlRequest(url, `mutation { createUser(input: {uname: "a"}) { id } }`, {}, headers);
       const token = (await gqlRequest(url, `mutation { issueUserToken(userId: "1") { token } }`, {}, headers)).data!.issueUserToken.token;
       await gqlRequest(url, `{ me { id } }`, {}, { authorization: `Bearer ${token}x` });
-      await new Promise((r) => setTimeout(r, 300));
+      const closed = once(server.child, 'close'); // once the process exited and its output is read to the end
+      await server.stop();
+      await closed;
       const logs = server.output().replace(/operator key .*\n/, '');
       for (const secretValue of [key, secret, token]) expect(logs).not.toContain(secretValue);
     } finally {

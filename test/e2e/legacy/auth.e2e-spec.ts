@@ -2,6 +2,7 @@ import { BULK_SENDING } from '../../support/factories.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { testDrivers } from '../../support/drivers.js';
 import { authedSocket, LegacyClient, legacySocket } from '../../support/legacy.js';
+import { untilClockPasses } from '../../support/wait.js';
 import { UserRole } from '../../../src/users/user.model.js';
 
 const SEND = `mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { text: $t }) { id } }`;
@@ -72,9 +73,9 @@ describe.each(testDrivers())('legacy auth on %s', (driver) => {
     const stranger = await t.factories.user(other);
     const [, foreign] = await (await socket()).auth({ app_id: Number(app.id), hashed_token: stranger.hashedToken });
     expect(foreign).not.toHaveProperty('user');
-    const expiring = await t.gql(`mutation($id: ID!, $at: DateTime) { issueUserToken(userId: $id, expiresAt: $at) { hashedToken } }`,
+    const expiring = await t.gql(`mutation($id: ID!, $at: DateTime) { issueUserToken(userId: $id, expiresAt: $at) { hashedToken expiresAt } }`,
       { id: alice.id, at: new Date(Date.now() + 1500).toISOString() }, app.headers);
-    await new Promise((r) => setTimeout(r, 2100));
+    await untilClockPasses(Date.parse(expiring.data!.issueUserToken.expiresAt)); // the end the server gave it
     const [, expired] = await (await socket()).auth({ app_id: Number(app.id), hashed_token: expiring.data!.issueUserToken.hashedToken });
     expect(expired).not.toHaveProperty('user');
     expect((await t.gql(REVOKE, { id: alice.id }, app.headers)).data!.revokeUserTokens).toBeGreaterThan(0);

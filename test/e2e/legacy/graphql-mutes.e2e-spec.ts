@@ -5,7 +5,7 @@ import { UserRole } from '../../../src/users/user.model.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { asUser, codeOf } from '../../support/clients.js';
 import { testDrivers } from '../../support/drivers.js';
-import { gqlWsClient, liveQueue } from '../../support/ws.js';
+import { gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
 
 // The GraphQL side of the mutes the legacy /mute and /unmute share (SPEC, "Moderation").
 const MUTE = `mutation($r: ID!, $u: ID!, $m: Int!, $why: String) { muteUser(roomId: $r, userId: $u, minutes: $m, reason: $why) { type roomId user { id } actor { id } mutedUntil reason } }`;
@@ -16,6 +16,7 @@ const ROOM = `mutation($m: [ID!]) { createRoom(input: { memberIds: $m }) { id } 
 const ADD = `mutation($r: ID!, $u: ID!, $role: MemberRole) { addMember(roomId: $r, userId: $u, role: $role) { role } }`;
 const MEMBERS = `query($r: ID!) { members(roomId: $r) { user { id } mutedUntil } }`;
 const MEMBERSHIP = `subscription($r: ID!) { membershipChanged(roomId: $r) { type user { id } actor { id } mutedUntil } }`;
+const JOIN = `mutation($r: ID!) { joinRoom(roomId: $r) { role } }`;
 
 describe.each(testDrivers())('muteUser / unmuteUser / mutes over GraphQL on %s', (driver) => {
   let t: TestApp;
@@ -102,7 +103,11 @@ describe.each(testDrivers())('muteUser / unmuteUser / mutes over GraphQL on %s',
     const ws = gqlWsClient(t.url, { authorization: `Bearer ${alice.token}` });
     try {
       const changes = liveQueue(ws, MEMBERSHIP, { r: app.lobbyId });
-      await new Promise((r) => setTimeout(r, 300));
+      await untilLive([changes], async () => { // a newcomer per probe: its JOINED carries its id
+        const newcomer = await t.factories.user(app);
+        await t.gql(JOIN, { r: app.lobbyId }, newcomer.headers);
+        return newcomer.id;
+      });
       await t.gql(MUTE, { r: app.lobbyId, u: bob.id, m: 1 }, app.headers);
       await expect(changes.next()).resolves.toMatchObject({ data: { membershipChanged: { type: 'MUTED', user: { id: bob.id }, actor: null } } });
       await t.server.app.get(MutesRepository).setEndsAt(scopeOf(app.id), app.lobbyId, bob.id, new Date(Date.now() - 10));

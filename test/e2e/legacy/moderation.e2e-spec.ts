@@ -6,13 +6,14 @@ import { codeOf } from '../../support/clients.js';
 import { testDrivers } from '../../support/drivers.js';
 import { TestAppTenant } from '../../support/factories.js';
 import { authedSocket, LegacyClient, legacySocket } from '../../support/legacy.js';
-import { gqlWsClient, liveQueue } from '../../support/ws.js';
+import { gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
 
 const SEND = `mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: { text: $t }) { id text } }`;
 const MUTE = `mutation($r: ID!, $u: ID!, $m: Int!) { muteUser(roomId: $r, userId: $u, minutes: $m) { type mutedUntil user { uname } } }`;
 const MUTES = `query($r: ID!) { mutes(roomId: $r) { user { uname } minutes } }`;
 const MESSAGE_ADDED = `subscription($r: ID!) { messageAdded(roomId: $r) { id text author { uname } } }`;
 const MEMBERSHIP = `subscription($r: ID!) { membershipChanged(roomId: $r) { type user { uname } actor { uname } mutedUntil } }`;
+const JOIN = `mutation($r: ID!) { joinRoom(roomId: $r) { role } }`;
 
 describe.each(testDrivers())('legacy moderation, presence and interop on %s', (driver) => {
   let t: TestApp;
@@ -156,7 +157,12 @@ describe.each(testDrivers())('legacy moderation, presence and interop on %s', (d
     try {
       const added = liveQueue(ws, MESSAGE_ADDED, { r: app.lobbyId });
       const changes = liveQueue(ws, MEMBERSHIP, { r: app.lobbyId });
-      await new Promise((r) => setTimeout(r, 300)); // let both subscriptions register
+      await untilLive([added, changes], async () => { // a newcomer per probe joins and speaks: both carry its uname
+        const newcomer = await t.factories.user(app);
+        await t.gql(JOIN, { r: app.lobbyId }, newcomer.headers);
+        await t.gql(SEND, { r: app.lobbyId, t: 'probe' }, newcomer.headers);
+        return newcomer.uname;
+      });
       const { socket: b } = await connect(app, bob.hashedToken);
       const viaGraphql = (await t.gql(SEND, { r: app.lobbyId, t: 'from graphql' }, alice.headers)).data!.sendMessage;
       await expect(b.next('new_message')).resolves.toEqual({ id: Number(viaGraphql.id), user: { uname: alice.uname, role: 'member' }, text: 'from graphql' });
@@ -168,7 +174,8 @@ describe.each(testDrivers())('legacy moderation, presence and interop on %s', (d
       await expect(b.next('user_muted')).resolves.toEqual({ uname: bob.uname, mins: 15, expires_at: muted.data!.muteUser.mutedUntil });
       await expect(changes.next()).resolves.toMatchObject({ data: { membershipChanged: { type: 'MUTED', user: { uname: bob.uname }, actor: null } } });
       await expect(b.request('new_message', 'muted now')).resolves.toEqual(['MUTED']);
-      await expect(added.quiet(300)).resolves.toBe(true);
+      await t.gql(SEND, { r: app.lobbyId, t: 'a later marker' }, alice.headers); // the refused one never came before it
+      await expect(added.next()).resolves.toMatchObject({ data: { messageAdded: { text: 'a later marker' } } });
       added.stop();
       changes.stop();
     } finally {
@@ -183,7 +190,11 @@ describe.each(testDrivers())('legacy moderation, presence and interop on %s', (d
     const ws = gqlWsClient(t.url, { authorization: `Bearer ${bob.token}` });
     try {
       const changes = liveQueue(ws, MEMBERSHIP, { r: app.lobbyId });
-      await new Promise((r) => setTimeout(r, 300));
+      await untilLive([changes], async () => { // a newcomer per probe: its JOINED carries its uname
+        const newcomer = await t.factories.user(app);
+        await t.gql(JOIN, { r: app.lobbyId }, newcomer.headers);
+        return newcomer.uname;
+      });
       const { socket: s } = await connect(app, owner.hashedToken);
       await s.request('new_message', `/mute ${bob.uname} 3`);
       await expect(changes.next()).resolves.toMatchObject({ data: { membershipChanged: { type: 'MUTED', user: { uname: bob.uname }, actor: { uname: owner.uname } } } });

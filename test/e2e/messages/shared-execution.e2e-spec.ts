@@ -2,6 +2,7 @@ import { MetricsService } from '../../../src/health/metrics.service.js';
 import { UserRole } from '../../../src/users/user.model.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { testDrivers } from '../../support/drivers.js';
+import { waitFor } from '../../support/wait.js';
 import { gqlWsClient, liveQueue, LiveQueue, untilLive } from '../../support/ws.js';
 import type { Client } from 'graphql-ws';
 
@@ -30,6 +31,9 @@ describe.each(testDrivers())('shared execution of subscription events on %s', (d
 
   const executions = async () => {
     const values = (await t.server.app.get(MetricsService).subscriptionExecutions.get()).values;
+    // Every execution is counted under one of the two paths: any other label fails here, so a path
+    // absent from the output (never executed yet) truly is 0.
+    expect(values.map((v) => v.labels.path).filter((path) => path !== 'shared' && path !== 'own')).toEqual([]);
     const of = (path: string) => values.find((v) => v.labels.path === path)?.value ?? 0;
     return { shared: of('shared'), own: of('own') };
   };
@@ -49,7 +53,7 @@ describe.each(testDrivers())('shared execution of subscription events on %s', (d
     const alike = readers.map((r) => subscribe(r.token, ADDED, { r: app.lobbyId }));
     const renamed = subscribe(readers[0].token, ADDED_RENAMED, { r: app.lobbyId });
     const staff = subscribe(mod.token, ADDED, { r: app.lobbyId });
-    await untilLive([...alike, renamed, staff], () => t.gql(SEND, { r: app.lobbyId, t: 'probe' }, sender.headers));
+    await untilLive([...alike, renamed, staff], (tag) => t.gql(SEND, { r: app.lobbyId, t: tag }, sender.headers));
     const before = await executions();
     for (const text of ['one', 'two', 'three']) await t.gql(SEND, { r: app.lobbyId, t: text }, sender.headers);
     const got = await Promise.all([...alike, renamed, staff].map(async (q) => [await q.next(), await q.next(), await q.next()]));
@@ -68,7 +72,7 @@ describe.each(testDrivers())('shared execution of subscription events on %s', (d
     const room = (await t.gql(ROOM, { m: [sender.id, alice.id, bob.id] }, app.headers)).data!.createRoom.id;
     const shared = [subscribe(alice.token, MINE_SHARED), subscribe(bob.token, MINE_SHARED)];
     const own = [subscribe(alice.token, MINE_OWN, { u: false }), subscribe(bob.token, MINE_OWN, { u: false })];
-    await untilLive([...shared, ...own], () => t.gql(SEND, { r: room, t: 'probe' }, sender.headers));
+    await untilLive([...shared, ...own], (tag) => t.gql(SEND, { r: room, t: tag }, sender.headers));
     const before = await executions();
     await t.gql(SEND, { r: room, t: 'same for all' }, sender.headers);
     const sharedPayloads = await Promise.all(shared.map((q) => q.next()));
@@ -88,14 +92,23 @@ describe.each(testDrivers())('shared execution of subscription events on %s', (d
     const room = (await t.gql(ROOM, { m: [sender.id, alice.id, bob.id] }, app.headers)).data!.createRoom.id;
     const ids: string[] = [];
     const [forAlice, forBob] = [subscribe(alice.token, MINE_UNREAD), subscribe(bob.token, MINE_UNREAD)];
-    await untilLive([forAlice, forBob], () => t.gql(SEND, { r: room, t: 'probe' }, sender.headers));
+    // This selection carries no text to tell probes apart: live once both saw one; what else arrives is read past below.
+    await waitFor('both myEvents streams live', async () => {
+      await t.gql(SEND, { r: room, t: 'probe' }, sender.headers);
+      return forAlice.received.length > 0 && forBob.received.length > 0;
+    }, Boolean, 10_000);
     for (const text of ['a', 'b', 'c']) ids.push((await t.gql(SEND, { r: room, t: text }, sender.headers)).data!.sendMessage.id);
     await t.gql(READ, { r: room, m: ids[2] }, alice.headers);
     await t.gql(READ, { r: room, m: ids[0] }, bob.headers);
-    await new Promise((r) => setTimeout(r, 200));
-    for (const q of [forAlice, forBob]) q.skipAll();
     await t.gql(FREEZE, { r: room, f: true }, app.headers);
-    await expect(forAlice.next()).resolves.toEqual({ data: { myEvents: { type: 'ROOM_UPDATED', room: { id: room, frozen: true, unreadCount: 0 } } } });
-    await expect(forBob.next()).resolves.toEqual({ data: { myEvents: { type: 'ROOM_UPDATED', room: { id: room, frozen: true, unreadCount: 2 } } } });
+    // The freeze comes after the probes, messages and reads on each stream: read up to it.
+    const frozen = async (q: LiveQueue) => {
+      for (;;) {
+        const event = await q.next();
+        if (event.data?.myEvents?.room?.frozen === true) return event;
+      }
+    };
+    await expect(frozen(forAlice)).resolves.toEqual({ data: { myEvents: { type: 'ROOM_UPDATED', room: { id: room, frozen: true, unreadCount: 0 } } } });
+    await expect(frozen(forBob)).resolves.toEqual({ data: { myEvents: { type: 'ROOM_UPDATED', room: { id: room, frozen: true, unreadCount: 2 } } } });
   });
 });

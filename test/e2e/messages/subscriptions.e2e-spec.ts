@@ -1,3 +1,4 @@
+import { MetricsService } from '../../../src/health/metrics.service.js';
 import { BULK_SENDING } from '../../support/factories.js';
 import { ApolloClient, gql, InMemoryCache } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
@@ -5,7 +6,8 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { startApp, TestApp } from '../../support/app.js';
 import { testDrivers } from '../../support/drivers.js';
-import { connected, gqlWsClient, liveQueue } from '../../support/ws.js';
+import { waitFor } from '../../support/wait.js';
+import { connected, gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
 
 const SEND = `mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: {text: $t}) { id } }`;
 const ADDED = `subscription($r: ID!, $after: ID) { messageAdded(roomId: $r, after: $after) { id text author { uname } } }`;
@@ -30,10 +32,13 @@ describe.each(testDrivers())('live GraphQL subscriptions on %s', (driver) => {
     const apollo = new ApolloClient({ link: new GraphQLWsLink(wsClient), cache: new InMemoryCache() });
     const received: any[] = [];
     const subscription = apollo.subscribe({ query: gql(ADDED), variables: { r: app.lobbyId } }).subscribe({ next: (r) => received.push(r.data) });
-    await settle();
+    await waitFor('the Apollo subscription live', async () => {
+      await t.gql(SEND, { r: app.lobbyId, t: 'probe' }, alice.headers);
+      return received.length > 0;
+    }, Boolean, 10_000);
     await t.gql(SEND, { r: app.lobbyId, t: 'hello bob' }, alice.headers);
-    for (let i = 0; i < 50 && received.length === 0; i++) await settle();
-    expect(received[0]).toMatchObject({ messageAdded: { text: 'hello bob', author: { uname: alice.uname } } });
+    const hello = await waitFor('hello bob over Apollo', () => received.find((r) => r.messageAdded.text !== 'probe'));
+    expect(hello).toMatchObject({ messageAdded: { text: 'hello bob', author: { uname: alice.uname } } });
     subscription.unsubscribe();
     await wsClient.dispose();
   });
@@ -93,10 +98,11 @@ describe.each(testDrivers())('live GraphQL subscriptions on %s', (driver) => {
         sent.push(result.data!.sendMessage.id);
       }
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor('the senders under way', () => sent.length >= 3, Boolean, 10_000);
     const client = await wsAs(reader.token);
     const stream = liveQueue(client, ADDED, { r: app.lobbyId, after: first });
-    await new Promise((r) => setTimeout(r, 400));
+    const sentWhenSubscribed = sent.length;
+    await waitFor('the stream delivering while the senders go on', () => stream.received.length > 0 && sent.length >= sentWhenSubscribed + 10, Boolean, 10_000);
     sending = false;
     await Promise.all(loops);
     const expected = [...sent].sort((a, b) => Number(a) - Number(b));
@@ -113,7 +119,7 @@ describe.each(testDrivers())('live GraphQL subscriptions on %s', (driver) => {
     const room = (await t.gql(GROUP, { m: [alice.id, bob.id] }, app.headers)).data!.createRoom.id;
     const client = await wsAs(bob.token);
     const stream = liveQueue(client, ADDED, { r: room });
-    await settle();
+    await untilLive([stream], (tag) => t.gql(SEND, { r: room, t: tag }, alice.headers));
     await t.gql(SEND, { r: room, t: 'still here' }, alice.headers);
     await expect(stream.next()).resolves.toMatchObject({ data: { messageAdded: { text: 'still here' } } });
     await t.gql(`mutation($r: ID!, $u: ID!) { removeMember(roomId: $r, userId: $u) { ok } }`, { r: room, u: bob.id }, app.headers);
@@ -129,7 +135,7 @@ describe.each(testDrivers())('live GraphQL subscriptions on %s', (driver) => {
     const roomA = (await t.gql(GROUP, { m: [alice.id, bob.id] }, app.headers)).data!.createRoom.id;
     const client = await wsAs(bob.token);
     const mine = liveQueue(client, `subscription { myEvents { type roomId message { text } membership { type user { uname } } typing { isTyping } } }`);
-    await settle();
+    await untilLive([mine], (tag) => t.gql(SEND, { r: roomA, t: tag }, alice.headers));
     await t.gql(SEND, { r: roomA, t: 'in A' }, alice.headers);
     await expect(mine.next()).resolves.toEqual({ data: { myEvents: { type: 'MESSAGE_ADDED', roomId: roomA, message: { text: 'in A' }, membership: null, typing: null } } });
     const roomB = (await t.gql(GROUP, { m: [alice.id] }, app.headers)).data!.createRoom.id;
@@ -155,12 +161,15 @@ describe.each(testDrivers())('live GraphQL subscriptions on %s', (driver) => {
     await expect(t.gql(online, { id: alice.id }, app.headers)).resolves.toEqual({ data: { user: { online: true } } });
     const listed = await t.gql(`query($r: ID!) { onlineMembers(roomId: $r) { uname } }`, { r: app.lobbyId }, app.headers);
     expect(listed.data!.onlineMembers).toEqual([{ uname: alice.uname }]);
+    const wsConnections = async () => (await t.server.app.get(MetricsService).connections.get()).values.find((v) => v.labels.transport === 'graphql-ws')?.value;
+    const open = await wsConnections();
+    expect(open).toBeGreaterThanOrEqual(2);
     await tab1.dispose();
-    await settle();
+    await waitFor('the server to see tab1 close', wsConnections, (n) => n === open! - 1); // then ask: still online
     await expect(t.gql(online, { id: alice.id }, app.headers)).resolves.toEqual({ data: { user: { online: true } } });
     await tab2.dispose();
-    await settle();
-    await expect(t.gql(online, { id: alice.id }, app.headers)).resolves.toEqual({ data: { user: { online: false } } });
+    // The server sees the close after dispose returns: wait for it, bounded.
+    await expect(waitFor('alice offline', () => t.gql(online, { id: alice.id }, app.headers), (r) => r.data?.user?.online === false)).resolves.toEqual({ data: { user: { online: false } } });
   });
 
   it('answers garbage subscriptions (syntax, types, ids) with BAD_USER_INPUT and keeps the connection serving', async () => {
@@ -178,7 +187,7 @@ describe.each(testDrivers())('live GraphQL subscriptions on %s', (driver) => {
       expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     }
     const live = liveQueue(client, ADDED, { r: app.lobbyId });
-    await settle();
+    await untilLive([live], (tag) => t.gql(SEND, { r: app.lobbyId, t: tag }, alice.headers));
     await t.gql(SEND, { r: app.lobbyId, t: 'still alive' }, alice.headers);
     await expect(live.next()).resolves.toMatchObject({ data: { messageAdded: { text: 'still alive' } } });
     await client.dispose();

@@ -4,7 +4,7 @@ import { codeOf, Headers } from '../../support/clients.js';
 import { testDrivers } from '../../support/drivers.js';
 import { TestAppTenant, TestUser } from '../../support/factories.js';
 import { authedSocket, LegacyClient } from '../../support/legacy.js';
-import { gqlWsClient, liveQueue } from '../../support/ws.js';
+import { gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
 
 // Bans (issue "Moderation"): who may ban whom, what a ban does at once on both transports, and its end.
 const BAN = `mutation($r: ID!, $u: ID!, $s: Int, $why: String) { banUser(roomId: $r, userId: $u, seconds: $s, reason: $why) { type roomId user { id } actor { id } bannedUntil reason } }`;
@@ -20,8 +20,6 @@ const MESSAGE_ADDED = `subscription($r: ID!) { messageAdded(roomId: $r) { text }
 const MEMBERSHIP = `subscription($r: ID!) { membershipChanged(roomId: $r) { type user { id } actor { id } bannedUntil reason } }`;
 const LOG = `query($r: ID) { moderationLog(roomId: $r) { action actorKind actor { id } target { id } reason details } }`;
 
-/** Subscriptions start asynchronously on the server: give them a moment before acting. */
-const settle = () => new Promise((r) => setTimeout(r, 300));
 
 describe.each(testDrivers())('banUser / unbanUser / bannedUsers on %s', (driver) => {
   let t: TestApp;
@@ -134,7 +132,11 @@ describe.each(testDrivers())('banUser / unbanUser / bannedUsers on %s', (driver)
     const bob = await t.factories.user(app);
     const client = gqlWsClient(t.url, { 'x-app-id': app.id, 'x-app-secret': app.secret });
     const changes = liveQueue(client, MEMBERSHIP, { r: app.lobbyId });
-    await settle();
+    await untilLive([changes], async () => { // a newcomer per probe: its JOINED carries its id
+      const newcomer = await t.factories.user(app);
+      await t.gql(JOIN, { r: app.lobbyId }, newcomer.headers);
+      return newcomer.id;
+    });
     await t.gql(BAN, { r: app.lobbyId, u: bob.id, s: 1 }, app.headers);
     await expect(changes.next()).resolves.toMatchObject({ data: { membershipChanged: { type: 'BANNED', user: { id: bob.id } } } });
     expect(codeOf(await t.gql(SEND, { r: app.lobbyId, t: 'too early' }, bob.headers))).toBe('BANNED');
@@ -150,7 +152,7 @@ describe.each(testDrivers())('banUser / unbanUser / bannedUsers on %s', (driver)
     const [bob, carol, dave] = [await t.factories.user(app), await t.factories.user(app), await t.factories.user(app)];
     const bobWs = gqlWsClient(t.url, { authorization: `Bearer ${bob.token}` });
     const bobLive = liveQueue(bobWs, MESSAGE_ADDED, { r: app.lobbyId });
-    await settle();
+    await untilLive([bobLive], (tag) => t.gql(SEND, { r: app.lobbyId, t: tag }, dave.headers));
     const { socket: bobSocket } = await authedSocket(t.url, app.id, bob.hashedToken);
     const { socket: carolSocket } = await authedSocket(t.url, app.id, carol.hashedToken);
     sockets.push(bobSocket, carolSocket);

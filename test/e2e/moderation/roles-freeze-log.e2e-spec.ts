@@ -4,7 +4,7 @@ import { codeOf } from '../../support/clients.js';
 import { testDrivers } from '../../support/drivers.js';
 import { TestAppTenant, TestUser } from '../../support/factories.js';
 import { authedSocket, LegacyClient } from '../../support/legacy.js';
-import { gqlWsClient, liveQueue } from '../../support/ws.js';
+import { gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
 
 // App roles, room managers, freezing and the moderation log (issue "Moderation").
 const SET_ROLE = `mutation($u: ID!, $role: UserRole!) { setUserRole(userId: $u, role: $role) { id role } }`;
@@ -20,7 +20,7 @@ const MEMBERSHIP = `subscription($r: ID!) { membershipChanged(roomId: $r) { type
 const MY_EVENTS = `subscription { myEvents { type roomId room { frozen } } }`;
 const LOG = `query($r: ID, $limit: Int, $before: ID) { moderationLog(roomId: $r, limit: $limit, before: $before) { id action actorKind actor { id } target { id } details } }`;
 
-const settle = () => new Promise((r) => setTimeout(r, 300));
+const ADD = `mutation($r: ID!, $u: ID!) { addMember(roomId: $r, userId: $u) { role } }`;
 
 describe.each(testDrivers())('roles, managers, freeze and the moderation log on %s', (driver) => {
   let t: TestApp;
@@ -110,7 +110,11 @@ describe.each(testDrivers())('roles, managers, freeze and the moderation log on 
       const room = (await t.gql(ROOM, { m: [bob.id, watcher.id] }, app.headers)).data!.createRoom.id;
       const client = gqlWsClient(t.url, { authorization: `Bearer ${watcher.token}` });
       const changes = liveQueue(client, MEMBERSHIP, { r: room });
-      await settle();
+      await untilLive([changes], async () => { // a newcomer per probe: its JOINED carries its id
+        const newcomer = await t.factories.user(app);
+        await t.gql(ADD, { r: room, u: newcomer.id }, app.headers);
+        return newcomer.id;
+      });
       await t.gql(REGISTER, { r: room, u: bob.id }, app.headers);
       await expect(changes.next()).resolves.toEqual({ data: { membershipChanged: { type: 'ROLE_CHANGED', user: { id: bob.id }, actor: null } } });
       await t.gql(REGISTER, { r: room, u: carol.id }, bob.headers); // not a member yet: joins as manager
@@ -157,7 +161,8 @@ describe.each(testDrivers())('roles, managers, freeze and the moderation log on 
       const mine = liveQueue(client, MY_EVENTS);
       const { socket } = await authedSocket(t.url, app.id, bob.hashedToken);
       sockets.push(socket);
-      await settle();
+      // A room per probe: carol's JOINED in it carries its id. The socket is in the lobby once its auth is answered.
+      await untilLive([mine], async () => (await t.gql(ROOM, { m: [carol.id] }, app.headers)).data!.createRoom.id as string);
       await t.gql(FREEZE, { r: app.lobbyId, f: true }, app.headers);
       await expect(mine.next()).resolves.toEqual({ data: { myEvents: { type: 'ROOM_UPDATED', roomId: app.lobbyId, room: { frozen: true } } } });
       await expect(socket.next('system_message')).resolves.toBe('The chat was frozen: only moderators may write');

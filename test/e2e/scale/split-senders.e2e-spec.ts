@@ -18,7 +18,7 @@ await describeTwoInstances('split-senders suite', 'senders on two instances into
     const room = (await a.gql(ROOM, { m: users.map((u) => u.id) }, app.headers)).data!.createRoom.id;
     const watchers = [gqlWsClient(a.url, { authorization: `Bearer ${users[0].token}` }), gqlWsClient(b.url, { authorization: `Bearer ${users[1].token}` })];
     const streams = watchers.map((client) => liveQueue(client, ADDED, { r: room }));
-    await untilLive(streams, () => a.gql(SEND, { r: room, t: 'probe' }, users[0].headers));
+    await untilLive(streams, async (tag) => (await a.gql(SEND, { r: room, t: tag }, users[0].headers)).data!.sendMessage.id as string); // the selection has ids only
 
     const acks = await Promise.all(users.map(async (user, i) => {
       const server = i % 2 === 0 ? a : b;

@@ -40,7 +40,7 @@ await describeTwoInstances('two-instance suite', 'two instances sharing MariaDB 
     const prober = await a.factories.user(app); // not alice: her 20 sends are all the default rate allows
     const client = await graphqlWsOn(b, alice);
     const stream = liveQueue(client, ADDED, { r: app.lobbyId });
-    await untilLive([stream], () => a.gql(SEND, { r: app.lobbyId, t: 'probe' }, prober.headers));
+    await untilLive([stream], (tag) => a.gql(SEND, { r: app.lobbyId, t: tag }, prober.headers));
     const ids = [];
     for (let i = 0; i < 20; i++) ids.push((await a.gql(SEND, { r: app.lobbyId, t: `m${i}` }, alice.headers)).data!.sendMessage.id);
     const got = [];
@@ -55,7 +55,7 @@ await describeTwoInstances('two-instance suite', 'two instances sharing MariaDB 
     const bob = await a.factories.user(app);
     // The subscription first, made live by probes, so that no probe reaches the legacy sockets.
     const stream = liveQueue(await graphqlWsOn(b, bob), ADDED, { r: app.lobbyId });
-    await untilLive([stream], () => a.gql(SEND, { r: app.lobbyId, t: 'probe' }, alice.headers));
+    await untilLive([stream], (tag) => a.gql(SEND, { r: app.lobbyId, t: tag }, alice.headers));
     const { socket: aliceOnA } = await legacyOn(a, app, alice);
     const { socket: watcherOnB } = await legacyOn(b, app);
 
