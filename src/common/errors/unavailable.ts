@@ -37,13 +37,15 @@ interface ErrorShape {
   driverError?: unknown;
   cause?: unknown;
   originalError?: unknown;
+  thrownValue?: unknown;
   errors?: unknown;
 }
 
 /**
  * Whether an error means that the database or Redis cannot be reached (retry later), as
  * opposed to a bug or a refused statement. Looks through the wrappers these errors come in:
- * TypeORM's `driverError`, `cause`, GraphQL's `originalError`, AggregateError's `errors` (Node's
+ * TypeORM's `driverError`, `cause`, GraphQL's `originalError` and its `thrownValue` (graphql-js
+ * wraps a thrown value that is not an Error of its realm), AggregateError's `errors` (Node's
  * connect to several addresses). Used by each transport's one error formatter, nowhere else.
  */
 export function isUnavailableError(error: unknown, depth = 0): boolean {
@@ -54,6 +56,6 @@ export function isUnavailableError(error: unknown, depth = 0): boolean {
   // mysql2 marks an error fatal when the connection it happened on is dead (not for a refused statement).
   if (e.fatal === true && (typeof e.errno === 'number' || typeof e.code === 'string')) return true;
   if (typeof e.message === 'string' && MESSAGES.some((pattern) => pattern.test(e.message as string))) return true;
-  const inner = [e.driverError, e.cause, e.originalError, ...(Array.isArray(e.errors) ? e.errors : [])];
+  const inner = [e.driverError, e.cause, e.originalError, e.thrownValue, ...(Array.isArray(e.errors) ? e.errors : [])];
   return inner.some((next) => next !== error && isUnavailableError(next, depth + 1));
 }
