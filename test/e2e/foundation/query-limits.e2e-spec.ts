@@ -114,6 +114,15 @@ describe.each(testDrivers())('query cost limits on %s', (driver) => {
     });
   });
 
+  it('refuses an HTTP body over 100 KB with 413 and a batch (a JSON array of operations) with 400, running none', async () => {
+    const post = (body: string) => fetch(`${t.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...alice.headers }, body });
+    const big = await post(JSON.stringify({ query: `{ me { id } }${' '.repeat(101 * 1024)}` }));
+    expect(big.status).toBe(413);
+    const batch = await post(JSON.stringify([{ query: '{ me { id } }' }, { query: '{ me { id } }' }]));
+    expect(batch.status).toBe(400);
+    expect(await batch.text()).not.toContain('"me"');
+  });
+
   it('keeps the graphql-ws connection open after a refusal: the next operation on it runs', async () => {
     await expect(overWs(OVER_LIMIT[1][2])).resolves.toMatchObject({ errors: [{ extensions: { code: 'BAD_USER_INPUT' } }] });
     await expect(overWs('{ me { id } }')).resolves.toEqual({ data: { me: { id: alice.id } } });
