@@ -15,6 +15,26 @@ export interface PresenceTiming {
 /** Defaults: an instance killed without a goodbye leaves presence within deadAfterMs + reapEveryMs (12 s). */
 export const PRESENCE_TIMING: PresenceTiming = { heartbeatMs: 2_000, deadAfterMs: 10_000, reapEveryMs: 2_000 };
 
+/**
+ * How big one GraphQL operation may be (HTTP and graphql-ws alike); refused before it runs.
+ * Env: GRAPHQL_MAX_DEPTH, GRAPHQL_MAX_ALIASES, GRAPHQL_MAX_DIRECTIVES, GRAPHQL_MAX_TOKENS, GRAPHQL_MAX_COST.
+ */
+export interface QueryLimits {
+  /** Nested field levels (the schema introspection of IDEs and codegen is not counted). */
+  maxDepth: number;
+  /** Aliased fields, fragments counted each time they are spread. */
+  maxAliases: number;
+  /** Directives (@include, @skip, …), likewise. */
+  maxDirectives: number;
+  /** Lexical tokens of the whole document (comments not counted), checked while parsing. */
+  maxTokens: number;
+  /** graphql-armor's cost: 1 per scalar field, 2 per object field, each level down weighing 1.5×. */
+  maxCost: number;
+}
+
+/** Far above what the console, the IDE and ordinary clients send (README, "Limits"). */
+export const QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxTokens: 5_000, maxCost: 5_000 };
+
 /** The validated configuration every module reads (injected by class token). */
 export class AppConfig {
   readonly port!: number;
@@ -25,6 +45,7 @@ export class AppConfig {
   readonly adminKeyGenerated!: boolean;
   readonly production!: boolean;
   readonly logLevel!: string;
+  readonly queryLimits!: QueryLimits;
   /** Not an env var: the defaults fit production; tests start instances with shorter ones. */
   readonly presence!: PresenceTiming;
 

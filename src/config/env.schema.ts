@@ -23,4 +23,20 @@ export class EnvSchema {
 
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
+
+  // Query cost limits (every GraphQL operation, HTTP and graphql-ws): see README, "Limits".
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
+  GRAPHQL_MAX_DEPTH?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000)
+  GRAPHQL_MAX_ALIASES?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(10_000)
+  GRAPHQL_MAX_DIRECTIVES?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  GRAPHQL_MAX_TOKENS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
+  GRAPHQL_MAX_COST?: number;
 }

@@ -1,4 +1,4 @@
-import { PRESENCE_TIMING } from './app-config.js';
+import { PRESENCE_TIMING, QUERY_LIMITS } from './app-config.js';
 import { ConfigError, loadConfig } from './load-config.js';
 
 describe('loadConfig', () => {
@@ -6,7 +6,7 @@ describe('loadConfig', () => {
     const config = loadConfig({});
     expect(config).toMatchObject({
       port: 3000, database: { kind: 'sqlite', path: './data/chat.sqlite' }, redisUrl: null, adminKeyGenerated: true, production: false,
-      presence: PRESENCE_TIMING,
+      presence: PRESENCE_TIMING, queryLimits: QUERY_LIMITS,
     });
     // A killed instance leaves presence within ~12 s; heartbeats come well inside the dead line.
     expect(PRESENCE_TIMING.deadAfterMs + PRESENCE_TIMING.reapEveryMs).toBeLessThanOrEqual(15_000);
@@ -24,6 +24,9 @@ describe('loadConfig', () => {
       adminKey: 'k'.repeat(20), adminKeyGenerated: false, production: true,
     });
     expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).database).toEqual({ kind: 'sqlite', path: ':memory:' });
+    expect(loadConfig({
+      GRAPHQL_MAX_DEPTH: '8', GRAPHQL_MAX_ALIASES: '0', GRAPHQL_MAX_DIRECTIVES: '5', GRAPHQL_MAX_TOKENS: '900', GRAPHQL_MAX_COST: '300',
+    }).queryLimits).toEqual({ maxDepth: 8, maxAliases: 0, maxDirectives: 5, maxTokens: 900, maxCost: 300 });
   });
 
   it.each([
@@ -35,6 +38,12 @@ describe('loadConfig', () => {
     ['CHAT_ADMIN_KEY', { NODE_ENV: 'production' }],
     ['CHAT_ADMIN_KEY', { CHAT_ADMIN_KEY: 'short' }],
     ['NODE_ENV', { NODE_ENV: 'staging' }],
+    ['GRAPHQL_MAX_DEPTH', { GRAPHQL_MAX_DEPTH: '0' }],
+    ['GRAPHQL_MAX_DEPTH', { GRAPHQL_MAX_DEPTH: 'deep' }],
+    ['GRAPHQL_MAX_ALIASES', { GRAPHQL_MAX_ALIASES: '-1' }],
+    ['GRAPHQL_MAX_DIRECTIVES', { GRAPHQL_MAX_DIRECTIVES: '2.5' }],
+    ['GRAPHQL_MAX_TOKENS', { GRAPHQL_MAX_TOKENS: '0' }],
+    ['GRAPHQL_MAX_COST', { GRAPHQL_MAX_COST: 'lots' }],
   ])('refuses a bad %s with one line naming it', (variable, env) => {
     let error: unknown;
     try { loadConfig(env); } catch (e) { error = e; }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig, DatabaseConfig, PRESENCE_TIMING } from './app-config.js';
+import { AppConfig, DatabaseConfig, PRESENCE_TIMING, QUERY_LIMITS } from './app-config.js';
 import { EnvSchema } from './env.schema.js';
 
 /** Thrown at boot; its message is the one line printed before exit 1. */
@@ -25,6 +25,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     adminKeyGenerated: parsed.CHAT_ADMIN_KEY === undefined,
     production,
     logLevel: parsed.LOG_LEVEL ?? (parsed.NODE_ENV === 'test' ? 'warn' : 'info'),
+    queryLimits: {
+      maxDepth: parsed.GRAPHQL_MAX_DEPTH ?? QUERY_LIMITS.maxDepth,
+      maxAliases: parsed.GRAPHQL_MAX_ALIASES ?? QUERY_LIMITS.maxAliases,
+      maxDirectives: parsed.GRAPHQL_MAX_DIRECTIVES ?? QUERY_LIMITS.maxDirectives,
+      maxTokens: parsed.GRAPHQL_MAX_TOKENS ?? QUERY_LIMITS.maxTokens,
+      maxCost: parsed.GRAPHQL_MAX_COST ?? QUERY_LIMITS.maxCost,
+    },
     presence: PRESENCE_TIMING,
   });
 }

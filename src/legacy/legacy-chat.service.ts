@@ -129,8 +129,13 @@ export class LegacyChatService {
       }
       reply(null, await this.lobbyState(ready));
     } catch (error) {
-      this.log.error({ err: error }, 'legacy auth failed');
       if (state.legacy?.phase === 'authing') delete state.legacy; // not answered: the page may try again
+      const { err, systemMessage: text } = toLegacyError(error);
+      if (err === 'UNAVAILABLE') {
+        systemMessage(socket, text!);
+        return reply(err);
+      }
+      this.log.error({ err: error }, 'legacy auth failed');
       reply('INTERNAL_ERROR');
     }
   }
@@ -177,12 +182,14 @@ export class LegacyChatService {
       systemMessage(socket, await this.commandOutcome(state, caller, command));
       reply();
     } catch (error) {
-      const { systemMessage: text, expected } = toLegacyError(error);
+      const { err, systemMessage: text, expected } = toLegacyError(error);
       if (!expected) {
         this.log.error({ err: error }, 'legacy slash command failed');
         return reply('INTERNAL_ERROR');
       }
       systemMessage(socket, text ?? 'Not allowed');
+      // A refusal is the command's answer; an outage means it did not run, and the client may retry.
+      if (err === 'UNAVAILABLE') return reply(err);
       reply();
     }
   }

@@ -1,7 +1,7 @@
 import { ChatError } from '../common/errors/chat-error.js';
 import { Message, MessageKind } from '../messages/message.model.js';
 import { UserRole } from '../users/user.model.js';
-import { minutesUntil, toLegacyError, toLegacyMessage, toLegacyUser } from './legacy-protocol.js';
+import { LEGACY_UNAVAILABLE_TEXT, minutesUntil, toLegacyError, toLegacyMessage, toLegacyUser } from './legacy-protocol.js';
 
 const author = { id: '12', externalId: null, uname: 'Donald', displayName: null, role: UserRole.ADMIN, isBot: false, meta: null, createdAt: new Date(0) };
 const message = (over: Partial<Message> = {}): Message => ({
@@ -35,6 +35,8 @@ describe('legacy protocol mappers', () => {
     [new ChatError('UNAUTHENTICATED', 'Who?'), { err: 'USER_REQUIRED', systemMessage: null, expected: true }],
     [new ChatError('INTERNAL', 'boom'), { err: 'INTERNAL_ERROR', systemMessage: null, expected: false }],
     [new Error('driver exploded'), { err: 'INTERNAL_ERROR', systemMessage: null, expected: false }],
+    [Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:3306'), { code: 'ECONNREFUSED' }), { err: 'UNAVAILABLE', systemMessage: LEGACY_UNAVAILABLE_TEXT, expected: true }],
+    [new ChatError('UNAVAILABLE', 'down'), { err: 'UNAVAILABLE', systemMessage: LEGACY_UNAVAILABLE_TEXT, expected: true }],
   ])('maps %s to the protocol', (error, expected) => {
     expect(toLegacyError(error)).toEqual(expected);
   });

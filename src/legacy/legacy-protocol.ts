@@ -1,4 +1,5 @@
 import { ChatError } from '../common/errors/chat-error.js';
+import { isUnavailableError } from '../common/errors/unavailable.js';
 import type { Message } from '../messages/message.model.js';
 import type { Mute } from '../moderation/mute.model.js';
 import type { User } from '../users/user.model.js';
@@ -26,10 +27,16 @@ export const LEGACY_MAX_TEXT = 350;
 /** How much lobby history the auth answer carries. */
 export const LEGACY_HISTORY_SIZE = 100;
 
-/** The ack `err` strings. USER_REQUIRED and INTERNAL_ERROR are the protocol's; the rest are ours. */
+/**
+ * The ack `err` strings. USER_REQUIRED and INTERNAL_ERROR are the protocol's; the rest are ours.
+ * UNAVAILABLE: the server cannot reach its database or Redis; the same emit may work if retried later.
+ */
 export type LegacyAckError =
   | 'USER_REQUIRED' | 'INTERNAL_ERROR' | 'INVALID_APP_ID' | 'APP_NOT_FOUND' | 'ALREADY_AUTHENTICATED'
-  | 'INVALID_TEXT' | 'MUTED' | 'RATE_LIMITED' | 'FORBIDDEN' | 'UNKNOWN_EVENT';
+  | 'INVALID_TEXT' | 'MUTED' | 'RATE_LIMITED' | 'FORBIDDEN' | 'UNKNOWN_EVENT' | 'UNAVAILABLE';
+
+/** The system_message a user reads when the server cannot reach its database or Redis. */
+export const LEGACY_UNAVAILABLE_TEXT = 'Chat is unavailable right now; please retry in a moment';
 
 export type LegacyRole = 'member' | 'mod' | 'admin' | 'owner';
 
@@ -80,15 +87,18 @@ export const minutesUntil = (until: Date, now = Date.now()) =>
 
 /**
  * A service error in protocol terms: the ack's `err`, and the system_message the user reads
- * (expected refusals only; anything unexpected is INTERNAL_ERROR without details).
+ * (expected refusals only; the database or Redis out of reach is UNAVAILABLE, to retry; anything
+ * unexpected is INTERNAL_ERROR without details).
  */
 export function toLegacyError(error: unknown): { err: LegacyAckError; systemMessage: string | null; expected: boolean } {
+  if (isUnavailableError(error)) return { err: 'UNAVAILABLE', systemMessage: LEGACY_UNAVAILABLE_TEXT, expected: true };
   if (!(error instanceof ChatError)) return { err: 'INTERNAL_ERROR', systemMessage: null, expected: false };
   switch (error.code) {
     case 'UNAUTHENTICATED': return { err: 'USER_REQUIRED', systemMessage: null, expected: true };
     case 'MUTED': return { err: 'MUTED', systemMessage: error.message, expected: true };
     case 'RATE_LIMITED': return { err: 'RATE_LIMITED', systemMessage: error.message, expected: true };
     case 'BAD_USER_INPUT': return { err: 'INVALID_TEXT', systemMessage: error.message, expected: true };
+    case 'UNAVAILABLE': return { err: 'UNAVAILABLE', systemMessage: LEGACY_UNAVAILABLE_TEXT, expected: true };
     case 'INTERNAL': return { err: 'INTERNAL_ERROR', systemMessage: null, expected: false };
     default: return { err: 'FORBIDDEN', systemMessage: error.message, expected: true };
   }

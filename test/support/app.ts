@@ -27,6 +27,15 @@ export async function startApp(driver: TestDriver, env: Record<string, string> =
   return startOn(driver, database, env, overrides);
 }
 
+/**
+ * startApp, with the server reaching a fresh database of the driver at the address `route` makes
+ * of its URL (e.g. through an outage proxy: test/support/outage-proxy.ts).
+ */
+export async function startAppVia(driver: TestDriver, route: (databaseUrl: string) => string, env: Record<string, string> = {}): Promise<TestApp> {
+  const database = await driver.provision();
+  return startOn(driver, { url: route(database.url), drop: database.drop }, env, {});
+}
+
 /** Several instances of one deployment: one fresh database, `count` servers (pass REDIS_URL to link them). */
 export async function startCluster(driver: TestDriver, count: number, env: Record<string, string> = {}, overrides: ConfigOverrides = {}): Promise<TestApp[]> {
   const database = await driver.provision();

@@ -4,6 +4,7 @@ import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import { ChatError } from './chat-error.js';
 import { ERROR_CODES, ErrorCode } from './error-code.js';
+import { isUnavailableError, UNAVAILABLE_MESSAGE } from './unavailable.js';
 
 /** Apollo's and graphql-js's own codes for a request that is malformed: all the client's fault. */
 const CLIENT_CODES = new Set([
@@ -17,8 +18,9 @@ const HTTP_CODES: Record<number, ErrorCode> = {
 
 /**
  * The one GraphQL error mapper (Apollo's formatError, and graphql-ws results through onNext):
- * ChatError → its code; malformed requests → BAD_USER_INPUT; anything else → INTERNAL, logged
- * with its stack, and nothing of it sent to the client.
+ * ChatError → its code; malformed requests → BAD_USER_INPUT; the database or Redis out of
+ * reach → UNAVAILABLE (retry later), logged as a warning; anything else → INTERNAL, logged with
+ * its stack, and nothing of it sent to the client.
  */
 export function createGraphqlErrorFormatter(log: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
@@ -39,6 +41,10 @@ export function createGraphqlErrorFormatter(log: Logger) {
     if (original instanceof GraphQLError && (!original.originalError || original.originalError instanceof GraphQLError || !formatted.path)) {
       // graphql-js's own request errors (syntax, validation, variable coercion): not from a resolver.
       return { ...base, extensions: { code: 'BAD_USER_INPUT' } };
+    }
+    if (isUnavailableError(original)) {
+      log.warn({ err: original, path: formatted.path }, 'a GraphQL operation failed: the database or Redis is out of reach');
+      return { message: UNAVAILABLE_MESSAGE, path: formatted.path, locations: formatted.locations, extensions: { code: 'UNAVAILABLE' } };
     }
     log.error({ err: original, path: formatted.path }, 'unexpected error in a GraphQL operation');
     return { message: 'Internal server error', path: formatted.path, locations: formatted.locations, extensions: { code: 'INTERNAL' } };

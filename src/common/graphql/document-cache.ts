@@ -1,4 +1,5 @@
-import { DocumentNode, GraphQLError, GraphQLSchema, parse, validate } from 'graphql';
+import { DocumentNode, GraphQLError, GraphQLSchema, parse, specifiedRules, validate, ValidationRule } from 'graphql';
+import type { QueryLimitChecks } from './query-limits.js';
 
 /** How many distinct operation texts are kept parsed (clients send a handful each, the same ones again and again). */
 const MAX_DOCUMENTS = 2000;
@@ -6,11 +7,18 @@ const MAX_DOCUMENTS = 2000;
 /**
  * Parsing and validation for graphql-ws, each done once per distinct operation text instead of
  * once per operation: a client sending the same mutation a thousand times is parsed and
- * validated once. (Apollo Server keeps its own such store for HTTP.)
+ * validated once. (Apollo Server keeps its own such store for HTTP.) The query limits are part of
+ * both steps: a document over the token cap is never parsed, so never cached as a document, and
+ * the limit rules run with graphql-js's own rules in the one validation a document gets.
  */
 export class DocumentCache {
   private readonly parsed = new Map<string, DocumentNode | GraphQLError>();
   private readonly validated = new WeakMap<DocumentNode, readonly GraphQLError[]>();
+  private readonly rules: readonly ValidationRule[];
+
+  constructor(private readonly limits: QueryLimitChecks) {
+    this.rules = [...specifiedRules, ...limits.validationRules];
+  }
 
   /** The document of a query text; throws its syntax error (remembered too). */
   readonly parse = (source: string | { body: string }): DocumentNode => {
@@ -18,7 +26,7 @@ export class DocumentCache {
     let entry = this.parsed.get(text);
     if (!entry) {
       try {
-        entry = parse(text);
+        entry = parse(text, this.limits.parseOptions);
       } catch (error) {
         entry = error instanceof GraphQLError ? error : new GraphQLError('Could not parse the operation');
       }
@@ -33,7 +41,7 @@ export class DocumentCache {
   readonly validate = (schema: GraphQLSchema, document: DocumentNode): readonly GraphQLError[] => {
     let errors = this.validated.get(document);
     if (!errors) {
-      errors = validate(schema, document);
+      errors = validate(schema, document, this.rules);
       this.validated.set(document, errors);
     }
     return errors;

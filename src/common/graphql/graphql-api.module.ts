@@ -13,6 +13,8 @@ import { sharedSubscribe } from '../../realtime/shared-subscribe.js';
 import { MetricsService } from '../../health/metrics.service.js';
 import { ChatError } from '../errors/chat-error.js';
 import { DocumentCache } from './document-cache.js';
+import { queryLimitChecks } from './query-limits.js';
+import { AppConfig } from '../../config/app-config.js';
 import { createGraphqlErrorFormatter } from '../errors/graphql-error.formatter.js';
 import { LOGGER } from '../logging/logging.module.js';
 
@@ -35,10 +37,12 @@ const CLOSE_FORBIDDEN = 4403;
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [PrincipalService, PresenceService, MetricsService, LOGGER],
-      useFactory: (principals: PrincipalService, presence: PresenceService, metrics: MetricsService, log: Logger) => {
+      inject: [PrincipalService, PresenceService, MetricsService, LOGGER, AppConfig],
+      useFactory: (principals: PrincipalService, presence: PresenceService, metrics: MetricsService, log: Logger, config: AppConfig) => {
         const formatError = createGraphqlErrorFormatter(log);
-        const documents = new DocumentCache();
+        // One set of query limits for both transports: Apollo's parse and validation (HTTP), the document cache (graphql-ws).
+        const limits = queryLimitChecks(config.queryLimits);
+        const documents = new DocumentCache(limits);
         const formatResult = (result: ExecutionResult) => ({
           ...result,
           errors: result.errors?.map((e: GraphQLError) => formatError(e.toJSON(), e)),
@@ -53,6 +57,8 @@ const CLOSE_FORBIDDEN = 4403;
           // resolver. The browser IDE is ours (src/console), so Apollo's landing page is off too.
           plugins: [ApolloServerPluginCacheControlDisabled(), ApolloServerPluginLandingPageDisabled()],
           csrfPrevention: true,
+          parseOptions: limits.parseOptions,
+          validationRules: limits.validationRules,
           formatError,
           context: ({ req }: { req: unknown }) => ({ req }),
           subscriptions: {
