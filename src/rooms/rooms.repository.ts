@@ -64,8 +64,8 @@ export class RoomsRepository extends ScopedRepository<RoomEntity> {
       query.andWhere("LOWER(room.name) LIKE :name ESCAPE '!'", { name: containsPattern(filter.nameContains.toLowerCase()) });
     }
     if (filter.memberId) {
-      const rooms = this.subquery(query, MemberEntity, 'rm').select('rm.roomId').andWhere('rm.userId = :memberId');
-      query.andWhere(`room.id IN ${rooms.getQuery()}`, { memberId: filter.memberId });
+      const roomsOfMember = this.subquery(query, MemberEntity, 'rm').select('rm.roomId').andWhere('rm.userId = :memberId');
+      query.andWhere(`room.id IN ${roomsOfMember.getQuery()}`, { memberId: filter.memberId });
     }
     return query.getManyAndCount();
   }
