@@ -34,7 +34,7 @@ const unusableAfter = (error: MysqlError) => error.fatal === true || (error.errn
  * message) and wraps every call in a promise that captures a stack; on MySQL this goes to the
  * same pool with its callback API instead. SQLite keeps TypeORM's one connection, so a
  * statement here sees and joins exactly what TypeORM's own statements would. Repositories own
- * the SQL and the app predicate; this only runs it, and feeds chat_db_query_seconds.
+ * the SQL, its app predicate comes from tenant-sql.ts; this only runs it, and feeds chat_db_query_seconds.
  */
 @Injectable()
 export class RawSql implements OnModuleInit {

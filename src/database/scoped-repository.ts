@@ -17,6 +17,22 @@ export abstract class ScopedRepository<E extends ObjectLiteral & { appId: string
     return em.createQueryBuilder(this.entity, this.alias).where(`${this.alias}.appId = :appId`, { appId: scope.appId });
   }
 
+  /**
+   * The condition of a join to another table of an app: `<alias>.appId = <this alias>.appId AND (<on>)`,
+   * so every joined row is of the same app as this repository's row. Raw statements: see tenant-sql.ts.
+   */
+  protected joinOn(alias: string, on: string): string {
+    return `${alias}.appId = ${this.alias}.appId AND (${on})`;
+  }
+
+  /**
+   * A subquery of another table of an app inside `outer` (which selects this repository's rows), held
+   * to the outer row's app; add its conditions with andWhere() and its parameters to the outer query.
+   */
+  protected subquery<T extends ObjectLiteral>(outer: SelectQueryBuilder<E>, entity: EntityTarget<T>, alias: string): SelectQueryBuilder<T> {
+    return outer.subQuery().from(entity, alias).where(`${alias}.appId = ${this.alias}.appId`) as SelectQueryBuilder<T>;
+  }
+
   /** Every insert gets the tenant from the scope; callers cannot pass appId. */
   protected stamp<T extends object>(scope: AppScope, values: Omit<T, 'appId'>): T {
     return { ...values, appId: scope.appId } as T;

@@ -1,6 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Column, Entity, ForeignKey, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { IdColumn, idColumn, jsonColumn } from '../database/columns.js';
-import type { RoomEntity } from '../rooms/room.entity.js';
 import type { UserEntity } from '../users/user.entity.js';
 
 export type MessageKindValue = 'TEXT' | 'FILE' | 'SYSTEM';
@@ -8,10 +7,17 @@ export type MessageKindValue = 'TEXT' | 'FILE' | 'SYSTEM';
 /**
  * History is read by id range inside a room: (room_id, id) is the index every page uses
  * (forced on MySQL/MariaDB, whose planner otherwise walks the room_id prefix).
+ *
+ * The author's app is proven by fk_messages_author_app, which takes no action itself: SQL's SET NULL
+ * on a two-column key would null app_id too, so deleting a user nulls author_id through the
+ * one-column key below, before the two-column one is checked (SQLite checks it at the end of the
+ * statement, InnoDB after the parent's clustered index, whose keys act first).
  */
 @Entity({ name: 'messages' })
 @Index('ix_messages_room_id', ['roomId', 'id'])
 @Index('uq_messages_client_msg', ['appId', 'authorId', 'clientMsgId'], { unique: true })
+@ForeignKey('RoomEntity', ['appId', 'roomId'], ['appId', 'id'], { name: 'fk_messages_room', onDelete: 'CASCADE' })
+@ForeignKey('UserEntity', ['appId', 'authorId'], ['appId', 'id'], { name: 'fk_messages_author_app', onDelete: 'NO ACTION' })
 export class MessageEntity {
   @IdColumn()
   id: string;
@@ -21,10 +27,6 @@ export class MessageEntity {
 
   @Column({ name: 'room_id', type: 'bigint', transformer: idColumn })
   roomId: string;
-
-  @ManyToOne('RoomEntity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'room_id' })
-  room?: Relation<RoomEntity>;
 
   /** Null for system messages and for authors who were deleted. */
   @Column({ name: 'author_id', type: 'bigint', nullable: true, transformer: idColumn })

@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../database/db-errors.js';
 import { containsPattern } from '../database/like-pattern.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { RawSql } from '../database/raw-sql.js';
+import { joined, list, scoped, sql, TenantInsert } from '../database/tenant-sql.js';
 import { toDate } from '../users/users.repository.js';
 import { UserRoleValue } from '../users/user.entity.js';
 import { MessageEntity, MessageKindValue } from './message.entity.js';
@@ -44,15 +45,25 @@ export interface PageQuery {
   limit: number;
 }
 
-const COLUMNS = `m.id AS id, m.room_id AS room_id, m.author_id AS author_id, m.kind AS kind, m.text AS text, m.meta AS meta,
+const COLUMNS = sql`m.id AS id, m.room_id AS room_id, m.author_id AS author_id, m.kind AS kind, m.text AS text, m.meta AS meta,
   m.client_msg_id AS client_msg_id, m.created_at AS created_at, m.edited_at AS edited_at, m.deleted_at AS deleted_at,
   u.id AS u_id, u.external_id AS u_external_id, u.uname AS u_uname, u.display_name AS u_display_name, u.role AS u_role,
   u.is_bot AS u_is_bot, u.meta AS u_meta, u.created_at AS u_created_at`;
 
-/** One row of appendMany's VALUES, with its trailing comma. */
-const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?, ?, ?),';
+const INSERT = new TenantInsert('messages', ['room_id', 'author_id', 'kind', 'text', 'meta', 'client_msg_id', 'created_at']);
+
+/** The history index, named so neither planner can walk another one (MariaDB otherwise may). */
+const HISTORY_INDEX = { sqlite: sql`INDEXED BY ix_messages_room_id`, mysql: sql`FORCE INDEX (ix_messages_room_id)` };
+const EMPTY = sql``;
+const ASC = sql`ASC`;
+const DESC = sql`DESC`;
 
 const json = (value: unknown) => (value === null || value === undefined || value === '' ? null : JSON.parse(String(value)));
+
+/** Leaves out messages of authors the reader blocked. */
+function notBy(authors: readonly string[]) {
+  return authors.length ? sql` AND (m.author_id IS NULL OR m.author_id NOT IN (${list(authors)}))` : EMPTY;
+}
 
 function toRow(raw: Record<string, unknown>): MessageRow {
   return {
@@ -74,9 +85,8 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
     super(db, MessageEntity, 'message');
   }
 
-  /** The history index, named so neither planner can walk another one (MariaDB otherwise may). */
-  private get historyIndexHint(): string {
-    return this.db.options.type === 'better-sqlite3' ? 'INDEXED BY ix_messages_room_id' : 'FORCE INDEX (ix_messages_room_id)';
+  private get historyIndexHint() {
+    return this.db.options.type === 'better-sqlite3' ? HISTORY_INDEX.sqlite : HISTORY_INDEX.mysql;
   }
 
   /** Inserts (its id), or returns the message this author already sent with this clientMsgId (its row). */
@@ -100,12 +110,10 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
     if (items.length === 0) return [];
     const params: unknown[] = [];
     for (const { scope, values } of items) {
-      params.push(scope.appId, values.roomId, values.authorId, values.kind, values.text,
+      INSERT.row(params, scope).push(values.roomId, values.authorId, values.kind, values.text,
         values.meta === null ? null : JSON.stringify(values.meta), values.clientMsgId, values.createdAt ?? new Date());
     }
-    const ids = await this.raw.insert(
-      `INSERT INTO messages (app_id, room_id, author_id, kind, text, meta, client_msg_id, created_at) VALUES ${ROW_PLACEHOLDERS.repeat(items.length).slice(0, -1)}`,
-      params, items.length);
+    const ids = await this.raw.insert(INSERT.sql(items.length, params), params, items.length);
     return ids.map(String);
   }
 
@@ -117,25 +125,22 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   /** The prior sends of these (author, clientMsgId) pairs that exist, in one query on their unique key. */
   async findByClientMsgIds(scope: AppScope, sends: readonly { authorId: string; clientMsgId: string }[]): Promise<MessageRow[]> {
     if (sends.length === 0) return [];
-    const rows = await this.raw.select(
-      `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id
-       WHERE m.app_id = ? AND (${sends.map(() => '(m.author_id = ? AND m.client_msg_id = ?)').join(' OR ')})`,
-      [scope.appId, ...sends.flatMap((send) => [send.authorId, send.clientMsgId])]);
+    const either = joined(sends.map((send) => sql`(m.author_id = ${send.authorId} AND m.client_msg_id = ${send.clientMsgId})`), 'OR');
+    const rows = await this.raw.select(...scoped(scope, sql`SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id
+       WHERE ${either}`));
     return rows.map(toRow);
   }
 
   async findById(scope: AppScope, id: string): Promise<MessageRow | null> {
-    const rows = await this.raw.select(
-      `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id WHERE m.app_id = ? AND m.id = ?`,
-      [scope.appId, id]);
+    const rows = await this.raw.select(...scoped(scope,
+      sql`SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id WHERE m.id = ${id}`));
     return rows[0] ? toRow(rows[0]) : null;
   }
 
   async findByIds(scope: AppScope, ids: readonly string[]): Promise<MessageRow[]> {
     if (ids.length === 0) return [];
-    const rows = await this.raw.select(
-      `SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id
-       WHERE m.app_id = ? AND m.id IN (${ids.map(() => '?').join(',')})`, [scope.appId, ...ids]);
+    const rows = await this.raw.select(...scoped(scope, sql`SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id
+       WHERE m.id IN (${list(ids)})`));
     return rows.map(toRow);
   }
 
@@ -145,18 +150,12 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
    * `excludeAuthors` leaves out authors the reader blocked.
    */
   async page(scope: AppScope, roomId: string, query: PageQuery, excludeAuthors: readonly string[] = []): Promise<{ rows: MessageRow[]; hasMore: boolean }> {
-    const where = ['m.app_id = ?', 'm.room_id = ?'];
-    const params: unknown[] = [scope.appId, roomId];
-    if (query.after) { where.push('m.id > ?'); params.push(query.after); }
-    if (query.before) { where.push('m.id < ?'); params.push(query.before); }
-    if (excludeAuthors.length) {
-      where.push(`(m.author_id IS NULL OR m.author_id NOT IN (${excludeAuthors.map(() => '?').join(',')}))`);
-      params.push(...excludeAuthors);
-    }
+    const after = query.after ? sql` AND m.id > ${query.after}` : EMPTY;
+    const before = query.before ? sql` AND m.id < ${query.before}` : EMPTY;
     const ascending = Boolean(query.after);
-    const rows = await this.raw.select(
-      `SELECT ${COLUMNS} FROM messages m ${this.historyIndexHint} LEFT JOIN users u ON u.id = m.author_id
-       WHERE ${where.join(' AND ')} ORDER BY m.id ${ascending ? 'ASC' : 'DESC'} LIMIT ?`, [...params, query.limit + 1]);
+    const rows = await this.raw.select(...scoped(scope,
+      sql`SELECT ${COLUMNS} FROM messages m ${this.historyIndexHint} LEFT JOIN users u ON u.id = m.author_id
+       WHERE m.room_id = ${roomId}${after}${before}${notBy(excludeAuthors)} ORDER BY m.id ${ascending ? ASC : DESC} LIMIT ${query.limit + 1}`));
     const hasMore = rows.length > query.limit;
     const page = rows.slice(0, query.limit).map(toRow);
     return { rows: ascending ? page : page.reverse(), hasMore };
@@ -164,29 +163,27 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
 
   /** The plan the newest-page query gets on this database (for the index test and operators). */
   async explainPage(scope: AppScope, roomId: string, before: string | null): Promise<Record<string, unknown>[]> {
-    const prefix = this.db.options.type === 'better-sqlite3' ? 'EXPLAIN QUERY PLAN' : 'EXPLAIN';
-    return this.db.query(
-      `${prefix} SELECT m.id FROM messages m ${this.historyIndexHint} WHERE m.app_id = ? AND m.room_id = ?${before ? ' AND m.id < ?' : ''}
-       ORDER BY m.id DESC LIMIT 51`, before ? [scope.appId, roomId, before] : [scope.appId, roomId]);
+    const prefix = this.db.options.type === 'better-sqlite3' ? sql`EXPLAIN QUERY PLAN` : sql`EXPLAIN`;
+    return this.db.query(...scoped(scope,
+      sql`${prefix} SELECT m.id FROM messages m ${this.historyIndexHint} WHERE m.room_id = ${roomId}${before ? sql` AND m.id < ${before}` : EMPTY}
+       ORDER BY m.id DESC LIMIT 51`));
   }
 
   /** Text search inside one room, newest first; deleted messages never match. */
   async search(scope: AppScope, roomId: string, text: string, limit: number, excludeAuthors: readonly string[] = []): Promise<MessageRow[]> {
-    const pattern = containsPattern(text);
-    const blocked = excludeAuthors.length ? ` AND (m.author_id IS NULL OR m.author_id NOT IN (${excludeAuthors.map(() => '?').join(',')}))` : '';
-    const rows = await this.raw.select(
-      `SELECT ${COLUMNS} FROM messages m ${this.historyIndexHint} LEFT JOIN users u ON u.id = m.author_id
-       WHERE m.app_id = ? AND m.room_id = ? AND m.deleted_at IS NULL AND m.text LIKE ? ESCAPE '!'${blocked}
-       ORDER BY m.id DESC LIMIT ?`, [scope.appId, roomId, pattern, ...excludeAuthors, limit]);
+    const rows = await this.raw.select(...scoped(scope,
+      sql`SELECT ${COLUMNS} FROM messages m ${this.historyIndexHint} LEFT JOIN users u ON u.id = m.author_id
+       WHERE m.room_id = ${roomId} AND m.deleted_at IS NULL AND m.text LIKE ${containsPattern(text)} ESCAPE '!'${notBy(excludeAuthors)}
+       ORDER BY m.id DESC LIMIT ${limit}`));
     return rows.map(toRow);
   }
 
   /** The newest message of each room, in two indexed queries. */
   async lastOfRooms(scope: AppScope, roomIds: readonly string[]): Promise<Map<string, MessageRow>> {
     if (roomIds.length === 0) return new Map();
-    const latest = await this.raw.select<{ room_id: unknown; last_id: unknown }>(
-      `SELECT m.room_id AS room_id, MAX(m.id) AS last_id FROM messages m ${this.historyIndexHint}
-       WHERE m.app_id = ? AND m.room_id IN (${roomIds.map(() => '?').join(',')}) GROUP BY m.room_id`, [scope.appId, ...roomIds]);
+    const latest = await this.raw.select<{ room_id: unknown; last_id: unknown }>(...scoped(scope,
+      sql`SELECT m.room_id AS room_id, MAX(m.id) AS last_id FROM messages m ${this.historyIndexHint}
+       WHERE m.room_id IN (${list(roomIds)}) GROUP BY m.room_id`));
     const rows = await this.findByIds(scope, latest.map((r) => String(r.last_id)));
     return new Map(rows.map((row) => [row.roomId, row]));
   }
@@ -194,12 +191,12 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
   /** Per room, messages after the reader's read position that others sent and nobody deleted. */
   async unreadCounts(scope: AppScope, userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
     if (roomIds.length === 0) return new Map();
-    const rows = await this.raw.select<{ room_id: unknown; unread: unknown }>(
-      `SELECT m.room_id AS room_id, COUNT(*) AS unread
+    const rows = await this.raw.select<{ room_id: unknown; unread: unknown }>(...scoped(scope,
+      sql`SELECT m.room_id AS room_id, COUNT(*) AS unread
        FROM room_members rm JOIN messages m ${this.historyIndexHint} ON m.room_id = rm.room_id AND m.id > COALESCE(rm.last_read_message_id, 0)
-       WHERE rm.app_id = ? AND rm.user_id = ? AND rm.room_id IN (${roomIds.map(() => '?').join(',')})
-         AND m.deleted_at IS NULL AND (m.author_id IS NULL OR m.author_id <> ?)
-       GROUP BY m.room_id`, [scope.appId, userId, ...roomIds, userId]);
+       WHERE rm.user_id = ${userId} AND rm.room_id IN (${list(roomIds)})
+         AND m.deleted_at IS NULL AND (m.author_id IS NULL OR m.author_id <> ${userId})
+       GROUP BY m.room_id`));
     return new Map(rows.map((r) => [String(r.room_id), Number(r.unread)]));
   }
 

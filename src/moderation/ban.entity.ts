@@ -1,11 +1,11 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { IdColumn, idColumn } from '../database/columns.js';
-import type { RoomEntity } from '../rooms/room.entity.js';
-import type { UserEntity } from '../users/user.entity.js';
 
 /** The current ban of a user from a room; ends_at null means until unbanned. */
 @Entity({ name: 'room_bans' })
 @Index('uq_room_bans_room_user', ['roomId', 'userId'], { unique: true })
+@ForeignKey('RoomEntity', ['appId', 'roomId'], ['appId', 'id'], { name: 'fk_room_bans_room', onDelete: 'CASCADE' })
+@ForeignKey('UserEntity', ['appId', 'userId'], ['appId', 'id'], { name: 'fk_room_bans_user', onDelete: 'CASCADE' })
 @Index('ix_room_bans_ends', ['endsAt'])
 export class BanEntity {
   @IdColumn()
@@ -17,16 +17,8 @@ export class BanEntity {
   @Column({ name: 'room_id', type: 'bigint', transformer: idColumn })
   roomId: string;
 
-  @ManyToOne('RoomEntity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'room_id' })
-  room?: Relation<RoomEntity>;
-
   @Column({ name: 'user_id', type: 'bigint', transformer: idColumn })
   userId: string;
-
-  @ManyToOne('UserEntity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: Relation<UserEntity>;
 
   @Column({ name: 'banned_by', type: 'bigint', nullable: true, transformer: idColumn })
   bannedBy: string | null;

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, LessThanOrEqual } from 'typeorm';
 import { AppScope } from '../database/app-scope.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { Tx } from '../database/transaction.js';
@@ -29,7 +29,7 @@ export class BansRepository extends ScopedRepository<BanEntity> {
   }
 
   listActive(scope: AppScope, roomId: string, now = new Date()): Promise<BanWithUser[]> {
-    return this.select(scope).innerJoinAndMapOne('ban.userRow', UserEntity, 'u', 'u.id = ban.userId')
+    return this.select(scope).innerJoinAndMapOne('ban.userRow', UserEntity, 'u', this.joinOn('u', 'u.id = ban.userId'))
       .andWhere('ban.roomId = :roomId', { roomId }).andWhere('(ban.endsAt IS NULL OR ban.endsAt > :now)', { now })
       .orderBy('ban.id', 'ASC').getMany() as Promise<BanWithUser[]>;
   }
@@ -40,14 +40,12 @@ export class BansRepository extends ScopedRepository<BanEntity> {
 
   // unscoped: the sweeper ends bans of every app; each row names its own app.
   findExpired(now: Date, limit: number): Promise<BanWithUser[]> {
-    return this.db.manager.createQueryBuilder(BanEntity, 'ban').innerJoinAndMapOne('ban.userRow', UserEntity, 'u', 'u.id = ban.userId')
+    return this.db.manager.createQueryBuilder(BanEntity, 'ban').innerJoinAndMapOne('ban.userRow', UserEntity, 'u', this.joinOn('u', 'u.id = ban.userId'))
       .where('ban.endsAt IS NOT NULL AND ban.endsAt <= :now', { now }).orderBy('ban.endsAt', 'ASC').take(limit).getMany() as Promise<BanWithUser[]>;
   }
 
   /** Deletes one expired ban by id; true when this call deleted it (so one instance announces it). */
   async deleteExpired(scope: AppScope, id: string, now: Date): Promise<boolean> {
-    const result = await this.db.manager.createQueryBuilder().delete().from(BanEntity)
-      .where('app_id = :appId AND id = :id AND ends_at <= :now', { appId: scope.appId, id, now }).execute();
-    return (result.affected ?? 0) > 0;
+    return (await this.remove(scope, { id, endsAt: LessThanOrEqual(now) } as never)) > 0;
   }
 }

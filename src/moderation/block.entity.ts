@@ -1,11 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { IdColumn, idColumn } from '../database/columns.js';
-import type { UserEntity } from '../users/user.entity.js';
 
 /** blocker no longer sees blocked's messages; blocked cannot open or write a DIRECT room with blocker. */
 @Entity({ name: 'user_blocks' })
 @Index('uq_user_blocks_pair', ['blockerId', 'blockedId'], { unique: true })
 @Index('ix_user_blocks_blocked', ['appId', 'blockedId'])
+@ForeignKey('UserEntity', ['appId', 'blockerId'], ['appId', 'id'], { name: 'fk_user_blocks_blocker', onDelete: 'CASCADE' })
+@ForeignKey('UserEntity', ['appId', 'blockedId'], ['appId', 'id'], { name: 'fk_user_blocks_blocked', onDelete: 'CASCADE' })
 export class BlockEntity {
   @IdColumn()
   id: string;
@@ -16,16 +17,8 @@ export class BlockEntity {
   @Column({ name: 'blocker_id', type: 'bigint', transformer: idColumn })
   blockerId: string;
 
-  @ManyToOne('UserEntity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'blocker_id' })
-  blocker?: Relation<UserEntity>;
-
   @Column({ name: 'blocked_id', type: 'bigint', transformer: idColumn })
   blockedId: string;
-
-  @ManyToOne('UserEntity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'blocked_id' })
-  blocked?: Relation<UserEntity>;
 
   @Column({ name: 'created_at', type: 'datetime', precision: 3 })
   createdAt: Date;

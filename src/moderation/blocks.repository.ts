@@ -34,7 +34,7 @@ export class BlocksRepository extends ScopedRepository<BlockEntity> {
 
   /** The users the blocker blocked, most recent first. */
   async blockedUsers(scope: AppScope, blockerId: string): Promise<UserEntity[]> {
-    const rows = await this.select(scope).innerJoinAndMapOne('block.user', UserEntity, 'u', 'u.id = block.blockedId')
+    const rows = await this.select(scope).innerJoinAndMapOne('block.user', UserEntity, 'u', this.joinOn('u', 'u.id = block.blockedId'))
       .andWhere('block.blockerId = :blockerId', { blockerId }).orderBy('block.id', 'DESC').getMany();
     return rows.map((row) => (row as BlockEntity & { user: UserEntity }).user);
   }

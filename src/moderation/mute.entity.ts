@@ -1,7 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { IdColumn, idColumn } from '../database/columns.js';
-import type { RoomEntity } from '../rooms/room.entity.js';
-import type { UserEntity } from '../users/user.entity.js';
 
 /**
  * The current mute of a user in a room (one row per pair, replaced on re-mute). Kept apart from
@@ -9,6 +7,8 @@ import type { UserEntity } from '../users/user.entity.js';
  */
 @Entity({ name: 'room_mutes' })
 @Index('uq_room_mutes_room_user', ['roomId', 'userId'], { unique: true })
+@ForeignKey('RoomEntity', ['appId', 'roomId'], ['appId', 'id'], { name: 'fk_room_mutes_room', onDelete: 'CASCADE' })
+@ForeignKey('UserEntity', ['appId', 'userId'], ['appId', 'id'], { name: 'fk_room_mutes_user', onDelete: 'CASCADE' })
 @Index('ix_room_mutes_ends', ['endsAt'])
 export class MuteEntity {
   @IdColumn()
@@ -20,16 +20,8 @@ export class MuteEntity {
   @Column({ name: 'room_id', type: 'bigint', transformer: idColumn })
   roomId: string;
 
-  @ManyToOne('RoomEntity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'room_id' })
-  room?: Relation<RoomEntity>;
-
   @Column({ name: 'user_id', type: 'bigint', transformer: idColumn })
   userId: string;
-
-  @ManyToOne('UserEntity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: Relation<UserEntity>;
 
   /** Null when the app backend muted. */
   @Column({ name: 'muted_by', type: 'bigint', nullable: true, transformer: idColumn })

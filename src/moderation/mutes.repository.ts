@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, LessThanOrEqual } from 'typeorm';
 import { AppScope } from '../database/app-scope.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
@@ -51,7 +51,7 @@ export class MutesRepository extends ScopedRepository<MuteEntity> {
   /** Running mutes of the room with their users, soonest end first. */
   listActive(scope: AppScope, roomId: string, now = new Date()): Promise<MuteWithUser[]> {
     return this.select(scope)
-      .innerJoinAndMapOne('mute.userRow', UserEntity, 'u', 'u.id = mute.userId')
+      .innerJoinAndMapOne('mute.userRow', UserEntity, 'u', this.joinOn('u', 'u.id = mute.userId'))
       .andWhere('mute.roomId = :roomId AND mute.endsAt > :now', { roomId, now })
       .orderBy('mute.endsAt', 'ASC').addOrderBy('mute.id', 'ASC')
       .getMany() as Promise<MuteWithUser[]>;
@@ -65,7 +65,7 @@ export class MutesRepository extends ScopedRepository<MuteEntity> {
   // unscoped: the sweeper serves every app at once; each row it returns carries its app_id.
   findExpired(now: Date, limit: number): Promise<MuteWithUser[]> {
     return this.db.manager.createQueryBuilder(MuteEntity, 'mute')
-      .innerJoinAndMapOne('mute.userRow', UserEntity, 'u', 'u.id = mute.userId')
+      .innerJoinAndMapOne('mute.userRow', UserEntity, 'u', this.joinOn('u', 'u.id = mute.userId'))
       .where('mute.endsAt <= :now', { now })
       .orderBy('mute.endsAt', 'ASC')
       .limit(limit)
@@ -77,9 +77,7 @@ export class MutesRepository extends ScopedRepository<MuteEntity> {
    * Returns whether this call deleted it, so of several instances exactly one announces the end.
    */
   async deleteExpired(scope: AppScope, id: string, now: Date): Promise<boolean> {
-    const result = await this.db.manager.createQueryBuilder().delete().from(MuteEntity)
-      .where('app_id = :appId AND id = :id AND ends_at <= :now', { appId: scope.appId, id, now }).execute();
-    return (result.affected ?? 0) > 0;
+    return (await this.remove(scope, { id, endsAt: LessThanOrEqual(now) } as never)) > 0;
   }
 
   /** Moves the end of a running mute (operators' tools and tests: a mute that ends now). */

@@ -1,7 +1,5 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { IdColumn, idColumn } from '../database/columns.js';
-import type { RoomEntity } from './room.entity.js';
-import type { UserEntity } from '../users/user.entity.js';
 
 export type MemberRoleValue = 'MEMBER' | 'MANAGER';
 
@@ -9,6 +7,8 @@ export type MemberRoleValue = 'MEMBER' | 'MANAGER';
 @Entity({ name: 'room_members' })
 @Index('uq_room_members_room_user', ['roomId', 'userId'], { unique: true })
 @Index('ix_room_members_user', ['appId', 'userId'])
+@ForeignKey('RoomEntity', ['appId', 'roomId'], ['appId', 'id'], { name: 'fk_room_members_room', onDelete: 'CASCADE' })
+@ForeignKey('UserEntity', ['appId', 'userId'], ['appId', 'id'], { name: 'fk_room_members_user', onDelete: 'CASCADE' })
 export class MemberEntity {
   @IdColumn()
   id: string;
@@ -19,16 +19,8 @@ export class MemberEntity {
   @Column({ name: 'room_id', type: 'bigint', transformer: idColumn })
   roomId: string;
 
-  @ManyToOne('RoomEntity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'room_id' })
-  room?: Relation<RoomEntity>;
-
   @Column({ name: 'user_id', type: 'bigint', transformer: idColumn })
   userId: string;
-
-  @ManyToOne('UserEntity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: Relation<UserEntity>;
 
   @Column({ type: 'varchar', length: 8, default: 'MEMBER' })
   role: MemberRoleValue;

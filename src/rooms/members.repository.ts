@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, IsNull, LessThan, Or } from 'typeorm';
 import { AppScope } from '../database/app-scope.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
@@ -40,8 +40,8 @@ export class MembersRepository extends ScopedRepository<MemberEntity> {
   /** Members with their users and running mutes, oldest membership first. */
   listWithUsers(scope: AppScope, roomId: string, only: { userId?: string; role?: MemberRoleValue } = {}): Promise<MemberWithUser[]> {
     const query = this.select(scope)
-      .innerJoinAndMapOne('member.userRow', UserEntity, 'u', 'u.id = member.userId')
-      .leftJoinAndMapOne('member.mute', MuteEntity, 'mute', 'mute.roomId = member.roomId AND mute.userId = member.userId AND mute.endsAt > :now', { now: new Date() })
+      .innerJoinAndMapOne('member.userRow', UserEntity, 'u', this.joinOn('u', 'u.id = member.userId'))
+      .leftJoinAndMapOne('member.mute', MuteEntity, 'mute', this.joinOn('mute', 'mute.roomId = member.roomId AND mute.userId = member.userId AND mute.endsAt > :now'), { now: new Date() })
       .andWhere('member.roomId = :roomId', { roomId })
       .orderBy('member.id', 'ASC');
     if (only.userId) query.andWhere('member.userId = :userId', { userId: only.userId });
@@ -76,12 +76,8 @@ export class MembersRepository extends ScopedRepository<MemberEntity> {
 
   /** Moves a read or delivered position forward only; returns whether it moved. */
   async advance(scope: AppScope, roomId: string, userId: string, position: 'read' | 'delivered', messageId: string): Promise<boolean> {
-    const column = position === 'read' ? 'last_read_message_id' : 'last_delivered_message_id';
-    const result = await this.db.manager.createQueryBuilder().update(MemberEntity)
-      .set(position === 'read' ? { lastReadMessageId: messageId } : { lastDeliveredMessageId: messageId })
-      .where('app_id = :appId AND room_id = :roomId AND user_id = :userId', { appId: scope.appId, roomId, userId })
-      .andWhere(`(${column} IS NULL OR ${column} < :messageId)`, { messageId })
-      .execute();
+    const property = position === 'read' ? 'lastReadMessageId' : 'lastDeliveredMessageId';
+    const result = await this.update(scope, { roomId, userId, [property]: Or(IsNull(), LessThan(messageId)) } as never, { [property]: messageId });
     return (result.affected ?? 0) > 0;
   }
 }

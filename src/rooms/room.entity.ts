@@ -8,6 +8,8 @@ export type RoomTypeValue = 'OPEN' | 'GROUP' | 'DIRECT';
 @Index('uq_rooms_app_key', ['appId', 'key'], { unique: true })
 @Index('uq_rooms_app_direct', ['appId', 'directKey'], { unique: true })
 @Index('ix_rooms_app_type', ['appId', 'type'])
+/** The key child rows name their room by, with the app: a child of another app cannot point here. */
+@Index('uq_rooms_app_id', ['appId', 'id'], { unique: true })
 export class RoomEntity {
   @IdColumn()
   id: string;

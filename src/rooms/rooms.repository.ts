@@ -6,6 +6,7 @@ import { containsPattern } from '../database/like-pattern.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { Tx } from '../database/transaction.js';
 import { conflict } from '../common/errors/chat-error.js';
+import { MessageEntity } from '../messages/message.entity.js';
 import { MemberEntity } from './member.entity.js';
 import { RoomEntity, RoomTypeValue } from './room.entity.js';
 
@@ -63,7 +64,8 @@ export class RoomsRepository extends ScopedRepository<RoomEntity> {
       query.andWhere("LOWER(room.name) LIKE :name ESCAPE '!'", { name: containsPattern(filter.nameContains.toLowerCase()) });
     }
     if (filter.memberId) {
-      query.andWhere('room.id IN (SELECT rm.room_id FROM room_members rm WHERE rm.app_id = :appId AND rm.user_id = :memberId)', { memberId: filter.memberId });
+      const roomsOfMember = this.subquery(query, MemberEntity, 'rm').select('rm.roomId').andWhere('rm.userId = :memberId');
+      query.andWhere(`room.id IN ${roomsOfMember.getQuery()}`, { memberId: filter.memberId });
     }
     return query.getManyAndCount();
   }
@@ -74,10 +76,10 @@ export class RoomsRepository extends ScopedRepository<RoomEntity> {
    * the room row.
    */
   ofMember(scope: AppScope, userId: string): Promise<RoomEntity[]> {
-    return this.select(scope)
-      .innerJoin(MemberEntity, 'member', 'member.roomId = room.id AND member.userId = :userId', { userId })
-      .orderBy('COALESCE((SELECT MAX(m.id) FROM messages m WHERE m.room_id = room.id), 0)', 'DESC').addOrderBy('room.id', 'DESC')
-      .getMany();
+    const query = this.select(scope)
+      .innerJoin(MemberEntity, 'member', this.joinOn('member', 'member.roomId = room.id AND member.userId = :userId'), { userId });
+    const newest = this.subquery(query, MessageEntity, 'm').select('MAX(m.id)').andWhere('m.roomId = room.id');
+    return query.orderBy(`COALESCE(${newest.getQuery()}, 0)`, 'DESC').addOrderBy('room.id', 'DESC').getMany();
   }
 
   async updateFields(scope: AppScope, id: string, values: Partial<Pick<RoomEntity, 'name' | 'status' | 'type' | 'meta' | 'frozen' | 'key'>>): Promise<void> {

@@ -1,10 +1,10 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
+import { Column, Entity, ForeignKey, Index } from 'typeorm';
 import { IdColumn, idColumn } from '../database/columns.js';
-import type { UserEntity } from './user.entity.js';
 
 /** A token the server issued. The token itself is never stored: only its jti and SHA-256. */
 @Entity({ name: 'user_tokens' })
 @Index('ix_user_tokens_user', ['appId', 'userId'])
+@ForeignKey('UserEntity', ['appId', 'userId'], ['appId', 'id'], { name: 'fk_user_tokens_user', onDelete: 'CASCADE' })
 export class UserTokenEntity {
   @IdColumn()
   id: string;
@@ -14,10 +14,6 @@ export class UserTokenEntity {
 
   @Column({ name: 'user_id', type: 'bigint', transformer: idColumn })
   userId: string;
-
-  @ManyToOne('UserEntity', { onDelete: 'CASCADE' })
-  @JoinColumn({ name: 'user_id' })
-  user?: Relation<UserEntity>;
 
   @Index('uq_user_tokens_jti', { unique: true })
   @Column({ type: 'varchar', length: 36 })

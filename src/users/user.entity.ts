@@ -7,6 +7,8 @@ export type UserRoleValue = 'MEMBER' | 'MOD' | 'ADMIN' | 'OWNER';
 @Entity({ name: 'users' })
 @Index('uq_users_app_uname', ['appId', 'unameKey'], { unique: true })
 @Index('uq_users_app_external', ['appId', 'externalId'], { unique: true })
+/** The key child rows name their user by, with the app: a child of another app cannot point here. */
+@Index('uq_users_app_id', ['appId', 'id'], { unique: true })
 export class UserEntity {
   @IdColumn()
   id: string;

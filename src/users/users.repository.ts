@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { conflict } from '../common/errors/chat-error.js';
 import { AppScope } from '../database/app-scope.js';
 import { isUniqueViolation, violates } from '../database/db-errors.js';
@@ -75,9 +75,7 @@ export class UsersRepository extends ScopedRepository<UserEntity> {
 
   async deleteByIds(scope: AppScope, ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
-    const result = await this.db.manager.createQueryBuilder().delete().from(UserEntity)
-      .where('app_id = :appId', { appId: scope.appId }).andWhere('id IN (:...ids)', { ids }).execute();
-    return result.affected ?? 0;
+    return this.remove(scope, { id: In([...ids]) } as never);
   }
 
   async setRole(scope: AppScope, id: string, role: UserRoleValue): Promise<void> {
@@ -95,7 +93,7 @@ export class UsersRepository extends ScopedRepository<UserEntity> {
   /** The user and (when recorded) the token with this jti, in one round trip. */
   async findAuthSubject(scope: AppScope, userId: string, jti: string | null): Promise<AuthSubject | null> {
     const row = await this.select(scope)
-      .leftJoin(UserTokenEntity, 'token', 'token.userId = user.id AND token.jti = :jti', { jti: jti ?? '' })
+      .leftJoin(UserTokenEntity, 'token', this.joinOn('token', 'token.userId = user.id AND token.jti = :jti'), { jti: jti ?? '' })
       .andWhere('user.id = :userId', { userId })
       .select(['user.id AS id', 'user.role AS role', 'user.tokensValidAfter AS valid_after',
         'token.id AS token_id', 'token.revokedAt AS revoked_at'])

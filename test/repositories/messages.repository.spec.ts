@@ -5,6 +5,7 @@ import { isStatementRefusal } from '../../src/database/db-errors.js';
 import { RawSql } from '../../src/database/raw-sql.js';
 import { MetricsService } from '../../src/health/metrics.service.js';
 import { MessagesRepository } from '../../src/messages/messages.repository.js';
+import { MembersRepository } from '../../src/rooms/members.repository.js';
 import { RoomsRepository } from '../../src/rooms/rooms.repository.js';
 import { UsersRepository } from '../../src/users/users.repository.js';
 import { migratedDatabase } from '../support/database.js';
@@ -61,6 +62,29 @@ describe.each(testDrivers())('MessagesRepository on %s', (driver) => {
     await expect(messages.findById(b, ids[0])).resolves.toBeNull();
     await expect(messages.lastOfRooms(b, [busy])).resolves.toEqual(new Map());
     await expect(messages.search(b, busy, 'b1', 10)).resolves.toEqual([]);
+    await expect(messages.findByIds(b, ids.slice(0, 3))).resolves.toEqual([]);
+    await expect(messages.existsInRoom(b, busy, ids[0])).resolves.toBe(false);
+    await messages.setText(b, ids[0], 'taken', new Date());
+    await messages.setMeta(b, ids[0], { taken: true });
+    await messages.tombstone(b, ids[1], new Date());
+    await expect(messages.findByIds(a, ids.slice(0, 2))).resolves.toEqual([
+      expect.objectContaining({ id: ids[0], text: 'b0', meta: null, editedAt: null }), expect.objectContaining({ id: ids[1], text: 'b1', deletedAt: null })]);
+    await expect(messages.existsInRoom(a, busy, ids[0])).resolves.toBe(true);
+  });
+
+  it("counts unread messages of the reader's own app only, with the author joined from that app", async () => {
+    const users = new UsersRepository(db);
+    const members = new MembersRepository(db);
+    const reader = await users.insert(a, { uname: 'reader', externalId: null, displayName: null, role: 'MEMBER', isBot: false, meta: null });
+    const room = (await new RoomsRepository(db).insert(a, { key: 'unread', name: null, type: 'GROUP' })).id;
+    await members.insertOnce(a, { roomId: room, userId: reader.id, role: 'MEMBER' });
+    const [first] = await messages.appendMany([1, 2, 3].map((n) => ({ scope: a, values: { roomId: room, authorId: n === 3 ? reader.id : null, kind: 'TEXT' as const, text: `u${n}`, meta: null, clientMsgId: null } })));
+    await expect(messages.unreadCounts(a, reader.id, [room])).resolves.toEqual(new Map([[room, 2]]));
+    await members.advance(a, room, reader.id, 'read', first);
+    await expect(messages.unreadCounts(a, reader.id, [room])).resolves.toEqual(new Map([[room, 1]]));
+    await expect(messages.unreadCounts(b, reader.id, [room])).resolves.toEqual(new Map());
+    const last = await messages.lastOfRooms(a, [room]);
+    expect(last.get(room)).toMatchObject({ text: 'u3', author: { id: reader.id, uname: 'reader' } });
   });
 
   it('plans every history page on the (room_id, id) index', async () => {

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { AppScope, scopeOf } from '../../src/database/app-scope.js';
 import { AppsRepository } from '../../src/apps/apps.repository.js';
+import { isForeignKeyViolation } from '../../src/database/db-errors.js';
 import { UsersRepository } from '../../src/users/users.repository.js';
 import { UserTokensRepository } from '../../src/users/user-tokens.repository.js';
 import { migratedDatabase } from '../support/database.js';
@@ -36,7 +37,10 @@ describe.each(testDrivers())('UsersRepository on %s', (driver) => {
     await expect(users.findAuthSubject(b, alice.id, null)).resolves.toBeNull();
     await expect(users.deleteById(b, alice.id)).resolves.toBe(0);
     await expect(users.deleteByIds(b, [alice.id])).resolves.toBe(0);
-    await expect(users.findById(a, alice.id)).resolves.toMatchObject({ uname: 'alice', appId: a.appId, meta: { n: 1 } });
+    await users.setRole(b, alice.id, 'ADMIN');
+    await users.setMeta(b, alice.id, { taken: true });
+    await users.setTokensValidAfter(b, alice.id, new Date());
+    await expect(users.findById(a, alice.id)).resolves.toMatchObject({ uname: 'alice', appId: a.appId, meta: { n: 1 }, role: 'MEMBER', tokensValidAfter: null });
   });
 
   it('returns ids as strings and dates as Dates on every driver', async () => {
@@ -58,6 +62,18 @@ describe.each(testDrivers())('UsersRepository on %s', (driver) => {
     const after = await users.findAuthSubject(a, dave.id, 'jti-dave');
     expect(after!.tokenRevokedAt).toBeInstanceOf(Date);
     await expect(users.findAuthSubject(a, dave.id, 'other-jti')).resolves.toMatchObject({ tokenRecorded: false });
+  });
+
+  it("does not let app B record tokens for app A's users nor revoke app A's tokens", async () => {
+    const erin = await users.insert(a, newUser('erin-t'));
+    await tokens.insert(a, { userId: erin.id, jti: 'jti-erin', tokenHash: 'e'.repeat(64), expiresAt: new Date(Date.now() + 60_000) });
+    const refused = await tokens.insert(b, { userId: erin.id, jti: 'jti-b', tokenHash: 'b'.repeat(64), expiresAt: new Date(Date.now() + 60_000) })
+      .then(() => null, (e: unknown) => e);
+    expect(isForeignKeyViolation(refused)).toBe(true);
+    await tokens.revokeAllForApp(b, new Date());
+    await expect(tokens.findByHash('e'.repeat(64))).resolves.toMatchObject({ appId: a.appId, userId: erin.id, revokedAt: null });
+    await tokens.revokeAllForApp(a, new Date());
+    await expect(tokens.findByHash('e'.repeat(64))).resolves.toMatchObject({ revokedAt: expect.any(Date) });
   });
 
   it('finds users among more ids than one statement may bind (every online user of a big app)', async () => {

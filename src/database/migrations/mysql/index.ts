@@ -1,4 +1,5 @@
 import { Initial1763900000000 } from './1763900000000-Initial.js';
+import { TenantKeys1764000000000 } from './1764000000000-TenantKeys.js';
 
 /** MySQL/MariaDB migrations, oldest first. Generate new ones with `npm run migration:generate`. */
-export const MYSQL_MIGRATIONS = [Initial1763900000000];
+export const MYSQL_MIGRATIONS = [Initial1763900000000, TenantKeys1764000000000];
