@@ -28,7 +28,7 @@ export const LEGACY_HISTORY_SIZE = 100;
 
 /** The ack `err` strings. USER_REQUIRED and INTERNAL_ERROR are the protocol's; the rest are ours. */
 export type LegacyAckError =
-  | 'USER_REQUIRED' | 'INTERNAL_ERROR' | 'INVALID_APP_ID' | 'APP_NOT_FOUND' | 'ALREADY_AUTHENTICATED'
+  | 'USER_REQUIRED' | 'INTERNAL_ERROR' | 'INVALID_APP_ID' | 'APP_NOT_FOUND' | 'ORIGIN_NOT_ALLOWED' | 'ALREADY_AUTHENTICATED'
   | 'INVALID_TEXT' | 'MUTED' | 'RATE_LIMITED' | 'FORBIDDEN' | 'UNKNOWN_EVENT';
 
 export type LegacyRole = 'member' | 'mod' | 'admin' | 'owner';
