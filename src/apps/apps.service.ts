@@ -13,7 +13,7 @@ import { AppEntity } from './app.entity.js';
 import { AppSettings, withDefaults } from './app-settings.js';
 import { App, CreatedApp } from './app.model.js';
 import { AppsRepository } from './apps.repository.js';
-import { normalizeOrigin, originAllowed } from './origins.js';
+import { normalizeOrigin, originAllowed } from '../common/origins.js';
 
 export const LOBBY_KEY = 'lobby';
 
