@@ -162,6 +162,12 @@ describeInBrowser('chatbox pages on another origin, in Chromium', () => {
       await screenshot(refused.page, 'legacy-page-origin-refused');
     }, 30_000);
 
+    it('served by this server itself still connects when the app lists only other origins (its same-origin handshake carries no Origin)', async () => {
+      const { app, alice, bob } = await aliceAndBob({ allowedOrigins: ['https://game.example'] });
+      const tab = await suite.open(`${suite.t.url}/demo/legacy?${new URLSearchParams({ app_id: app.id, hashed_token: alice.hashedToken })}`);
+      await chatsAcross(tab, await otherChatbox(app, bob));
+    }, 30_000);
+
     it('served by this server under another name (localhost) reaches it by chat_uri, its CSP allowing that server', async () => {
       const port = new URL(suite.t.url).port;
       const otherName = `http://localhost:${port}`;
