@@ -49,7 +49,8 @@ const CONSOLE_PAGES = {
 export type ConsolePage = keyof typeof CONSOLE_PAGES;
 
 /**
- * Pages may load scripts, styles and connections from this server only. Inline styles stay
+ * Pages may load scripts, styles and connections from this server only (the legacy page may also
+ * connect to the chat server its chat_uri names: connectSourcesFor). Inline styles stay
  * allowed for GraphiQL (React style attributes); fonts and icons inside its CSS are data: URLs.
  */
 const pageCsp = (connectTo: string[]) => [
