@@ -37,7 +37,7 @@ export class AppSettingsView {
   @Field(() => WordFilter)
   wordFilter: WordFilter;
 
-  @Field(() => [String], { description: 'Browser origins allowed to open legacy sockets; empty: any.' })
+  @Field(() => [String], { description: 'Browser origins (scheme://host[:port]) whose pages may use legacy sockets; empty: any. A socket from another origin is refused at auth (ORIGIN_NOT_ALLOWED).' })
   allowedOrigins: string[];
 }
 

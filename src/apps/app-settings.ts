@@ -8,7 +8,7 @@ export interface AppSettings {
   duplicateWindowSeconds: number;
   /** Words masked (MASK) or refused (REJECT) in message text. */
   wordFilter: { words: string[]; mode: 'MASK' | 'REJECT' };
-  /** Origins allowed to open legacy sockets and call GraphQL from a browser; empty: any. */
+  /** Browser origins (scheme://host[:port], normalized) whose pages may use the app's legacy sockets; empty: any. */
   allowedOrigins: string[];
 }
 

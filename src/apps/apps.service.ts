@@ -13,6 +13,7 @@ import { AppEntity } from './app.entity.js';
 import { AppSettings, withDefaults } from './app-settings.js';
 import { App, CreatedApp } from './app.model.js';
 import { AppsRepository } from './apps.repository.js';
+import { normalizeOrigin, originAllowed } from '../common/origins.js';
 
 export const LOBBY_KEY = 'lobby';
 
@@ -108,11 +109,21 @@ export class AppsService implements OnModuleInit {
     return app.settings;
   }
 
+  /**
+   * Whether a browser page of `origin` (a socket handshake's Origin header) may use the app:
+   * every origin while its allowedOrigins is empty, else the listed ones; no Origin header
+   * (no browser page) is let through (origins.ts says why).
+   */
+  async allowsOrigin(scope: AppScope, origin: string | undefined): Promise<boolean> {
+    return originAllowed((await this.settings(scope)).allowedOrigins, origin);
+  }
+
   /** Changes the given settings; the rest stay. A null (GraphQL's explicit null) puts that one back to its default. */
   async updateSettings(scope: AppScope, changes: SettingsChanges): Promise<AppSettings> {
+    const checked = changes.allowedOrigins ? { ...changes, allowedOrigins: normalizeOrigins(changes.allowedOrigins) } : changes;
     const app = await this.apps.findById(scope.appId);
     if (!app) throw notFound('App');
-    const next = withDefaults(applyChanges(app.settings ?? {}, changes));
+    const next = withDefaults(applyChanges(app.settings ?? {}, checked));
     const size = Buffer.byteLength(JSON.stringify(next));
     if (size > MAX_SETTINGS_BYTES) throw badInput(`The settings would take ${size} bytes; at most ${MAX_SETTINGS_BYTES}: shorten the word list or the origins`);
     await this.apps.updateSettings(app.id, next);
@@ -141,5 +152,18 @@ const applyChanges = (stored: Partial<AppSettings>, changes: SettingsChanges): P
   }
   return next as Partial<AppSettings>;
 };
+
+/** Each entry as the gateway compares it (scheme://host[:port]), duplicates dropped; anything else is refused. */
+function normalizeOrigins(entries: readonly string[]): string[] {
+  const origins = new Set<string>();
+  for (const entry of entries) {
+    const origin = normalizeOrigin(entry);
+    if (origin === null) {
+      throw badInput(`allowedOrigins: ${JSON.stringify(entry)} is not an origin; write scheme://host[:port] (http or https, no path), e.g. "https://game.example"`);
+    }
+    origins.add(origin);
+  }
+  return [...origins];
+}
 
 const toApp = (row: AppEntity): App => ({ id: row.id, name: row.name, createdAt: row.createdAt });

@@ -49,13 +49,22 @@ const CONSOLE_PAGES = {
 export type ConsolePage = keyof typeof CONSOLE_PAGES;
 
 /**
- * Pages may load scripts, styles and connections from this server only. Inline styles stay
+ * Pages may load scripts, styles and connections from this server only (the legacy page may also
+ * connect to the chat server its chat_uri names: connectSourcesFor). Inline styles stay
  * allowed for GraphiQL (React style attributes); fonts and icons inside its CSS are data: URLs.
  */
-const PAGE_CSP = [
+const pageCsp = (connectTo: string[]) => [
   "default-src 'self'", "script-src 'self'", "style-src 'self' 'unsafe-inline'", "img-src 'self' data:",
-  "font-src 'self' data:", "connect-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
+  "font-src 'self' data:", ["connect-src 'self'", ...connectTo].join(' '), "object-src 'none'", "base-uri 'none'", "form-action 'self'", "frame-ancestors 'none'",
 ].join('; ');
+const PAGE_CSP = pageCsp([]);
+
+/**
+ * CSP sources for a page that talks to another chat server (the legacy page's chat_uri): its
+ * origin as given (already normalized, so nothing but scheme://host[:port] reaches the header)
+ * and the WebSocket form of it, which an http(s) source does not cover.
+ */
+export const connectSourcesFor = (origin: string): string[] => [origin, origin.replace(/^http/, 'ws')];
 
 /** A file as served: its bytes and their ETag, computed once when the file is first read. */
 interface LoadedFile {
@@ -87,7 +96,8 @@ export class ConsoleAssets implements OnModuleInit {
     }
   }
 
-  async sendPage(res: Response, page: ConsolePage): Promise<void> {
+  /** `connectTo`: further origins the page may connect to (CSP connect-src), beside this server. */
+  async sendPage(res: Response, page: ConsolePage, connectTo: string[] = []): Promise<void> {
     const file = await this.read(CONSOLE_PAGES[page]);
     if (!file) return unavailable(res);
     res.status(200)
@@ -95,7 +105,7 @@ export class ConsoleAssets implements OnModuleInit {
         etag: file.etag,
         'content-type': 'text/html; charset=utf-8',
         'cache-control': 'no-cache',
-        'content-security-policy': PAGE_CSP,
+        'content-security-policy': connectTo.length > 0 ? pageCsp(connectTo) : PAGE_CSP,
         'referrer-policy': 'no-referrer',
         'x-content-type-options': 'nosniff',
       })

@@ -1,7 +1,8 @@
-import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
+import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
+import { normalizeOrigin } from '../common/origins.js';
 import { Public } from '../auth/allow.decorator.js';
-import { ConsoleAssets } from './console-assets.js';
+import { connectSourcesFor, ConsoleAssets } from './console-assets.js';
 
 /** The web console: static pages that talk to this server like any client would (SPEC, "Web console"). */
 @Controller()
@@ -15,10 +16,15 @@ export class ConsoleController {
     return this.assets.sendPage(res, 'home');
   }
 
-  /** The legacy chatbox (Moneypot protocol over Socket.IO); ?app_id=&hashed_token= optional. */
+  /**
+   * The legacy chatbox (Moneypot protocol over Socket.IO); ?app_id=&hashed_token= optional.
+   * ?chat_uri= points it at another chat server, which its CSP then lets it connect to (a value
+   * that is not an origin adds nothing, and the page's connection is refused by the CSP).
+   */
   @Get('demo/legacy')
-  legacy(@Res() res: Response): Promise<void> {
-    return this.assets.sendPage(res, 'legacy');
+  legacy(@Query('chat_uri') chatUri: unknown, @Res() res: Response): Promise<void> {
+    const chatServer = typeof chatUri === 'string' ? normalizeOrigin(chatUri) : null;
+    return this.assets.sendPage(res, 'legacy', chatServer ? connectSourcesFor(chatServer) : []);
   }
 
   /** The GraphQL chat page; ?token= optional. */

@@ -109,6 +109,16 @@ export class LegacyChatService {
         return reply('APP_NOT_FOUND');
       }
       const { scope } = identity;
+      // The handshake named no app, so CORS let every origin in; the app's allowedOrigins decide here.
+      const origin = socket.handshake.headers.origin;
+      if (!(await this.apps.allowsOrigin(scope, origin))) {
+        delete state.legacy;
+        clientError(socket, `Origin ${JSON.stringify(origin)} is not allowed to use app ${scope.appId}: its allowedOrigins setting lists the sites whose pages may connect`);
+        reply('ORIGIN_NOT_ALLOWED');
+        // A server disconnect: old and new clients alike stay closed instead of reconnecting.
+        socket.disconnect();
+        return;
+      }
       const lobbyId = await this.apps.lobbyId(scope);
       if (!socket.connected) return; // gone while we looked it up: nothing to join, nobody to tell
       const ready: ReadySocket = { phase: 'ready', scope, lobbyId, user: identity.user };

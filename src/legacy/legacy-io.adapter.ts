@@ -14,7 +14,8 @@ type IoSocket = Parameters<IoAdapter['bindMessageHandlers']>[0];
 
 /**
  * Socket.IO as old chatbox pages expect it (SPEC, "The legacy Socket.IO protocol"): the default
- * path, Engine.IO 3 clients (socket.io-client 1.x/2.x) accepted, CORS open. destroyUpgrade is
+ * path, Engine.IO 3 clients (socket.io-client 1.x/2.x) accepted, CORS open to every origin with
+ * credentials (the apps' allowedOrigins are judged at auth, LegacyChatService). destroyUpgrade is
  * off so WebSocket upgrades for other paths (graphql-ws on /graphql) are left to their owners.
  *
  * With REDIS_URL, the official Redis adapter joins the instances' Socket.IO servers, so that
@@ -65,7 +66,12 @@ export class LegacyIoAdapter extends IoAdapter {
       ...options,
       path: LEGACY_SOCKET_PATH,
       allowEIO3: true,
-      cors: { origin: true, credentials: false },
+      // Old clients (1.x, 2.x) send their cross-origin long-polling requests with credentials, so
+      // the answer must allow them, and then name the origin (never "*"): the request's origin is
+      // reflected. No app is known yet at the handshake; an app's allowedOrigins is judged at auth.
+      // Nothing rides on cookies here (auth is the hashed_token in the payload), so allowing
+      // credentials hands a foreign page no ambient authority.
+      cors: { origin: true, credentials: true },
       destroyUpgrade: false,
     } as IoServerOptions);
     const redis = this.app.get(RedisConnections);

@@ -32,7 +32,7 @@ export const LEGACY_HISTORY_SIZE = 100;
  * UNAVAILABLE: the server cannot reach its database or Redis; the same emit may work if retried later.
  */
 export type LegacyAckError =
-  | 'USER_REQUIRED' | 'INTERNAL_ERROR' | 'INVALID_APP_ID' | 'APP_NOT_FOUND' | 'ALREADY_AUTHENTICATED'
+  | 'USER_REQUIRED' | 'INTERNAL_ERROR' | 'INVALID_APP_ID' | 'APP_NOT_FOUND' | 'ORIGIN_NOT_ALLOWED' | 'ALREADY_AUTHENTICATED'
   | 'INVALID_TEXT' | 'MUTED' | 'RATE_LIMITED' | 'FORBIDDEN' | 'UNKNOWN_EVENT' | 'UNAVAILABLE';
 
 /** The system_message a user reads when the server cannot reach its database or Redis. */

@@ -36,13 +36,16 @@ export interface LegacyOptions {
   /** Which client: the current socket.io-client 4, or 2.x as old chatbox pages used. */
   client?: 4 | 2;
   transport?: 'websocket' | 'polling';
+  /** Sent with the handshake, e.g. the Origin header a browser page would send. */
+  headers?: Record<string, string>;
 }
 
 export async function legacySocket(url: string, options: LegacyOptions = {}): Promise<LegacyClient> {
   const transports = [options.transport ?? 'websocket'];
+  const extraHeaders = options.headers ?? {};
   const raw: RawSocket = options.client === 2
-    ? ioV2(url, { transports, forceNew: true, reconnection: false })
-    : ioV4(url, { transports, forceNew: true, reconnection: false });
+    ? ioV2(url, { transports, forceNew: true, reconnection: false, extraHeaders })
+    : ioV4(url, { transports, forceNew: true, reconnection: false, extraHeaders });
   const received = Object.fromEntries(SERVER_EVENTS.map((e) => [e, [] as any[]])) as Record<LegacyServerEvent, any[]>;
   const readIndex = Object.fromEntries(SERVER_EVENTS.map((e) => [e, 0])) as Record<LegacyServerEvent, number>;
   const waiters = new Map<LegacyServerEvent, ((value: any) => void)[]>();

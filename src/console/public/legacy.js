@@ -6,14 +6,20 @@
   const { el, clear, stickToBottom } = window.ConsoleDom;
   const params = new URLSearchParams(location.search);
   const rawAppId = (params.get('app_id') || '').trim();
+  // The chat server: this page's own by default; chat_uri names another (the page copied onto a
+  // game's own site, as old chatbox pages are, talks to the chat server across origins).
+  const chatUri = (params.get('chat_uri') || '').trim();
 
   if (!rawAppId) {
-    document.getElementById('signin').hidden = false;
+    const signin = document.getElementById('signin');
+    if (chatUri) signin.appendChild(el('input', { type: 'hidden', name: 'chat_uri', value: chatUri }));
+    signin.action = location.pathname;
+    signin.hidden = false;
     return;
   }
 
   const config = {
-    chat_uri: location.origin,
+    chat_uri: chatUri || location.origin,
     hashed_token: (params.get('hashed_token') || '').trim() || undefined,
     // The protocol's app_id is an Integer; anything else goes as typed, and the server says what is wrong.
     app_id: /^\d+$/.test(rawAppId) ? Number(rawAppId) : rawAppId,
@@ -33,6 +39,8 @@
   let users = {};
   let muteList = {};
   let me = null;
+  /** The auth ack's err, when the server refused this page. */
+  let refusal = null;
 
   function setStatus(text, kind) {
     statusLine.textContent = text;
@@ -87,6 +95,7 @@
     const authPayload = { app_id: config.app_id, hashed_token: config.hashed_token };
     socket.emit('auth', authPayload, (err, data) => {
       if (err) {
+        refusal = err;
         setStatus('auth failed: ' + err, 'bad');
         notice('Auth failure: ' + err, 'client-error');
         return;
@@ -111,7 +120,9 @@
   });
 
   socket.on('disconnect', (reason) => {
-    setStatus('disconnected (' + reason + '); reconnecting…', 'bad');
+    // The server closing the socket is final (the client does not reconnect): say why, once more.
+    if (reason === 'io server disconnect') setStatus('closed by the server' + (refusal ? ' (auth failed: ' + refusal + ')' : ''), 'bad');
+    else setStatus('disconnected (' + reason + '); reconnecting…', 'bad');
     setCanSend(false);
   });
 

@@ -34,6 +34,8 @@ interface TestBrowser {
   open(url: string): Promise<WatchedPage>;
   /** A tab in a context of its own, with empty storage: a first visit. */
   openFirstVisit(url: string): Promise<WatchedPage>;
+  /** Lets pages reach this origin too (a test's own page server: a chatbox on another site). */
+  allow(origin: string): void;
   close(): Promise<void>;
 }
 
@@ -41,12 +43,19 @@ export interface WatchedPage {
   page: Page;
   dialogs: string[];
   errors: string[];
+  /** Every console message, its arguments as JSON values (what a page's console.log printed). */
+  logs: ConsoleLine[];
 }
 
-/** Headless Chromium allowed to reach `serverUrl` only. */
+export interface ConsoleLine {
+  type: string;
+  args: unknown[];
+}
+
+/** Headless Chromium allowed to reach `serverUrl` only (and the origins a test allows). */
 async function launchBrowser(serverUrl: string): Promise<TestBrowser> {
-  const host = new URL(serverUrl).host;
-  const local = (url: string) => !/^(?:https?|wss?):/.test(url) || new URL(url).host === host;
+  const hosts = new Set([new URL(serverUrl).host]);
+  const local = (url: string) => !/^(?:https?|wss?):/.test(url) || hosts.has(new URL(url).host);
   const foreign: string[] = [];
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: FLAGS, timeout: 30_000 });
 
@@ -66,10 +75,15 @@ async function launchBrowser(serverUrl: string): Promise<TestBrowser> {
 
   async function openIn(context: BrowserContext, url: string): Promise<WatchedPage> {
     const page = await context.newPage();
-    const watched: WatchedPage = { page, dialogs: [], errors: [] };
+    const watched: WatchedPage = { page, dialogs: [], errors: [], logs: [] };
     page.on('dialog', (dialog) => { watched.dialogs.push(dialog.message()); void dialog.dismiss(); });
     page.on('pageerror', (error) => watched.errors.push(error.message));
-    page.on('console', (message) => { if (message.type() === 'error') watched.errors.push(message.text()); });
+    page.on('console', (message) => {
+      if (message.type() === 'error') watched.errors.push(message.text());
+      const line: ConsoleLine = { type: message.type(), args: [] };
+      watched.logs.push(line); // in order; the values fill in as the page hands them over
+      Promise.all(message.args().map((arg) => arg.jsonValue())).then((args) => { line.args = args; }, () => { line.args = [message.text()]; });
+    });
     await page.goto(url);
     return watched;
   }
@@ -80,6 +94,7 @@ async function launchBrowser(serverUrl: string): Promise<TestBrowser> {
     foreign,
     open: (url) => openIn(shared, url),
     openFirstVisit: async (url) => openIn(await newContext(), url),
+    allow: (origin) => { hosts.add(new URL(origin).host); },
     close: () => browser.close(),
   };
 }

@@ -33,6 +33,18 @@ describe('web console over HTTP', () => {
     expect(await response.text()).toContain('<!doctype html>');
   });
 
+  it('lets the legacy page connect to the chat server its chat_uri names, and to nothing a bad chat_uri says', async () => {
+    const connectSrc = async (query: string) =>
+      /connect-src ([^;]*)/.exec((await get(`/demo/legacy?${query}`)).headers.get('content-security-policy') ?? '')?.[1];
+    await expect(connectSrc('')).resolves.toBe("'self'");
+    await expect(connectSrc('app_id=1&chat_uri=HTTPS://Chat.Example:443/')).resolves.toBe("'self' https://chat.example wss://chat.example");
+    await expect(connectSrc(`chat_uri=${encodeURIComponent('http://127.0.0.1:9')}`)).resolves.toBe("'self' http://127.0.0.1:9 ws://127.0.0.1:9");
+    for (const bad of ["http://x.example 'unsafe-inline'", 'javascript:alert(1)', 'https://chat.example/path', '*']) {
+      await expect(connectSrc(`chat_uri=${encodeURIComponent(bad)}`)).resolves.toBe("'self'");
+    }
+    await expect(connectSrc('chat_uri=a&chat_uri=b')).resolves.toBe("'self'");
+  });
+
   it('serves every script and stylesheet the pages name, from this server only', async () => {
     const sources = new Set<string>();
     for (const path of [...PAGES, '/graphql']) {
