@@ -1,6 +1,6 @@
 import { Controller, Get, NotFoundException, Param, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Public } from '../auth/allow.decorator.js';
+import { Public } from '../principal/allow.decorator.js';
 import { ConsoleAssets } from './console-assets.js';
 
 /** The web console: static pages that talk to this server like any client would (SPEC, "Web console"). */

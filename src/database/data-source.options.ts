@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { createConnection, RowDataPacket } from 'mysql2/promise';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config.js';
-import { ENTITIES } from './entities.js';
+import { ENTITIES } from '../schema/entities.js';
 import { MYSQL_MIGRATIONS } from './migrations/mysql/index.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
 

@@ -5,7 +5,7 @@ import { createDataSource } from './data-source.options.js';
 import { runMigrations } from './migrate.js';
 import { RawSql } from './raw-sql.js';
 import { UnitOfWork } from './transaction.js';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { QueryTimerSubscriber } from './query-timer.subscriber.js';
 
 @Global()

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
 import { ModerationModule } from '../moderation/moderation.module.js';
-import { LiveModule } from '../realtime/live.module.js';
+import { LiveModule } from '../graphql/live.module.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { MessagesRepository } from './messages.repository.js';

@@ -1,10 +1,10 @@
 import { Args, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { Allow } from '../auth/allow.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { Allow } from '../principal/allow.decorator.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { DeleteResult } from '../common/graphql/delete-result.model.js';
 import { IdArg, OptionalIdArg } from '../common/graphql/id.args.js';
-import { GraphqlEventBridge } from '../realtime/graphql-event.bridge.js';
+import { GraphqlEventBridge } from '../graphql/graphql-event.bridge.js';
 import { Member } from '../rooms/member.model.js';
 import { MetaPatchInput } from '../rooms/room.inputs.js';
 import { MessagesArgs, SearchMessagesArgs, SendMessageInput, TypingArgs } from './message.inputs.js';

@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { AppsService } from '../apps/apps.service.js';
-import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { badInput, forbidden, notFound } from '../common/errors/chat-error.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppScope } from '../database/app-scope.js';
 import { AppSettings } from '../apps/app-settings.js';
-import { BlocksService } from '../moderation/blocks.service.js';
-import { FloodControlService } from '../moderation/flood-control.service.js';
+import { BlocksService } from '../users/blocks.service.js';
+import { FloodControlService } from './flood-control.service.js';
 import { EventBus } from '../realtime/event-bus.js';
-import { ReceiptKind } from '../realtime/live-events.model.js';
+import { ReceiptKind } from './live-events.model.js';
 import { toMember } from '../rooms/member.mapper.js';
 import { Member } from '../rooms/member.model.js';
 import { MembersRepository } from '../rooms/members.repository.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChatError, forbidden, notFound } from '../common/errors/chat-error.js';
-import type { ScopedPrincipal } from '../auth/principal.js';
+import type { ScopedPrincipal } from '../principal/principal.js';
 import { AppScope } from '../database/app-scope.js';
 import { UserEntity } from '../users/user.entity.js';
 import { toUser, User } from '../users/user.model.js';

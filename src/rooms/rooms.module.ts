@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { UsersModule } from '../users/users.module.js';
-import { BansRepository } from '../moderation/bans.repository.js';
-import { BlocksRepository } from '../moderation/blocks.repository.js';
-import { MutesRepository } from '../moderation/mutes.repository.js';
+import { BansRepository } from './bans.repository.js';
+import { BlocksRepository } from '../users/blocks.repository.js';
+import { MutesRepository } from './mutes.repository.js';
 import { MembersRepository } from './members.repository.js';
 import { SanctionsCache } from './sanctions.cache.js';
 import { RoomAccessCache } from './room-access.cache.js';

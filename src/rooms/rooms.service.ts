@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badInput, conflict, forbidden, notFound } from '../common/errors/chat-error.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
-import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { AppScope } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { EventBus } from '../realtime/event-bus.js';
@@ -9,7 +9,7 @@ import { PresenceService } from '../realtime/presence.service.js';
 import { toUser, User } from '../users/user.model.js';
 import { UserCache } from '../users/user.cache.js';
 import { UsersRepository } from '../users/users.repository.js';
-import { BlocksRepository } from '../moderation/blocks.repository.js';
+import { BlocksRepository } from '../users/blocks.repository.js';
 import { assertMetaSize } from '../users/users.service.js';
 import { MemberRoleValue } from './member.entity.js';
 import { toMember, membershipEvent } from './member.mapper.js';

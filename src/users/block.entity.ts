@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { IdColumn, idColumn } from '../database/columns.js';
-import type { UserEntity } from '../users/user.entity.js';
+import type { UserEntity } from './user.entity.js';
 
 /** blocker no longer sees blocked's messages; blocked cannot open or write a DIRECT room with blocker. */
 @Entity({ name: 'user_blocks' })

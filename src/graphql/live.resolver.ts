@@ -1,13 +1,13 @@
 import { Resolver, Subscription } from '@nestjs/graphql';
-import { Allow } from '../auth/allow.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { Allow } from '../principal/allow.decorator.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { IdArg } from '../common/graphql/id.args.js';
 import { Report } from '../moderation/report.model.js';
 import { MembershipEvent } from '../rooms/membership-event.model.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { GraphqlEventBridge } from './graphql-event.bridge.js';
-import { MyEvent, ReadReceipt, TypingEvent } from './live-events.model.js';
+import { MyEvent, ReadReceipt, TypingEvent } from '../messages/live-events.model.js';
 
 const asIs = <T>(payload: T) => payload;
 

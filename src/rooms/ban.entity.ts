@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { IdColumn, idColumn } from '../database/columns.js';
-import type { RoomEntity } from '../rooms/room.entity.js';
+import type { RoomEntity } from './room.entity.js';
 import type { UserEntity } from '../users/user.entity.js';
 
 /** The current ban of a user from a room; ends_at null means until unbanned. */
