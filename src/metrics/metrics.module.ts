@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
-import { MetricsController } from '../health/metrics.controller.js';
 import { MetricsService } from './metrics.service.js';
 
+/** This instance's Prometheus registry, for every module; GET /metrics is served by HealthModule. */
 @Global()
-@Module({ controllers: [MetricsController], providers: [MetricsService], exports: [MetricsService] })
+@Module({ providers: [MetricsService], exports: [MetricsService] })
 export class MetricsModule {}
