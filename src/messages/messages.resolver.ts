@@ -6,7 +6,7 @@ import { DeleteResult } from '../common/graphql/delete-result.model.js';
 import { IdArg, OptionalIdArg } from '../common/graphql/id.args.js';
 import { GraphqlEventBridge } from '../graphql/graphql-event.bridge.js';
 import { Member } from '../rooms/member.model.js';
-import { MetaPatchInput } from '../rooms/room.inputs.js';
+import { MetaPatchInput } from '../common/graphql/meta-patch.input.js';
 import { MessagesArgs, SearchMessagesArgs, SendMessageInput, TypingArgs } from './message.inputs.js';
 import { Message, MessagePage } from './message.model.js';
 import { MessagesService } from './messages.service.js';

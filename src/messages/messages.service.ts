@@ -13,7 +13,7 @@ import { toMember } from '../rooms/member.mapper.js';
 import { Member } from '../rooms/member.model.js';
 import { MembersRepository } from '../rooms/members.repository.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
-import { applyMetaPatch, MetaPatchInput } from '../rooms/room.inputs.js';
+import { applyMetaPatch, MetaPatchInput } from '../common/graphql/meta-patch.input.js';
 import { toUser } from '../users/user.model.js';
 import { UserEntity } from '../users/user.entity.js';
 import { UserCache } from '../users/user.cache.js';

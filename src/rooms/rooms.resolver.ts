@@ -8,7 +8,8 @@ import { pageWindow } from '../common/graphql/page.args.js';
 import { RequestLoaders } from '../common/graphql/request-loaders.js';
 import { User } from '../users/user.model.js';
 import { Member, MemberRole } from './member.model.js';
-import { CreateRoomInput, MetaPatchInput, RoomsArgs, UpdateRoomInput } from './room.inputs.js';
+import { MetaPatchInput } from '../common/graphql/meta-patch.input.js';
+import { CreateRoomInput, RoomsArgs, UpdateRoomInput } from './room.inputs.js';
 import { Room, RoomPage } from './room.model.js';
 import { RoomsService } from './rooms.service.js';
 

@@ -6,7 +6,7 @@ import { DeleteResult } from '../common/graphql/delete-result.model.js';
 import { IdArg, IdListArg } from '../common/graphql/id.args.js';
 import { PageArgs, pageWindow } from '../common/graphql/page.args.js';
 import { RequestLoaders } from '../common/graphql/request-loaders.js';
-import { MetaPatchInput } from '../rooms/room.inputs.js';
+import { MetaPatchInput } from '../common/graphql/meta-patch.input.js';
 import { CreateUserInput } from './create-user.input.js';
 import { User, UserPage } from './user.model.js';
 import { UsersService } from './users.service.js';

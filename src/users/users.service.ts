@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badInput, forbidden, notFound } from '../common/errors/chat-error.js';
 import type { ScopedPrincipal } from '../principal/principal.js';
-import { applyMetaPatch, MetaPatchInput } from '../rooms/room.inputs.js';
+import { applyMetaPatch, MetaPatchInput } from '../common/graphql/meta-patch.input.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppScope } from '../database/app-scope.js';
 import { EventBus } from '../realtime/event-bus.js';
