@@ -15,7 +15,7 @@ import { RoomAccessService } from '../rooms/room-access.service.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { toUser, User } from '../users/user.model.js';
 import { UserCache } from '../users/user.cache.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import {
   CLIENT_EVENTS, LEGACY_EVENTS, LEGACY_HISTORY_SIZE, LEGACY_MAX_TEXT, LegacyAckError, LegacyAuthData, LegacyMessage,
   blockersChannel, LegacyMuteEntry, LegacyUser, roomChannel, toLegacyError, toLegacyMessage, toLegacyMute, toLegacyUser, userChannel,
@@ -61,7 +61,7 @@ export class LegacyChatService {
   constructor(
     private readonly principals: PrincipalService,
     private readonly apps: AppsService,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly userCache: UserCache,
     private readonly messages: MessagesService,
     private readonly moderation: ModerationService,

@@ -46,6 +46,11 @@ export class RoomAccessService {
     return row ? toUser(row) : null;
   }
 
+  /** The ids of the rooms the user is a member of (myEvents follows them). */
+  roomIdsOf(scope: AppScope, userId: string): Promise<string[]> {
+    return this.members.roomIdsOf(scope, userId);
+  }
+
   async requireRoom(scope: AppScope, roomId: string): Promise<RoomEntity> {
     const room = await this.cache.room(scope, roomId);
     if (!room) throw notFound('Room');

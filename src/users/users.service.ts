@@ -47,6 +47,12 @@ export class UsersService {
     return toUser(row);
   }
 
+  /** The user with this uname, or null (the legacy /mute and /unmute commands name users so). */
+  async findByUname(scope: AppScope, uname: string): Promise<User | null> {
+    const row = await this.users.findByUname(scope, uname);
+    return row ? toUser(row) : null;
+  }
+
   async list(scope: AppScope, offset: number, limit: number): Promise<{ nodes: User[]; total: number }> {
     const [rows, total] = await this.users.listPage(scope, offset, limit);
     return { nodes: rows.map(toUser), total };
