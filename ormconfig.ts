@@ -2,5 +2,6 @@
 import 'reflect-metadata';
 import { loadConfig } from './src/config/load-config.js';
 import { createDataSource } from './src/database/data-source.options.js';
+import { ENTITIES } from './src/schema/entities.js';
 
-export default await createDataSource(loadConfig(process.env).database);
+export default await createDataSource(loadConfig(process.env).database, ENTITIES);

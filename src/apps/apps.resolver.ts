@@ -1,7 +1,7 @@
 import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Allow } from '../auth/allow.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { AppPrincipal, ScopedPrincipal } from '../auth/principal.js';
+import { Allow } from '../principal/allow.decorator.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { AppPrincipal, ScopedPrincipal } from '../principal/principal.js';
 import { AppSettingsView, UpdateAppSettingsInput } from './app-settings.model.js';
 import { scopeOf } from '../database/app-scope.js';
 import { IdArg } from '../common/graphql/id.args.js';

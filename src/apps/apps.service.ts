@@ -5,7 +5,7 @@ import { InvalidatedCache } from '../common/invalidated-cache.js';
 import { AppScope, scopeOf } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { EventBus } from '../realtime/event-bus.js';
-import { newAppSecret } from '../auth/secrets.js';
+import { newAppSecret } from '../principal/secrets.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
 import { Room, toRoom } from '../rooms/room.model.js';

@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { forbidden, unauthenticated } from '../common/errors/chat-error.js';
-import { ALLOW_KEY, PUBLIC_KEY } from './allow.decorator.js';
-import { carrierOf } from './principal-holder.js';
-import { credentialsFrom, Principal, PrincipalKind } from './principal.js';
+import { ALLOW_KEY, PUBLIC_KEY } from '../principal/allow.decorator.js';
+import { carrierOf } from '../principal/principal-holder.js';
+import { credentialsFrom, Principal, PrincipalKind } from '../principal/principal.js';
 import { PrincipalService } from './principal.service.js';
 
 /**

@@ -7,7 +7,7 @@ import { PrincipalService } from './principal.service.js';
 import { UserJwtStrategy } from './user-jwt.strategy.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
 import { UserCache } from '../users/user.cache.js';
-import { credentialsFrom } from './principal.js';
+import { credentialsFrom } from '../principal/principal.js';
 
 const config = { adminKey: 'operator-key-1234567' } as AppConfig;
 const app = { id: '7', secret: 'app-secret', settings: DEFAULT_APP_SETTINGS };

@@ -7,8 +7,8 @@ import { AppsService } from '../apps/apps.service.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
 import { UserCache } from '../users/user.cache.js';
 import { toUser, User } from '../users/user.model.js';
-import { Credentials, Principal, UserPrincipal } from './principal.js';
-import { secretsEqual } from './secrets.js';
+import { Credentials, Principal, UserPrincipal } from '../principal/principal.js';
+import { secretsEqual } from '../principal/secrets.js';
 import { UserJwtStrategy } from './user-jwt.strategy.js';
 
 /** The only code that makes a Principal. Transports extract Credentials and call resolve(). */

@@ -1,9 +1,9 @@
 import { Args, Int, Mutation, Resolver } from '@nestjs/graphql';
 import { IdArg } from '../common/graphql/id.args.js';
 import { UserToken } from '../users/user.model.js';
-import { Allow } from './allow.decorator.js';
-import { CurrentPrincipal } from './current-principal.decorator.js';
-import type { AppPrincipal } from './principal.js';
+import { Allow } from '../principal/allow.decorator.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { AppPrincipal } from '../principal/principal.js';
 import { TokensService } from './tokens.service.js';
 
 @Resolver()

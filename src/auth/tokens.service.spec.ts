@@ -6,7 +6,7 @@ import { UserTokensRepository } from '../users/user-tokens.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
 import { strictFake } from '../../test/support/strict-fake.js';
-import { sha256Hex } from './secrets.js';
+import { sha256Hex } from '../principal/secrets.js';
 import { DEFAULT_TOKEN_LIFETIME_MS, TokensService } from './tokens.service.js';
 
 const scope = scopeOf('5');

@@ -8,7 +8,7 @@ import { UserToken } from '../users/user.model.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
-import { sha256Hex } from './secrets.js';
+import { sha256Hex } from '../principal/secrets.js';
 
 export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 

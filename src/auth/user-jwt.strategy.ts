@@ -7,7 +7,7 @@ import { isIntegerId } from '../common/graphql/id.args.js';
 import { scopeOf } from '../database/app-scope.js';
 import { AppsService } from '../apps/apps.service.js';
 import { AuthSubjectCache } from './auth-subject.cache.js';
-import { UserPrincipal } from './principal.js';
+import { UserPrincipal } from '../principal/principal.js';
 
 interface UserTokenClaims {
   sub?: unknown;

@@ -2,10 +2,11 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { LoggingModule } from '../common/logging/logging.module.js';
-import { MetricsModule } from '../health/metrics.module.js';
+import { MetricsModule } from '../metrics/metrics.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
+import { ENTITIES } from '../schema/entities.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { UsersModule } from '../users/users.module.js';
 
@@ -15,7 +16,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, MetricsModule, DatabaseModule, RealtimeModule, AuthModule, AppsModule, UsersModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule, MetricsModule, DatabaseModule.forRoot(ENTITIES), RealtimeModule, AuthModule, AppsModule, UsersModule],
     };
   }
 }

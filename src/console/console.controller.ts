@@ -1,7 +1,7 @@
 import { Controller, Get, NotFoundException, Param, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { normalizeOrigin } from '../common/origins.js';
-import { Public } from '../auth/allow.decorator.js';
+import { Public } from '../principal/allow.decorator.js';
 import { connectSourcesFor, ConsoleAssets } from './console-assets.js';
 
 /** The web console: static pages that talk to this server like any client would (SPEC, "Web console"). */

@@ -1,6 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
-import { GRAPHQL_PATH } from '../common/graphql/graphql-api.module.js';
+import { GRAPHQL_PATH } from '../graphql/graphql-api.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { ConsoleAssets } from './console-assets.js';
 import { ConsoleController } from './console.controller.js';

@@ -1,5 +1,5 @@
 import { Controller, Headers, HttpCode, NotFoundException, Post, UnauthorizedException } from '@nestjs/common';
-import { Public } from '../auth/allow.decorator.js';
+import { Public } from '../principal/allow.decorator.js';
 import { PrincipalService } from '../auth/principal.service.js';
 import { ChatError } from '../common/errors/chat-error.js';
 import { AppConfig } from '../config/app-config.js';

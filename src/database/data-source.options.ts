@@ -3,13 +3,15 @@ import { dirname } from 'node:path';
 import { createConnection, RowDataPacket } from 'mysql2/promise';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config.js';
-import { ENTITIES } from './entities.js';
 import { MYSQL_MIGRATIONS } from './migrations/mysql/index.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
 
+/** The entity classes of the schema (src/schema/entities.ts lists them: this folder imports no feature). */
+export type Entities = NonNullable<DataSourceOptions['entities']>;
+
 /** One place that turns DATABASE_URL into TypeORM options; ../ormconfig.ts reuses it for the CLI. */
-export function dataSourceOptions(database: DatabaseConfig, mysqlFlavor: 'mysql' | 'mariadb' = 'mysql'): DataSourceOptions {
-  const common = { entities: ENTITIES, synchronize: false, migrationsRun: false, logging: false } as const;
+export function dataSourceOptions(database: DatabaseConfig, entities: Entities, mysqlFlavor: 'mysql' | 'mariadb' = 'mysql'): DataSourceOptions {
+  const common = { entities, synchronize: false, migrationsRun: false, logging: false } as const;
   if (database.kind === 'sqlite') {
     const path = database.path;
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -55,9 +57,9 @@ export class ChatDataSource extends DataSource {
 }
 
 /** Builds (does not connect) the DataSource; asks a MySQL-protocol server whether it is MariaDB first. */
-export async function createDataSource(database: DatabaseConfig): Promise<ChatDataSource> {
+export async function createDataSource(database: DatabaseConfig, entities: Entities): Promise<ChatDataSource> {
   const flavor = database.kind === 'mysql' ? await detectMysqlFlavor(database.url) : 'mysql';
-  return new ChatDataSource(dataSourceOptions(database, flavor));
+  return new ChatDataSource(dataSourceOptions(database, entities, flavor));
 }
 
 /** MariaDB reports column defaults differently, and TypeORM must know which one it talks to. */

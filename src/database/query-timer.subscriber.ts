@@ -1,5 +1,5 @@
 import { AfterQueryEvent, EntitySubscriberInterface } from 'typeorm';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 /** Feeds every query's driver-reported execution time into chat_db_query_seconds. */
 export class QueryTimerSubscriber implements EntitySubscriberInterface {

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 interface MysqlConnection {
   query<R>(options: { sql: string; values: unknown[] }, done: (error: MysqlError | null, result: R) => void): void;

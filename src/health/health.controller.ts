@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { Public } from '../auth/allow.decorator.js';
+import { Public } from '../principal/allow.decorator.js';
 import { HealthService } from './health.service.js';
 
 @Controller()

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { RawSql } from '../database/raw-sql.js';
 import { RedisConnections } from '../realtime/redis-connections.js';
 
 const TIMEOUT_MS = 2000;
 
 @Injectable()
 export class HealthService {
-  constructor(private readonly db: DataSource, private readonly redis: RedisConnections) {}
+  constructor(private readonly sql: RawSql, private readonly redis: RedisConnections) {}
 
   async check(): Promise<Record<string, string>> {
-    const checks: Record<string, string> = { database: await probe(() => this.db.query('SELECT 1')) };
+    const checks: Record<string, string> = { database: await probe(() => this.sql.select('SELECT 1', [])) };
     if (this.redis.enabled) checks.redis = await probe(() => this.redis.command().ping());
     return checks;
   }

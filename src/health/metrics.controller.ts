@@ -1,6 +1,6 @@
 import { Controller, Get, Header } from '@nestjs/common';
-import { Public } from '../auth/allow.decorator.js';
-import { MetricsService } from './metrics.service.js';
+import { Public } from '../principal/allow.decorator.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 
 @Controller()
 export class MetricsController {

@@ -1,6 +1,6 @@
 import { Ack, ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { LegacyChatService } from './legacy-chat.service.js';
 import { LegacyEventBridge } from './legacy-event.bridge.js';
 import { LEGACY_EVENTS } from './legacy-protocol.js';

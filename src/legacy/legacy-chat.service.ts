@@ -3,19 +3,19 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Socket } from 'socket.io';
 import { AppsService } from '../apps/apps.service.js';
-import type { Principal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import type { Principal, ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { PrincipalService } from '../auth/principal.service.js';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppScope } from '../database/app-scope.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { ChatError } from '../common/errors/chat-error.js';
-import { BlocksService } from '../moderation/blocks.service.js';
+import { BlocksService } from '../users/blocks.service.js';
 import { ModerationService } from '../moderation/moderation.service.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { toUser, User } from '../users/user.model.js';
 import { UserCache } from '../users/user.cache.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersService } from '../users/users.service.js';
 import {
   CLIENT_EVENTS, LEGACY_EVENTS, LEGACY_HISTORY_SIZE, LEGACY_MAX_TEXT, LegacyAckError, LegacyAuthData, LegacyMessage,
   blockersChannel, LegacyMuteEntry, LegacyUser, roomChannel, toLegacyError, toLegacyMessage, toLegacyMute, toLegacyUser, userChannel,
@@ -61,7 +61,7 @@ export class LegacyChatService {
   constructor(
     private readonly principals: PrincipalService,
     private readonly apps: AppsService,
-    private readonly users: UsersRepository,
+    private readonly users: UsersService,
     private readonly userCache: UserCache,
     private readonly messages: MessagesService,
     private readonly moderation: ModerationService,

@@ -2,7 +2,7 @@ import { Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Server } from 'socket.io';
 import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { MembershipEventType } from '../rooms/membership-event.model.js';
 import { blockersChannel, LEGACY_EVENTS, minutesUntil, roomChannel, toLegacyMessage, toLegacyRole, toLegacyUser, userChannel } from './legacy-protocol.js';
 

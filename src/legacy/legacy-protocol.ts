@@ -1,7 +1,7 @@
 import { ChatError } from '../common/errors/chat-error.js';
 import { isUnavailableError } from '../common/errors/unavailable.js';
 import type { Message } from '../messages/message.model.js';
-import type { Mute } from '../moderation/mute.model.js';
+import type { Mute } from '../rooms/mute.model.js';
 import type { User } from '../users/user.model.js';
 
 /**

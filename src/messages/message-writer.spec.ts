@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { scopeOf } from '../database/app-scope.js';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { UserEntity } from '../users/user.entity.js';

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppScope } from '../database/app-scope.js';
 import { isStatementRefusal } from '../database/db-errors.js';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { UserEntity } from '../users/user.entity.js';
 import { MessageKindValue } from './message.entity.js';

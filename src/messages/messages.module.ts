@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
-import { ModerationModule } from '../moderation/moderation.module.js';
-import { LiveModule } from '../realtime/live.module.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
 import { UsersModule } from '../users/users.module.js';
+import { FloodControlService } from './flood-control.service.js';
 import { MessagesRepository } from './messages.repository.js';
 import { MessagesResolver } from './messages.resolver.js';
 import { MessagesService } from './messages.service.js';
@@ -11,8 +10,8 @@ import { RoomActivityResolver } from './room-activity.resolver.js';
 import { MessageWriter } from './message-writer.js';
 
 @Module({
-  imports: [AppsModule, RoomsModule, UsersModule, LiveModule, ModerationModule],
-  providers: [MessagesRepository, MessagesService, MessageWriter, MessagesResolver, RoomActivityResolver],
-  exports: [MessagesService],
+  imports: [AppsModule, RoomsModule, UsersModule],
+  providers: [MessagesRepository, MessagesService, MessageWriter, FloodControlService, MessagesResolver, RoomActivityResolver],
+  exports: [MessagesService, MessagesRepository],
 })
 export class MessagesModule {}

@@ -1,21 +1,18 @@
-import { Args, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
-import { Allow } from '../auth/allow.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Allow } from '../principal/allow.decorator.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { DeleteResult } from '../common/graphql/delete-result.model.js';
-import { IdArg, OptionalIdArg } from '../common/graphql/id.args.js';
-import { GraphqlEventBridge } from '../realtime/graphql-event.bridge.js';
+import { IdArg } from '../common/graphql/id.args.js';
 import { Member } from '../rooms/member.model.js';
-import { MetaPatchInput } from '../rooms/room.inputs.js';
+import { MetaPatchInput } from '../common/graphql/meta-patch.input.js';
 import { MessagesArgs, SearchMessagesArgs, SendMessageInput, TypingArgs } from './message.inputs.js';
 import { Message, MessagePage } from './message.model.js';
 import { MessagesService } from './messages.service.js';
 
-const asIs = <T>(payload: T) => payload;
-
 @Resolver(() => Message)
 export class MessagesResolver {
-  constructor(private readonly service: MessagesService, private readonly live: GraphqlEventBridge) {}
+  constructor(private readonly service: MessagesService) {}
 
   @Mutation(() => Message, { description: 'Returned once stored. The same clientMsgId from the same sender returns the first message.' })
   @Allow('user', 'app')
@@ -75,26 +72,5 @@ export class MessagesResolver {
   @Allow('user')
   setTyping(@CurrentPrincipal() caller: UserPrincipal, @Args() { roomId, isTyping }: TypingArgs): Promise<boolean> {
     return this.service.typing(caller, roomId, isTyping);
-  }
-
-  @Subscription(() => Message, { resolve: asIs, description: 'New messages of a room. With `after`, stored messages after that id come first, then live ones: none missed, none repeated.' })
-  @Allow('user', 'app')
-  async messageAdded(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string, @OptionalIdArg('after') after?: string) {
-    await this.service.assertCanRead(caller, roomId);
-    return this.live.messagesFrom(caller, roomId, after ?? null, (from) => this.service.replay(caller, roomId, from));
-  }
-
-  @Subscription(() => Message, { resolve: asIs })
-  @Allow('user', 'app')
-  async messageUpdated(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
-    await this.service.assertCanRead(caller, roomId);
-    return this.live.room<Message>(caller, roomId, 'messageUpdated');
-  }
-
-  @Subscription(() => Message, { resolve: asIs, description: 'Deleted messages of a room (as tombstones).' })
-  @Allow('user', 'app')
-  async messageDeleted(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
-    await this.service.assertCanRead(caller, roomId);
-    return this.live.room<Message>(caller, roomId, 'messageDeleted');
   }
 }

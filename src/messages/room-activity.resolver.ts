@@ -1,6 +1,6 @@
 import { Context, Int, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { ScopedPrincipal } from '../auth/principal.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { ScopedPrincipal } from '../principal/principal.js';
 import { RequestLoaders } from '../common/graphql/request-loaders.js';
 import { Room } from '../rooms/room.model.js';
 import { Message } from './message.model.js';

@@ -1,29 +1,23 @@
 import { Module } from '@nestjs/common';
-import { MessagesRepository } from '../messages/messages.repository.js';
+import { MessagesModule } from '../messages/messages.module.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { AuditLogRepository } from './audit-log.repository.js';
-import { BansRepository } from './bans.repository.js';
-import { BlocksRepository } from './blocks.repository.js';
-import { BlocksResolver } from './blocks.resolver.js';
-import { BlocksService } from './blocks.service.js';
-import { FloodControlService } from './flood-control.service.js';
 import { ModerationResolver } from './moderation.resolver.js';
 import { ModerationService } from './moderation.service.js';
 import { MuteSweeper } from './mute-sweeper.js';
-import { MutesRepository } from './mutes.repository.js';
 import { ReportsRepository } from './reports.repository.js';
 import { ReportsResolver } from './reports.resolver.js';
 import { ReportsService } from './reports.service.js';
 
-/** Roles, mutes, bans, freeze, reports, blocks, flood control and the audit log. */
+/** Roles, mutes and bans (stored by rooms/), freeze, reports and the audit log. */
 @Module({
-  imports: [RoomsModule, UsersModule],
+  imports: [RoomsModule, UsersModule, MessagesModule],
   providers: [
-    MutesRepository, BansRepository, BlocksRepository, ReportsRepository, AuditLogRepository, MessagesRepository,
-    ModerationService, BlocksService, ReportsService, FloodControlService, MuteSweeper,
-    ModerationResolver, BlocksResolver, ReportsResolver,
+    ReportsRepository, AuditLogRepository,
+    ModerationService, ReportsService, MuteSweeper,
+    ModerationResolver, ReportsResolver,
   ],
-  exports: [ModerationService, BlocksService, FloodControlService, MutesRepository],
+  exports: [ModerationService],
 })
 export class ModerationModule {}

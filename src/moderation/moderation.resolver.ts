@@ -1,16 +1,16 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Allow } from '../auth/allow.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { ScopedPrincipal } from '../auth/principal.js';
+import { Allow } from '../principal/allow.decorator.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { ScopedPrincipal } from '../principal/principal.js';
 import { badInput } from '../common/errors/chat-error.js';
 import { IdArg, OptionalIdArg } from '../common/graphql/id.args.js';
 import { Member } from '../rooms/member.model.js';
 import { Room } from '../rooms/room.model.js';
 import { User, UserRole } from '../users/user.model.js';
-import { AuditEntry, Ban } from './ban.model.js';
+import { AuditEntry, Ban } from '../rooms/ban.model.js';
 import { MembershipEvent } from '../rooms/membership-event.model.js';
 import { ModerationService } from './moderation.service.js';
-import { Mute } from './mute.model.js';
+import { Mute } from '../rooms/mute.model.js';
 
 @Resolver()
 export class ModerationResolver {

@@ -1,4 +1,4 @@
-import type { ScopedPrincipal } from '../auth/principal.js';
+import type { ScopedPrincipal } from '../principal/principal.js';
 import { ChatError } from '../common/errors/chat-error.js';
 import { AppScope, scopeOf } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
@@ -7,7 +7,7 @@ import { MembersRepository } from '../rooms/members.repository.js';
 import { RoomAccessCache } from '../rooms/room-access.cache.js';
 import { SanctionsCache } from '../rooms/sanctions.cache.js';
 import { RoomsService } from '../rooms/rooms.service.js';
-import { BansRepository } from './bans.repository.js';
+import { BansRepository } from '../rooms/bans.repository.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { UserEntity, UserRoleValue } from '../users/user.entity.js';
@@ -17,7 +17,7 @@ import { UsersService } from '../users/users.service.js';
 import { strictFake } from '../../test/support/strict-fake.js';
 import { AuditLogRepository } from './audit-log.repository.js';
 import { ModerationService } from './moderation.service.js';
-import { MutesRepository } from './mutes.repository.js';
+import { MutesRepository } from '../rooms/mutes.repository.js';
 
 const scope = scopeOf('3');
 const ROOM = '40';

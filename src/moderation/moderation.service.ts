@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ScopedPrincipal } from '../auth/principal.js';
+import type { ScopedPrincipal } from '../principal/principal.js';
 import { badInput, ChatError, forbidden, notFound } from '../common/errors/chat-error.js';
 import { AppScope, scopeOf } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
@@ -13,14 +13,14 @@ import { toUser, User } from '../users/user.model.js';
 import { UsersRepository } from '../users/users.repository.js';
 import { UsersService } from '../users/users.service.js';
 import { AuditLogRepository } from './audit-log.repository.js';
-import { Ban, AuditEntry } from './ban.model.js';
-import { BansRepository } from './bans.repository.js';
+import { Ban, AuditEntry } from '../rooms/ban.model.js';
+import { BansRepository } from '../rooms/bans.repository.js';
 import { toMember } from '../rooms/member.mapper.js';
 import { Member, MemberRole } from '../rooms/member.model.js';
 import { Room } from '../rooms/room.model.js';
 import { RoomsService } from '../rooms/rooms.service.js';
-import { Mute } from './mute.model.js';
-import { MutesRepository, MuteWithUser } from './mutes.repository.js';
+import { Mute } from '../rooms/mute.model.js';
+import { MutesRepository, MuteWithUser } from '../rooms/mutes.repository.js';
 
 /** A year: the longest mute. */
 export const MAX_MUTE_MINUTES = 525_600;

@@ -1,7 +1,7 @@
 import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Allow } from '../auth/allow.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { Allow } from '../principal/allow.decorator.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { IdArg } from '../common/graphql/id.args.js';
 import { CreateReportInput, Report, ReportsArgs, ReportStatus } from './report.model.js';
 import { ReportsService } from './reports.service.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import type { ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { badInput, forbidden, notFound } from '../common/errors/chat-error.js';
 import { AppScope } from '../database/app-scope.js';
 import { toMessage } from '../messages/message.mapper.js';

@@ -3,7 +3,7 @@ import { RequestLoaders } from '../common/graphql/request-loaders.js';
 import type { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppConfig } from '../config/app-config.js';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { EventBus } from './event-bus.js';
 import { RedisEventBus } from './redis-event-bus.js';
 import { LocalEventBus } from './local-event-bus.js';

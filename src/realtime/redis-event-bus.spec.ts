@@ -4,7 +4,7 @@ import { pino } from 'pino';
 import { SAMPLES } from '../../test/support/event-samples.js';
 import { REDIS_URL, redisReady } from '../../test/support/redis.js';
 import { loadConfig } from '../config/load-config.js';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { DomainEvent } from './domain-events.js';
 import { LocalEventBus } from './local-event-bus.js';
 import { RedisConnections } from './redis-connections.js';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import { CodecError, Json } from './codec.js';
 import type { DomainEvent } from './domain-events.js';
 import { decodeEvent, encodeEvent } from './event-codec.js';

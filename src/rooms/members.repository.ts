@@ -4,7 +4,7 @@ import { AppScope } from '../database/app-scope.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { Tx } from '../database/transaction.js';
-import { MuteEntity } from '../moderation/mute.entity.js';
+import { MuteEntity } from './mute.entity.js';
 import { UserEntity } from '../users/user.entity.js';
 import { MemberEntity, MemberRoleValue } from './member.entity.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ChatError, forbidden, notFound } from '../common/errors/chat-error.js';
-import type { ScopedPrincipal } from '../auth/principal.js';
+import type { ScopedPrincipal } from '../principal/principal.js';
 import { AppScope } from '../database/app-scope.js';
 import { UserEntity } from '../users/user.entity.js';
 import { toUser, User } from '../users/user.model.js';
@@ -44,6 +44,11 @@ export class RoomAccessService {
     if (caller.kind !== 'user') return null;
     const row = await this.users.get(caller.scope, caller.userId);
     return row ? toUser(row) : null;
+  }
+
+  /** The ids of the rooms the user is a member of (myEvents follows them). */
+  roomIdsOf(scope: AppScope, userId: string): Promise<string[]> {
+    return this.members.roomIdsOf(scope, userId);
   }
 
   async requireRoom(scope: AppScope, roomId: string): Promise<RoomEntity> {

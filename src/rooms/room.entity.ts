@@ -1,6 +1,5 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { IdColumn, idColumn, jsonColumn } from '../database/columns.js';
-import type { AppEntity } from '../apps/app.entity.js';
 
 export type RoomTypeValue = 'OPEN' | 'GROUP' | 'DIRECT';
 
@@ -19,7 +18,7 @@ export class RoomEntity {
 
   @ManyToOne('AppEntity', { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'app_id' })
-  app?: Relation<AppEntity>;
+  app?: Relation<object>; // AppEntity: apps/ sits above rooms/, so the relation is named, not imported
 
   /** Client-chosen key, unique per app ("lobby" for the legacy lobby). */
   @Column({ name: 'room_key', type: 'varchar', length: 191, nullable: true })

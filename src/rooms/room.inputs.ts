@@ -58,17 +58,6 @@ export class UpdateRoomInput {
   meta?: Record<string, unknown> | null;
 }
 
-@InputType({ description: 'Keys to set (merged in) and keys to remove.' })
-export class MetaPatchInput {
-  @Field(() => JSONScalar, { nullable: true })
-  @IsOptional() @IsObject()
-  set?: Record<string, unknown> | null;
-
-  @Field(() => [String], { nullable: true })
-  @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true })
-  remove?: string[] | null;
-}
-
 @ArgsType()
 export class RoomsArgs extends PageArgs {
   @Field(() => RoomType, { nullable: true })
@@ -82,10 +71,4 @@ export class RoomsArgs extends PageArgs {
   @Field(() => ID, { nullable: true, description: 'Rooms this user is a member of.' })
   @IsOptional() @Matches(INTEGER_ID, { message: 'memberId must be an integer id' })
   memberId?: string | null;
-}
-
-export function applyMetaPatch(meta: Record<string, unknown> | null, patch: MetaPatchInput): Record<string, unknown> | null {
-  const next: Record<string, unknown> = { ...(meta ?? {}), ...(patch.set ?? {}) };
-  for (const key of patch.remove ?? []) delete next[key];
-  return Object.keys(next).length ? next : null;
 }

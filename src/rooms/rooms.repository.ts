@@ -6,7 +6,6 @@ import { containsPattern } from '../database/like-pattern.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { Tx } from '../database/transaction.js';
 import { conflict } from '../common/errors/chat-error.js';
-import { MessageEntity } from '../messages/message.entity.js';
 import { MemberEntity } from './member.entity.js';
 import { RoomEntity, RoomTypeValue } from './room.entity.js';
 
@@ -78,7 +77,7 @@ export class RoomsRepository extends ScopedRepository<RoomEntity> {
   ofMember(scope: AppScope, userId: string): Promise<RoomEntity[]> {
     const query = this.select(scope)
       .innerJoin(MemberEntity, 'member', this.joinOn('member', 'member.roomId = room.id AND member.userId = :userId'), { userId });
-    const newest = this.subquery(query, MessageEntity, 'm').select('MAX(m.id)').andWhere('m.roomId = room.id');
+    const newest = this.subquery(query, 'messages', 'm') /* by table name: messages/ sits above rooms/ */.select('MAX(m.id)').andWhere('m.roomId = room.id');
     return query.orderBy(`COALESCE(${newest.getQuery()}, 0)`, 'DESC').addOrderBy('room.id', 'DESC').getMany();
   }
 

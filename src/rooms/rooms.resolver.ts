@@ -1,14 +1,15 @@
 import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Allow } from '../auth/allow.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { Allow } from '../principal/allow.decorator.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { DeleteResult } from '../common/graphql/delete-result.model.js';
 import { IdArg, OptionalIdArg } from '../common/graphql/id.args.js';
 import { pageWindow } from '../common/graphql/page.args.js';
 import { RequestLoaders } from '../common/graphql/request-loaders.js';
 import { User } from '../users/user.model.js';
 import { Member, MemberRole } from './member.model.js';
-import { CreateRoomInput, MetaPatchInput, RoomsArgs, UpdateRoomInput } from './room.inputs.js';
+import { MetaPatchInput } from '../common/graphql/meta-patch.input.js';
+import { CreateRoomInput, RoomsArgs, UpdateRoomInput } from './room.inputs.js';
 import { Room, RoomPage } from './room.model.js';
 import { RoomsService } from './rooms.service.js';
 

@@ -1,8 +1,8 @@
 import { jest } from '@jest/globals';
 import type { Logger } from 'pino';
 import { scopeOf } from '../database/app-scope.js';
-import { BansRepository } from '../moderation/bans.repository.js';
-import { MutesRepository } from '../moderation/mutes.repository.js';
+import { BansRepository } from './bans.repository.js';
+import { MutesRepository } from './mutes.repository.js';
 import { DomainEvent } from '../realtime/domain-events.js';
 import { LocalEventBus } from '../realtime/local-event-bus.js';
 import { Gate } from '../../test/support/gate.js';

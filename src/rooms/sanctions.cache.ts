@@ -1,8 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { InvalidatedCache } from '../common/invalidated-cache.js';
 import { AppScope } from '../database/app-scope.js';
-import { BansRepository } from '../moderation/bans.repository.js';
-import { MutesRepository } from '../moderation/mutes.repository.js';
+import { BansRepository } from './bans.repository.js';
+import { MutesRepository } from './mutes.repository.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { MembershipEventType } from './membership-event.model.js';
 

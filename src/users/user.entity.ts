@@ -1,8 +1,8 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { IdColumn, idColumn, jsonColumn } from '../database/columns.js';
-import type { AppEntity } from '../apps/app.entity.js';
+import type { UserRoleValue } from '../principal/principal.js';
 
-export type UserRoleValue = 'MEMBER' | 'MOD' | 'ADMIN' | 'OWNER';
+export type { UserRoleValue };
 
 @Entity({ name: 'users' })
 @Index('uq_users_app_uname', ['appId', 'unameKey'], { unique: true })
@@ -18,7 +18,7 @@ export class UserEntity {
 
   @ManyToOne('AppEntity', { onDelete: 'CASCADE', createForeignKeyConstraints: true })
   @JoinColumn({ name: 'app_id' })
-  app?: Relation<AppEntity>;
+  app?: Relation<object>; // AppEntity: apps/ sits above users/, so the relation is named, not imported
 
   @Column({ name: 'external_id', type: 'varchar', length: 191, nullable: true })
   externalId: string | null;

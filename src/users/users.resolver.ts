@@ -1,12 +1,12 @@
 import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { Allow } from '../auth/allow.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import { Allow } from '../principal/allow.decorator.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { DeleteResult } from '../common/graphql/delete-result.model.js';
 import { IdArg, IdListArg } from '../common/graphql/id.args.js';
 import { PageArgs, pageWindow } from '../common/graphql/page.args.js';
 import { RequestLoaders } from '../common/graphql/request-loaders.js';
-import { MetaPatchInput } from '../rooms/room.inputs.js';
+import { MetaPatchInput } from '../common/graphql/meta-patch.input.js';
 import { CreateUserInput } from './create-user.input.js';
 import { User, UserPage } from './user.model.js';
 import { UsersService } from './users.service.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { badInput, forbidden, notFound } from '../common/errors/chat-error.js';
-import type { ScopedPrincipal } from '../auth/principal.js';
-import { applyMetaPatch, MetaPatchInput } from '../rooms/room.inputs.js';
+import type { ScopedPrincipal } from '../principal/principal.js';
+import { applyMetaPatch, MetaPatchInput } from '../common/graphql/meta-patch.input.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppScope } from '../database/app-scope.js';
 import { EventBus } from '../realtime/event-bus.js';
@@ -45,6 +45,12 @@ export class UsersService {
     const row = await this.cache.get(scope, id);
     if (!row) throw notFound('User');
     return toUser(row);
+  }
+
+  /** The user with this uname, or null (the legacy /mute and /unmute commands name users so). */
+  async findByUname(scope: AppScope, uname: string): Promise<User | null> {
+    const row = await this.users.findByUname(scope, uname);
+    return row ? toUser(row) : null;
   }
 
   async list(scope: AppScope, offset: number, limit: number): Promise<{ nodes: User[]; total: number }> {

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { isForeignKeyViolation } from '../../src/database/db-errors.js';
-import { BansRepository } from '../../src/moderation/bans.repository.js';
+import { BansRepository } from '../../src/rooms/bans.repository.js';
 import { migratedDatabase } from '../support/database.js';
 import { testDrivers } from '../support/drivers.js';
 import { twoApps } from '../support/tenants.js';

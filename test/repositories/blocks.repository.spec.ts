@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { isForeignKeyViolation } from '../../src/database/db-errors.js';
-import { BlocksRepository } from '../../src/moderation/blocks.repository.js';
+import { BlocksRepository } from '../../src/users/blocks.repository.js';
 import { migratedDatabase } from '../support/database.js';
 import { testDrivers } from '../support/drivers.js';
 import { twoApps } from '../support/tenants.js';

@@ -3,7 +3,7 @@ import { AppScope, scopeOf } from '../../src/database/app-scope.js';
 import { AppsRepository } from '../../src/apps/apps.repository.js';
 import { isStatementRefusal } from '../../src/database/db-errors.js';
 import { RawSql } from '../../src/database/raw-sql.js';
-import { MetricsService } from '../../src/health/metrics.service.js';
+import { MetricsService } from '../../src/metrics/metrics.service.js';
 import { MessagesRepository } from '../../src/messages/messages.repository.js';
 import { MembersRepository } from '../../src/rooms/members.repository.js';
 import { RoomsRepository } from '../../src/rooms/rooms.repository.js';

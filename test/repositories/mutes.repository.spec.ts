@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { isForeignKeyViolation } from '../../src/database/db-errors.js';
-import { MutesRepository, NewMute } from '../../src/moderation/mutes.repository.js';
+import { MutesRepository, NewMute } from '../../src/rooms/mutes.repository.js';
 import { migratedDatabase } from '../support/database.js';
 import { testDrivers } from '../support/drivers.js';
 import { twoApps } from '../support/tenants.js';

@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { RawSql } from '../../src/database/raw-sql.js';
-import { MetricsService } from '../../src/health/metrics.service.js';
+import { MetricsService } from '../../src/metrics/metrics.service.js';
 import { migratedDatabase } from '../support/database.js';
 import { mysqlDriver, testDrivers } from '../support/drivers.js';
 import { waitFor } from '../support/wait.js';

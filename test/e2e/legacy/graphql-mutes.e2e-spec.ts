@@ -1,6 +1,6 @@
 import { scopeOf } from '../../../src/database/app-scope.js';
 import { SanctionsCache } from '../../../src/rooms/sanctions.cache.js';
-import { MutesRepository } from '../../../src/moderation/mutes.repository.js';
+import { MutesRepository } from '../../../src/rooms/mutes.repository.js';
 import { UserRole } from '../../../src/users/user.model.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { asUser, codeOf } from '../../support/clients.js';

@@ -1,4 +1,4 @@
-import { MutesRepository } from '../../../src/moderation/mutes.repository.js';
+import { MutesRepository } from '../../../src/rooms/mutes.repository.js';
 import { scopeOf } from '../../../src/database/app-scope.js';
 import { UserRole } from '../../../src/users/user.model.js';
 import { startApp, TestApp } from '../../support/app.js';

@@ -1,5 +1,5 @@
 import { scopeOf } from '../../../src/database/app-scope.js';
-import { MetricsService } from '../../../src/health/metrics.service.js';
+import { MetricsService } from '../../../src/metrics/metrics.service.js';
 import { MessageWriter } from '../../../src/messages/message-writer.js';
 import { UsersRepository } from '../../../src/users/users.repository.js';
 import { startApp, TestApp } from '../../support/app.js';

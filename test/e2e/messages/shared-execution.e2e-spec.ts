@@ -1,4 +1,4 @@
-import { MetricsService } from '../../../src/health/metrics.service.js';
+import { MetricsService } from '../../../src/metrics/metrics.service.js';
 import { UserRole } from '../../../src/users/user.model.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { testDrivers } from '../../support/drivers.js';

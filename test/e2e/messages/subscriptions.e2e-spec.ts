@@ -1,4 +1,4 @@
-import { MetricsService } from '../../../src/health/metrics.service.js';
+import { MetricsService } from '../../../src/metrics/metrics.service.js';
 import { BULK_SENDING } from '../../support/factories.js';
 import { ApolloClient, gql, InMemoryCache } from '@apollo/client';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';

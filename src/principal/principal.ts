@@ -1,5 +1,7 @@
 import { AppScope } from '../database/app-scope.js';
-import type { UserRoleValue } from '../users/user.entity.js';
+
+/** A user's role in its app; stored in users.role (UserEntity). */
+export type UserRoleValue = 'MEMBER' | 'MOD' | 'ADMIN' | 'OWNER';
 
 export type OperatorPrincipal = { kind: 'operator' };
 export type AppPrincipal = { kind: 'app'; scope: AppScope };

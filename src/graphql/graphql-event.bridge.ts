@@ -1,18 +1,17 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
-import type { ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
+import type { ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { ChatError } from '../common/errors/chat-error.js';
 import { LOGGER } from '../common/logging/logging.module.js';
-import { MetricsService } from '../health/metrics.service.js';
+import { MetricsService } from '../metrics/metrics.service.js';
 import type { Message } from '../messages/message.model.js';
-import { BlocksService } from '../moderation/blocks.service.js';
-import { MembersRepository } from '../rooms/members.repository.js';
+import { BlocksService } from '../users/blocks.service.js';
 import { MembershipEventType } from '../rooms/membership-event.model.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { Channel } from './channel.js';
-import type { DomainEvent } from './domain-events.js';
-import { EventBus } from './event-bus.js';
-import { MyEvent, MyEventType, ReceiptKind } from './live-events.model.js';
+import type { DomainEvent } from '../realtime/domain-events.js';
+import { EventBus } from '../realtime/event-bus.js';
+import { MyEvent, MyEventType, ReceiptKind } from '../messages/live-events.model.js';
 
 /** What one room subscription listens to. */
 export type RoomTopic = 'messageAdded' | 'messageUpdated' | 'messageDeleted' | 'membershipChanged' | 'typing' | 'readReceipt' | 'reportCreated';
@@ -63,7 +62,6 @@ export class GraphqlEventBridge implements OnModuleInit {
   constructor(
     private readonly bus: EventBus,
     private readonly access: RoomAccessService,
-    private readonly members: MembersRepository,
     private readonly blocks: BlocksService,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
@@ -121,7 +119,7 @@ export class GraphqlEventBridge implements OnModuleInit {
     const userKey = roomKey(caller.scope.appId, caller.userId);
     const own = this.streamsByUser.get(userKey) ?? new Set<UserStream>();
     this.streamsByUser.set(userKey, own.add(stream));
-    for (const roomId of await this.members.roomIdsOf(caller.scope, caller.userId)) this.follow(stream, roomId);
+    for (const roomId of await this.access.roomIdsOf(caller.scope, caller.userId)) this.follow(stream, roomId);
     stream.channel.whenClosed(() => {
       for (const roomId of [...stream.rooms]) this.unfollow(stream, roomId);
       own.delete(stream);

@@ -6,17 +6,17 @@ import { ExecutionResult, GraphQLError } from 'graphql';
 import type { Context } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { credentialsFrom, Principal } from '../../auth/principal.js';
-import { PrincipalService } from '../../auth/principal.service.js';
-import { PresenceService } from '../../realtime/presence.service.js';
-import { sharedSubscribe } from '../../realtime/shared-subscribe.js';
-import { MetricsService } from '../../health/metrics.service.js';
-import { ChatError } from '../errors/chat-error.js';
+import { credentialsFrom, Principal } from '../principal/principal.js';
+import { PrincipalService } from '../auth/principal.service.js';
+import { PresenceService } from '../realtime/presence.service.js';
+import { sharedSubscribe } from './shared-subscribe.js';
+import { MetricsService } from '../metrics/metrics.service.js';
+import { ChatError } from '../common/errors/chat-error.js';
 import { DocumentCache } from './document-cache.js';
 import { queryLimitChecks } from './query-limits.js';
-import { AppConfig } from '../../config/app-config.js';
-import { createGraphqlErrorFormatter } from '../errors/graphql-error.formatter.js';
-import { LOGGER } from '../logging/logging.module.js';
+import { AppConfig } from '../config/app-config.js';
+import { createGraphqlErrorFormatter } from '../common/errors/graphql-error.formatter.js';
+import { LOGGER } from '../common/logging/logging.module.js';
 
 export const GRAPHQL_PATH = '/graphql';
 

@@ -2,7 +2,7 @@ import {
   createSourceEventStream, DocumentNode, execute, ExecutionArgs, ExecutionResult, FieldNode, FragmentDefinitionNode,
   Kind, print, SelectionSetNode,
 } from 'graphql';
-import type { Principal } from '../auth/principal.js';
+import type { Principal } from '../principal/principal.js';
 
 /** Fields whose value depends on who asks (beyond the app): a selection with one is executed per subscriber. */
 export const VIEWER_DEPENDENT_FIELDS: ReadonlySet<string> = new Set(['unreadCount']);

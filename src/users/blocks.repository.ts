@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AppScope } from '../database/app-scope.js';
 import { isUniqueViolation } from '../database/db-errors.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
-import { UserEntity } from '../users/user.entity.js';
+import { UserEntity } from './user.entity.js';
 import { BlockEntity } from './block.entity.js';
 
 @Injectable()

@@ -1,11 +1,11 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import type { UserPrincipal } from '../auth/principal.js';
+import type { UserPrincipal } from '../principal/principal.js';
 import { badInput, notFound } from '../common/errors/chat-error.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppScope } from '../database/app-scope.js';
 import { EventBus } from '../realtime/event-bus.js';
-import { toUser, User } from '../users/user.model.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { toUser, User } from './user.model.js';
+import { UsersRepository } from './users.repository.js';
 import { BlocksRepository } from './blocks.repository.js';
 
 /**

@@ -1,5 +1,5 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Message } from '../messages/message.model.js';
+import { Message } from './message.model.js';
 import { MembershipEvent } from '../rooms/membership-event.model.js';
 import { Room } from '../rooms/room.model.js';
 import { User } from '../users/user.model.js';

@@ -1,10 +1,10 @@
 import { Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Allow } from '../auth/allow.decorator.js';
-import { CurrentPrincipal } from '../auth/current-principal.decorator.js';
-import type { UserPrincipal } from '../auth/principal.js';
+import { Allow } from '../principal/allow.decorator.js';
+import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
+import type { UserPrincipal } from '../principal/principal.js';
 import { DeleteResult } from '../common/graphql/delete-result.model.js';
 import { IdArg } from '../common/graphql/id.args.js';
-import { User } from '../users/user.model.js';
+import { User } from './user.model.js';
 import { BlocksService } from './blocks.service.js';
 
 @Resolver()

@@ -4,7 +4,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { GraphQLArmorRejectCallback } from '@escape.tech/graphql-armor-types';
 import { GraphQLError, ParseOptions, ValidationRule } from 'graphql';
-import type { QueryLimits } from '../../config/app-config.js';
+import type { QueryLimits } from '../config/app-config.js';
 
 /** What both GraphQL transports apply to every operation: a token cap while parsing, then validation rules. */
 export interface QueryLimitChecks {

@@ -4,10 +4,10 @@ import { UserTokenEntity } from '../users/user-token.entity.js';
 import { RoomEntity } from '../rooms/room.entity.js';
 import { MemberEntity } from '../rooms/member.entity.js';
 import { MessageEntity } from '../messages/message.entity.js';
-import { MuteEntity } from '../moderation/mute.entity.js';
-import { BanEntity } from '../moderation/ban.entity.js';
+import { MuteEntity } from '../rooms/mute.entity.js';
+import { BanEntity } from '../rooms/ban.entity.js';
 import { ReportEntity } from '../moderation/report.entity.js';
-import { BlockEntity } from '../moderation/block.entity.js';
+import { BlockEntity } from '../users/block.entity.js';
 import { AuditEntryEntity } from '../moderation/audit-entry.entity.js';
 
 /** The whole schema, listed once (ESM has no reliable glob loading). */

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { scopeOf } from '../database/app-scope.js';
 import { DomainEvent } from '../realtime/domain-events.js';
 import { LocalEventBus } from '../realtime/local-event-bus.js';
-import { UsersRepository } from '../users/users.repository.js';
+import { UsersRepository } from './users.repository.js';
 import { Gate } from '../../test/support/gate.js';
 import { strictFake } from '../../test/support/strict-fake.js';
 import { BlocksRepository } from './blocks.repository.js';
