@@ -76,7 +76,8 @@ export class AppsService implements OnModuleInit {
       // Tokens signed with the old secret stop verifying; their records (legacy hashed_token) go too.
       await this.tokens.revokeAllForApp(scopeOf(app.id), new Date(), tx);
     });
-    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null }); // drops the cached copy here too
+    // Drops the cached copy here too, and closes the sockets the old secret or its tokens opened.
+    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null, secretRotated: true });
     return { app: toApp(app), secret };
   }
 

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Socket } from 'socket.io';
 import { AppsService } from '../apps/apps.service.js';
+import { OpenSession, OpenSessions, SessionTicket } from '../auth/open-sessions.js';
 import type { Principal, ScopedPrincipal, UserPrincipal } from '../auth/principal.js';
 import { PrincipalService } from '../auth/principal.service.js';
 import { LOGGER } from '../common/logging/logging.module.js';
@@ -42,7 +43,8 @@ interface ReadySocket {
   phase: 'ready';
   scope: AppScope;
   lobbyId: string;
-  user: { principal: UserPrincipal; view: User } | null;
+  /** The user as of auth; `session` keeps their credentials checked while the socket lives (use its principal). */
+  user: { principal: UserPrincipal; view: User; session: OpenSession<UserPrincipal> } | null;
   /** Counted in presence: its disconnect is counted too. */
   counted?: boolean;
 }
@@ -60,6 +62,7 @@ export class LegacyChatService {
 
   constructor(
     private readonly principals: PrincipalService,
+    private readonly sessions: OpenSessions,
     private readonly apps: AppsService,
     private readonly users: UsersRepository,
     private readonly userCache: UserCache,
@@ -102,6 +105,7 @@ export class LegacyChatService {
     if (input.tokenProblem) clientError(socket, input.tokenProblem);
     state.legacy = { phase: 'authing' };
     try {
+      const ticket = this.sessions.begin();
       const identity = await this.principals.resolveLegacy(input.appId, input.hashedToken);
       if (!identity) {
         delete state.legacy;
@@ -111,7 +115,8 @@ export class LegacyChatService {
       const { scope } = identity;
       const lobbyId = await this.apps.lobbyId(scope);
       if (!socket.connected) return; // gone while we looked it up: nothing to join, nobody to tell
-      const ready: ReadySocket = { phase: 'ready', scope, lobbyId, user: identity.user };
+      const ready: ReadySocket = { phase: 'ready', scope, lobbyId, user: identity.user && { ...identity.user, session: this.watch(socket, ticket, input.appId, input.hashedToken!, identity.user.principal) } };
+      if (ready.user?.session.ended) return reply('USER_REQUIRED'); // expired since the check: client_error sent, disconnected
       state.legacy = ready;
       state.principal = ready.user?.principal ?? null;
       const banned = ready.user ? await this.isBanned(ready) : false;
@@ -144,6 +149,9 @@ export class LegacyChatService {
       return reply('USER_REQUIRED');
     }
     if (!state.user) return reply('USER_REQUIRED');
+    // Authorised as of now: revoked, expired or deleted since auth, the socket is being closed (with a client_error saying why).
+    const caller = await state.user.session.current();
+    if (!caller) return reply('USER_REQUIRED');
     if (typeof text !== 'string') {
       clientError(socket, `new_message text must be a string, not ${describeType(text)}`);
       return reply('INVALID_TEXT');
@@ -155,9 +163,9 @@ export class LegacyChatService {
       return reply('INVALID_TEXT');
     }
     const command = parseSlashCommand(trimmed);
-    if (command) return this.runCommand(socket, state, state.user.principal, command, reply);
+    if (command) return this.runCommand(socket, state, caller, command, reply);
     try {
-      await this.messages.send(state.user.principal, state.lobbyId, { text: trimmed });
+      await this.messages.send(caller, state.lobbyId, { text: trimmed });
       reply();
     } catch (error) {
       this.answerError(socket, reply, error);
@@ -167,8 +175,24 @@ export class LegacyChatService {
   /** The socket went: one connection less (the user's last one is announced by presence). */
   async disconnected(socket: Socket): Promise<void> {
     const state = stateOf(socket).legacy;
+    if (state?.phase === 'ready') state.user?.session.forget();
     if (state?.phase !== 'ready' || !state.user || !state.counted) return;
     await this.presence.disconnect(state.scope, state.user.view.id).catch((error) => this.log.warn({ err: error }, 'could not count a legacy disconnect'));
+  }
+
+  /**
+   * Keeps the socket's hashed_token checked while the socket lives: revoked, expired or its user
+   * deleted, the socket gets a client_error saying so and is disconnected.
+   */
+  private watch(socket: Socket, ticket: SessionTicket, appId: string, hashedToken: string, principal: UserPrincipal): OpenSession<UserPrincipal> {
+    return this.sessions.open(ticket, {
+      principal,
+      verify: () => this.principals.recheckLegacy(appId, hashedToken),
+      close: (end) => {
+        clientError(socket, end.message);
+        socket.disconnect(true);
+      },
+    });
   }
 
   /** The command's outcome goes back as a system_message; the ack carries no error unless we failed. */
