@@ -66,10 +66,13 @@ export class PrincipalService {
    * whole life): UNAUTHENTICATED with `reason` (revoked, expired, unknown_user) once the hashed
    * token no longer proves them, the same reasons the bearer check gives.
    */
-  async recheckLegacy(appId: string, hashedToken: string): Promise<UserPrincipal> {
-    const identity = await this.resolveLegacy(appId, hashedToken);
+  async recheckLegacy(before: UserPrincipal, hashedToken: string): Promise<UserPrincipal> {
+    const identity = await this.resolveLegacy(before.scope.appId, hashedToken);
     if (identity?.user) return identity.user.principal;
-    throw unauthenticated('The hashed_token no longer proves a user', { reason: identity?.refused ?? 'revoked' });
+    let reason = identity?.refused ?? 'revoked';
+    // Deleting a user deletes their token records with them: a record gone with its user is a deleted user.
+    if (reason === 'unknown_token') reason = (await this.users.get(before.scope, before.userId)) ? 'revoked' : 'unknown_user';
+    throw unauthenticated('The hashed_token no longer proves a user', { reason });
   }
 
   private async resolveApp(appId: string | undefined, secret: string | undefined): Promise<Principal> {

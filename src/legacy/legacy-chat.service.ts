@@ -115,8 +115,9 @@ export class LegacyChatService {
       const { scope } = identity;
       const lobbyId = await this.apps.lobbyId(scope);
       if (!socket.connected) return; // gone while we looked it up: nothing to join, nobody to tell
-      const ready: ReadySocket = { phase: 'ready', scope, lobbyId, user: identity.user && { ...identity.user, session: this.watch(socket, ticket, input.appId, input.hashedToken!, identity.user.principal) } };
-      if (ready.user?.session.ended) return reply('USER_REQUIRED'); // expired since the check: client_error sent, disconnected
+      const user = identity.user && { ...identity.user, session: this.watch(socket, ticket, input.hashedToken!, identity.user.principal) };
+      if (user?.session.ended) return; // expired since the check: told so (client_error) and disconnected
+      const ready: ReadySocket = { phase: 'ready', scope, lobbyId, user };
       state.legacy = ready;
       state.principal = ready.user?.principal ?? null;
       const banned = ready.user ? await this.isBanned(ready) : false;
@@ -184,10 +185,10 @@ export class LegacyChatService {
    * Keeps the socket's hashed_token checked while the socket lives: revoked, expired or its user
    * deleted, the socket gets a client_error saying so and is disconnected.
    */
-  private watch(socket: Socket, ticket: SessionTicket, appId: string, hashedToken: string, principal: UserPrincipal): OpenSession<UserPrincipal> {
+  private watch(socket: Socket, ticket: SessionTicket, hashedToken: string, principal: UserPrincipal): OpenSession<UserPrincipal> {
     return this.sessions.open(ticket, {
       principal,
-      verify: () => this.principals.recheckLegacy(appId, hashedToken),
+      verify: () => this.principals.recheckLegacy(principal, hashedToken),
       close: (end) => {
         clientError(socket, end.message);
         socket.disconnect(true);
