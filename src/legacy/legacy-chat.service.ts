@@ -43,8 +43,8 @@ interface ReadySocket {
   phase: 'ready';
   scope: AppScope;
   lobbyId: string;
-  /** The user as of auth; `session` keeps their credentials checked while the socket lives (use its principal). */
-  user: { principal: UserPrincipal; view: User; session: OpenSession<UserPrincipal> } | null;
+  /** The user as of auth (operations use the socket's session, as of now). */
+  user: { principal: UserPrincipal; view: User } | null;
   /** Counted in presence: its disconnect is counted too. */
   counted?: boolean;
 }
@@ -59,10 +59,15 @@ const stateOf = (socket: Socket) => socket.data as SocketState;
 @Injectable()
 export class LegacyChatService {
   private readonly abuseLimiter = new RateLimiterMemory(ABUSE_RATE);
+  /**
+   * Each user socket's session (its credentials checked while it lives). Not on socket.data:
+   * the Redis adapter's fetchSockets sends socket.data to other instances as JSON.
+   */
+  private readonly sessions = new WeakMap<Socket, OpenSession<UserPrincipal>>();
 
   constructor(
     private readonly principals: PrincipalService,
-    private readonly sessions: OpenSessions,
+    private readonly openSessions: OpenSessions,
     private readonly apps: AppsService,
     private readonly users: UsersRepository,
     private readonly userCache: UserCache,
@@ -105,7 +110,7 @@ export class LegacyChatService {
     if (input.tokenProblem) clientError(socket, input.tokenProblem);
     state.legacy = { phase: 'authing' };
     try {
-      const ticket = this.sessions.begin();
+      const ticket = this.openSessions.begin();
       const identity = await this.principals.resolveLegacy(input.appId, input.hashedToken);
       if (!identity) {
         delete state.legacy;
@@ -115,9 +120,9 @@ export class LegacyChatService {
       const { scope } = identity;
       const lobbyId = await this.apps.lobbyId(scope);
       if (!socket.connected) return; // gone while we looked it up: nothing to join, nobody to tell
-      const user = identity.user && { ...identity.user, session: this.watch(socket, ticket, input.hashedToken!, identity.user.principal) };
-      if (user?.session.ended) return; // expired since the check: told so (client_error) and disconnected
-      const ready: ReadySocket = { phase: 'ready', scope, lobbyId, user };
+      const session = identity.user && this.watch(socket, ticket, input.hashedToken!, identity.user.principal);
+      if (session?.ended) return; // expired since the check: told so (client_error) and disconnected
+      const ready: ReadySocket = { phase: 'ready', scope, lobbyId, user: identity.user };
       state.legacy = ready;
       state.principal = ready.user?.principal ?? null;
       const banned = ready.user ? await this.isBanned(ready) : false;
@@ -151,7 +156,7 @@ export class LegacyChatService {
     }
     if (!state.user) return reply('USER_REQUIRED');
     // Authorised as of now: revoked, expired or deleted since auth, the socket is being closed (with a client_error saying why).
-    const caller = await state.user.session.current();
+    const caller = await this.sessions.get(socket)?.current();
     if (!caller) return reply('USER_REQUIRED');
     if (typeof text !== 'string') {
       clientError(socket, `new_message text must be a string, not ${describeType(text)}`);
@@ -176,7 +181,7 @@ export class LegacyChatService {
   /** The socket went: one connection less (the user's last one is announced by presence). */
   async disconnected(socket: Socket): Promise<void> {
     const state = stateOf(socket).legacy;
-    if (state?.phase === 'ready') state.user?.session.forget();
+    this.sessions.get(socket)?.forget();
     if (state?.phase !== 'ready' || !state.user || !state.counted) return;
     await this.presence.disconnect(state.scope, state.user.view.id).catch((error) => this.log.warn({ err: error }, 'could not count a legacy disconnect'));
   }
@@ -186,7 +191,7 @@ export class LegacyChatService {
    * deleted, the socket gets a client_error saying so and is disconnected.
    */
   private watch(socket: Socket, ticket: SessionTicket, hashedToken: string, principal: UserPrincipal): OpenSession<UserPrincipal> {
-    return this.sessions.open(ticket, {
+    const session = this.openSessions.open(ticket, {
       principal,
       verify: () => this.principals.recheckLegacy(principal, hashedToken),
       close: (end) => {
@@ -194,6 +199,8 @@ export class LegacyChatService {
         socket.disconnect(true);
       },
     });
+    this.sessions.set(socket, session);
+    return session;
   }
 
   /** The command's outcome goes back as a system_message; the ack carries no error unless we failed. */
