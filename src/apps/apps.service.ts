@@ -77,7 +77,8 @@ export class AppsService implements OnModuleInit {
       // Tokens signed with the old secret stop verifying; their records (legacy hashed_token) go too.
       await this.tokens.revokeAllForApp(scopeOf(app.id), new Date(), tx);
     });
-    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null }); // drops the cached copy here too
+    // Drops the cached copy here too, and closes the sockets the old secret or its tokens opened.
+    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null, secretRotated: true });
     return { app: toApp(app), secret };
   }
 
@@ -127,7 +128,7 @@ export class AppsService implements OnModuleInit {
     const size = Buffer.byteLength(JSON.stringify(next));
     if (size > MAX_SETTINGS_BYTES) throw badInput(`The settings would take ${size} bytes; at most ${MAX_SETTINGS_BYTES}: shorten the word list or the origins`);
     await this.apps.updateSettings(app.id, next);
-    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null }); // drops the cached copy here too
+    await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null, secretRotated: false }); // drops the cached copy here too
     return next;
   }
 

@@ -6,6 +6,7 @@ import { ChatErrorPassthroughFilter } from '../common/errors/chat-error.filter.j
 import { UsersModule } from '../users/users.module.js';
 import { AuthGuard } from './auth.guard.js';
 import { AuthSubjectCache } from './auth-subject.cache.js';
+import { OpenSessions } from './open-sessions.js';
 import { PrincipalService } from './principal.service.js';
 import { TokensResolver } from './tokens.resolver.js';
 import { TokensService } from './tokens.service.js';
@@ -15,10 +16,10 @@ import { UserJwtStrategy } from './user-jwt.strategy.js';
 @Module({
   imports: [PassportModule, AppsModule, UsersModule],
   providers: [
-    AuthSubjectCache, UserJwtStrategy, PrincipalService, TokensService, TokensResolver,
+    AuthSubjectCache, UserJwtStrategy, PrincipalService, TokensService, TokensResolver, OpenSessions,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_FILTER, useClass: ChatErrorPassthroughFilter },
   ],
-  exports: [PrincipalService, TokensService],
+  exports: [PrincipalService, TokensService, OpenSessions],
 })
 export class AuthModule {}

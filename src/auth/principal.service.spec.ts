@@ -46,7 +46,7 @@ describe('PrincipalService', () => {
   });
 
   it('hands bearer tokens to the JWT strategy, the only verifier', async () => {
-    const user = { kind: 'user', scope: { appId: '7' }, userId: '1', role: 'MEMBER', tokenId: 'j' };
+    const user = { kind: 'user', scope: { appId: '7' }, userId: '1', role: 'MEMBER', tokenId: 'j', expiresAt: new Date() };
     const { principals, jwt } = service(async () => user);
     await expect(principals.resolve({ bearer: 'a.b.c' })).resolves.toBe(user);
     expect(jwt.authenticateBearer).toHaveBeenCalledWith('a.b.c');

@@ -41,21 +41,38 @@ export class PrincipalService {
   /**
    * The legacy socket's `auth`: the app named by app_id (null when there is none) and, when the
    * hashed token is the SHA-256 of a token this server issued for that app, not revoked, not
-   * expired, and not cut off by a later revokeUserTokens, its user.
+   * expired, and not cut off by a later revokeUserTokens, its user. Otherwise `refused` says why
+   * (null when no well-formed token was given at all: an anonymous reader).
    */
   async resolveLegacy(appId: string, hashedToken: string | null): Promise<LegacyIdentity | null> {
     const app = isIntegerId(appId) ? await this.apps.credentials(appId) : null;
     if (!app) return null;
     const scope = scopeOf(app.id);
     const hash = hashedToken?.toLowerCase() ?? '';
-    if (!/^[0-9a-f]{64}$/.test(hash)) return { scope, user: null };
+    if (!/^[0-9a-f]{64}$/.test(hash)) return { scope, user: null, refused: null };
     const record = await this.tokens.findByHash(hash);
-    const now = Date.now();
-    if (!record || record.appId !== app.id || record.revokedAt !== null || record.expiresAt.getTime() <= now) return { scope, user: null };
+    if (!record || record.appId !== app.id) return { scope, user: null, refused: 'unknown_token' };
+    if (record.revokedAt !== null) return { scope, user: null, refused: 'revoked' };
+    if (record.expiresAt.getTime() <= Date.now()) return { scope, user: null, refused: 'expired' };
     const user = await this.users.get(scope, record.userId);
-    if (!user) return { scope, user: null };
-    if (user.tokensValidAfter && record.createdAt.getTime() <= user.tokensValidAfter.getTime()) return { scope, user: null };
-    return { scope, user: { principal: { kind: 'user', scope, userId: user.id, role: user.role, tokenId: record.jti }, view: toUser(user) } };
+    if (!user) return { scope, user: null, refused: 'unknown_user' };
+    if (user.tokensValidAfter && record.createdAt.getTime() <= user.tokensValidAfter.getTime()) return { scope, user: null, refused: 'revoked' };
+    const principal: UserPrincipal = { kind: 'user', scope, userId: user.id, role: user.role, tokenId: record.jti, expiresAt: record.expiresAt };
+    return { scope, user: { principal, view: toUser(user) }, refused: null };
+  }
+
+  /**
+   * The legacy socket's user again, as of now (an open socket's credentials are checked for its
+   * whole life): UNAUTHENTICATED with `reason` (revoked, expired, unknown_user) once the hashed
+   * token no longer proves them, the same reasons the bearer check gives.
+   */
+  async recheckLegacy(before: UserPrincipal, hashedToken: string): Promise<UserPrincipal> {
+    const identity = await this.resolveLegacy(before.scope.appId, hashedToken);
+    if (identity?.user) return identity.user.principal;
+    let reason = identity?.refused ?? 'revoked';
+    // Deleting a user deletes their token records with them: a record gone with its user is a deleted user.
+    if (reason === 'unknown_token') reason = (await this.users.get(before.scope, before.userId)) ? 'revoked' : 'unknown_user';
+    throw unauthenticated('The hashed_token no longer proves a user', { reason });
   }
 
   private async resolveApp(appId: string | undefined, secret: string | undefined): Promise<Principal> {
@@ -73,4 +90,6 @@ export interface LegacyIdentity {
   scope: AppScope;
   /** The user's principal and view (their row is read once, here). */
   user: { principal: UserPrincipal; view: User } | null;
+  /** Why a well-formed hashed_token proves no user; null when it does, or when none was given. */
+  refused: 'unknown_token' | 'revoked' | 'expired' | 'unknown_user' | null;
 }

@@ -47,8 +47,9 @@ describe('UserJwtStrategy', () => {
   it('makes the user principal from a good token, reading the database once for repeated requests', async () => {
     const { strategy, users } = setup();
     const token = sign({});
+    const expiresAt = new Date((jwt.decode(token) as jwt.JwtPayload).exp! * 1000);
     for (let i = 0; i < 3; i++) {
-      await expect(strategy.authenticateBearer(token)).resolves.toEqual({ kind: 'user', scope: { appId: '7' }, userId: '3', role: 'MEMBER', tokenId: 'j1' });
+      await expect(strategy.authenticateBearer(token)).resolves.toEqual({ kind: 'user', scope: { appId: '7' }, userId: '3', role: 'MEMBER', tokenId: 'j1', expiresAt });
     }
     expect(users.findAuthSubject).toHaveBeenCalledTimes(1);
     expect(users.findAuthSubject).toHaveBeenCalledWith({ appId: '7' }, '3', 'j1');
@@ -91,7 +92,7 @@ describe('UserJwtStrategy', () => {
     const token = sign({});
     await strategy.authenticateBearer(token);
     stored = subject({ tokenRevokedAt: new Date() });
-    await bus.publish({ type: 'app.changed', appId: '7', roomId: null });
+    await bus.publish({ type: 'app.changed', appId: '7', roomId: null, secretRotated: false });
     await expect(failure(strategy.authenticateBearer(token))).resolves.toMatchObject({ message: 'Token revoked' });
   });
 
@@ -115,7 +116,7 @@ describe('UserJwtStrategy', () => {
   it('does not remember a user that does not exist', async () => {
     const { strategy, users } = setup(() => null);
     const token = sign({});
-    for (let i = 0; i < 2; i++) await expect(failure(strategy.authenticateBearer(token))).resolves.toMatchObject({ message: 'Invalid token: user not found' });
+    for (let i = 0; i < 2; i++) await expect(failure(strategy.authenticateBearer(token))).resolves.toMatchObject({ message: 'Invalid token: user not found', details: { reason: 'unknown_user' } });
     expect(users.findAuthSubject).toHaveBeenCalledTimes(2);
   });
 
@@ -140,7 +141,8 @@ describe('UserJwtStrategy', () => {
     ['a sub that is no id', () => sign({}, { subject: 'alice' }), 'Invalid token: bad sub claim'],
   ])('refuses %s as UNAUTHENTICATED, before any user lookup', async (_, make, message) => {
     const { strategy, users } = setup();
-    await expect(failure(strategy.authenticateBearer(make()))).resolves.toEqual({ code: 'UNAUTHENTICATED', message, details: undefined });
+    const details = message === 'Token expired' ? { reason: 'expired' } : undefined; // so a client knows to get a fresh one
+    await expect(failure(strategy.authenticateBearer(make()))).resolves.toEqual({ code: 'UNAUTHENTICATED', message, details });
     expect(users.findAuthSubject).not.toHaveBeenCalled();
   });
 });

@@ -58,13 +58,13 @@ export class UserJwtStrategy extends PassportStrategy(Strategy, 'user-jwt') {
     const jti = typeof claims.jti === 'string' ? claims.jti : null;
     const scope = scopeOf(appId);
     const subject = await this.subjects.get(scope, userId, jti);
-    if (!subject) throw unauthenticated('Invalid token: user not found');
+    if (!subject) throw unauthenticated('Invalid token: user not found', { reason: 'unknown_user' });
     const issuedAt = typeof claims.iat === 'number' ? claims.iat : 0;
     const revoked = subject.tokenRecorded
       ? subject.tokenRevokedAt !== null
       : subject.tokensValidAfter !== null && issuedAt <= Math.floor(subject.tokensValidAfter.getTime() / 1000);
     if (revoked) throw unauthenticated('Token revoked', { reason: 'revoked' });
-    return { kind: 'user', scope, userId, role: subject.role, tokenId: jti ?? '' };
+    return { kind: 'user', scope, userId, role: subject.role, tokenId: jti ?? '', expiresAt: new Date(claims.exp * 1000) };
   }
 
   /** Runs this strategy on a bare token, outside an HTTP request (graphql-ws, Socket.IO). */
@@ -72,15 +72,16 @@ export class UserJwtStrategy extends PassportStrategy(Strategy, 'user-jwt') {
     return new Promise((resolve, reject) => {
       const run = Object.create(this) as Strategy & Record<string, unknown>;
       run.success = (user: UserPrincipal) => resolve(user);
-      run.fail = (info: unknown) => reject(info instanceof ChatError ? info : unauthenticated(describe(info)));
+      run.fail = (info: unknown) => reject(info instanceof ChatError ? info : refusal(info));
       run.error = (error: unknown) => reject(error);
       run.authenticate({ headers: { authorization: `Bearer ${token}` } } as never, {});
     });
   }
 }
 
-function describe(info: unknown): string {
-  if (info instanceof Error && info.name === 'TokenExpiredError') return 'Token expired';
-  if (info instanceof Error) return `Invalid token: ${info.message}`;
-  return 'Invalid token';
+/** passport-jwt's failure as UNAUTHENTICATED; an expired token says so in `reason`, so a client knows to get a fresh one. */
+function refusal(info: unknown): ChatError {
+  if (info instanceof Error && info.name === 'TokenExpiredError') return unauthenticated('Token expired', { reason: 'expired' });
+  if (info instanceof Error) return unauthenticated(`Invalid token: ${info.message}`);
+  return unauthenticated('Invalid token');
 }

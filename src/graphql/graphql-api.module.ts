@@ -6,7 +6,8 @@ import { ExecutionResult, GraphQLError } from 'graphql';
 import type { Context } from 'graphql-ws';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import { credentialsFrom, Principal } from '../principal/principal.js';
+import { CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, OpenSession, OpenSessions } from '../auth/open-sessions.js';
+import { credentialsFrom, Principal, ScopedPrincipal } from '../principal/principal.js';
 import { PrincipalService } from '../auth/principal.service.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { sharedSubscribe } from './shared-subscribe.js';
@@ -20,25 +21,25 @@ import { LOGGER } from '../common/logging/logging.module.js';
 
 export const GRAPHQL_PATH = '/graphql';
 
-/** What graphql-ws keeps per connection: the principal resolved once, at connection_init. */
+/** What graphql-ws keeps per connection: the principal resolved at connection_init, and its session. */
 export interface WsExtra {
   socket: WebSocket;
+  /** As resolved at connection_init (who the connection is, for presence); operations use session. */
   principal?: Principal;
+  /** Keeps the connection's credentials checked for its whole life (src/auth/open-sessions.ts). */
+  session?: OpenSession<ScopedPrincipal>;
   /** Counted as a live connection (metrics, presence): its close is counted too. */
   counted?: boolean;
 }
 
-/** graphql-ws close codes for refused connections (SPEC): 4401 no/bad token, 4403 revoked or not allowed. */
-const CLOSE_UNAUTHORIZED = 4401;
 type WsContext = Context<Record<string, unknown> | undefined, WsExtra>;
-const CLOSE_FORBIDDEN = 4403;
 
 @Module({
   imports: [
     GraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
-      inject: [PrincipalService, PresenceService, MetricsService, LOGGER, AppConfig],
-      useFactory: (principals: PrincipalService, presence: PresenceService, metrics: MetricsService, log: Logger, config: AppConfig) => {
+      inject: [PrincipalService, OpenSessions, PresenceService, MetricsService, LOGGER, AppConfig],
+      useFactory: (principals: PrincipalService, sessions: OpenSessions, presence: PresenceService, metrics: MetricsService, log: Logger, config: AppConfig) => {
         const formatError = createGraphqlErrorFormatter(log);
         // One set of query limits for both transports: Apollo's parse and validation (HTTP), the document cache (graphql-ws).
         const limits = queryLimitChecks(config.queryLimits);
@@ -68,15 +69,25 @@ const CLOSE_FORBIDDEN = 4403;
               parse: documents.parse,
               validate: documents.validate,
               subscribe: sharedSubscribe({ onExecute: (path) => metrics.subscriptionExecutions.inc({ path }) }),
-              context: (ctx: WsContext) => ({ principal: ctx.extra.principal ?? null, ws: ctx }),
+              // Each operation is authorised as of now: the session's principal, kept current by the bus
+              // (a changed role included); null once the credentials stopped working (the socket is closing).
+              context: async (ctx: WsContext) => ({ principal: (await ctx.extra.session?.current()) ?? null, ws: ctx }),
               onConnect: async (ctx: WsContext) => {
                 try {
-                  const principal = await principals.resolve(credentialsFrom(ctx.connectionParams));
+                  const ticket = sessions.begin();
+                  const credentials = credentialsFrom(ctx.connectionParams);
+                  const principal = await principals.resolve(credentials);
                   if (!principal) return refuse(ctx, CLOSE_UNAUTHORIZED, 'Unauthorized: send connectionParams.authorization');
                   if (principal.kind === 'operator') return refuse(ctx, CLOSE_FORBIDDEN, 'Forbidden: no subscriptions for the operator');
                   ctx.extra.principal = principal;
                   // Closed while we checked the token: onClose already ran, so count nothing.
                   if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+                  ctx.extra.session = sessions.open<ScopedPrincipal>(ticket, {
+                    principal,
+                    verify: () => principals.resolve(credentials) as Promise<ScopedPrincipal>,
+                    close: (end) => ctx.extra.socket.close(end.code, end.reason),
+                  });
+                  if (ctx.extra.session.ended) return false; // expired since the check: closed with 4401
                   ctx.extra.counted = true;
                   metrics.connections.inc({ transport: 'graphql-ws' });
                   if (principal.kind === 'user') await presence.connect(principal.scope, principal.userId);
@@ -101,6 +112,7 @@ const CLOSE_FORBIDDEN = 4403;
               // onClose, not onDisconnect: graphql-ws skips onDisconnect for a socket that closes
               // while onConnect is still running, which would leave it counted.
               onClose: async (ctx: WsContext) => {
+                ctx.extra.session?.forget();
                 if (!ctx.extra.counted) return;
                 ctx.extra.counted = false;
                 metrics.connections.dec({ transport: 'graphql-ws' });

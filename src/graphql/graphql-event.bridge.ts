@@ -1,5 +1,6 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import type { Logger } from 'pino';
+import { OpenSessions } from '../auth/open-sessions.js';
 import type { ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { ChatError } from '../common/errors/chat-error.js';
 import { LOGGER } from '../common/logging/logging.module.js';
@@ -17,7 +18,9 @@ import { MyEvent, MyEventType, ReceiptKind } from '../messages/live-events.model
 export type RoomTopic = 'messageAdded' | 'messageUpdated' | 'messageDeleted' | 'membershipChanged' | 'typing' | 'readReceipt' | 'reportCreated';
 
 interface RoomSubscriber {
+  /** Who subscribed, with their app role as of now (a role change replaces it). */
   caller: ScopedPrincipal;
+  roomId: string;
   topic: RoomTopic;
   channel: Channel<unknown>;
   /** Authors this subscriber blocked (live set): their messages never reach it. */
@@ -56,6 +59,8 @@ const TOPIC_OF: Partial<Record<DomainEvent['type'], RoomTopic>> = {
 @Injectable()
 export class GraphqlEventBridge implements OnModuleInit {
   private readonly byRoom = new Map<string, Set<RoomSubscriber>>();
+  /** Users' room subscribers, to re-check when their app role changes. */
+  private readonly subscribersByUser = new Map<string, Set<RoomSubscriber>>();
   private readonly streamsByRoom = new Map<string, Set<UserStream>>();
   private readonly streamsByUser = new Map<string, Set<UserStream>>();
 
@@ -63,24 +68,31 @@ export class GraphqlEventBridge implements OnModuleInit {
     private readonly bus: EventBus,
     private readonly access: RoomAccessService,
     private readonly blocks: BlocksService,
+    private readonly sessions: OpenSessions,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
   onModuleInit() {
     this.bus.onEvent((event) => this.route(event));
+    this.sessions.onRoleChange((principal) => this.onRoleChanged(principal));
   }
 
   /** A live stream of one topic of one room. Call after the caller's read access was checked. */
   async room<T>(caller: ScopedPrincipal, roomId: string, topic: RoomTopic): Promise<Channel<T>> {
     const key = roomKey(caller.scope.appId, roomId);
     const hidden = caller.kind === 'user' ? await this.blocks.blockedBy(caller.scope, caller.userId) : NOBODY;
-    const subscriber: RoomSubscriber = { caller, topic, channel: new Channel<unknown>(), hidden };
+    const subscriber: RoomSubscriber = { caller, roomId, topic, channel: new Channel<unknown>(), hidden };
     const set = this.byRoom.get(key) ?? new Set<RoomSubscriber>();
     this.byRoom.set(key, set.add(subscriber));
+    const userKey = caller.kind === 'user' ? roomKey(caller.scope.appId, caller.userId) : null;
+    const own = userKey ? this.subscribersByUser.get(userKey) ?? new Set<RoomSubscriber>() : null;
+    if (userKey && own) this.subscribersByUser.set(userKey, own.add(subscriber));
     subscriber.channel.whenClosed(() => {
       set.delete(subscriber);
       if (set.size === 0 && this.byRoom.get(key) === set) this.byRoom.delete(key);
+      own?.delete(subscriber);
+      if (userKey && own?.size === 0 && this.subscribersByUser.get(userKey) === own) this.subscribersByUser.delete(userKey);
     });
     return subscriber.channel as Channel<T>;
   }
@@ -199,6 +211,24 @@ export class GraphqlEventBridge implements OnModuleInit {
       const check = subscriber.topic === 'reportCreated' ? this.stillManages(subscriber.caller, event.roomId)
         : lost ? this.access.stillReads(subscriber.caller, event.roomId) : null;
       check?.then(
+        (still) => { if (!still) subscriber.channel.end(); },
+        (error) => { this.log.warn({ err: error }, 'could not re-check a subscription; ending it'); subscriber.channel.end(); },
+      );
+    }
+  }
+
+  /**
+   * A user's app role changed (OpenSessions re-checked one of their sockets): their room
+   * subscriptions carry the new role from now on, and those it no longer allows end at once
+   * (a GROUP room read only as staff, reportCreated of a room they do not manage).
+   */
+  private onRoleChanged(principal: UserPrincipal) {
+    for (const subscriber of [...(this.subscribersByUser.get(roomKey(principal.scope.appId, principal.userId)) ?? [])]) {
+      if (subscriber.caller.kind !== 'user' || subscriber.caller.role === principal.role) continue;
+      const caller: UserPrincipal = { ...subscriber.caller, role: principal.role };
+      subscriber.caller = caller;
+      const check = subscriber.topic === 'reportCreated' ? this.stillManages(caller, subscriber.roomId) : this.access.stillReads(caller, subscriber.roomId);
+      check.then(
         (still) => { if (!still) subscriber.channel.end(); },
         (error) => { this.log.warn({ err: error }, 'could not re-check a subscription; ending it'); subscriber.channel.end(); },
       );

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Socket } from 'socket.io';
 import { AppsService } from '../apps/apps.service.js';
+import { OpenSession, OpenSessions, SessionTicket } from '../auth/open-sessions.js';
 import type { Principal, ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { PrincipalService } from '../auth/principal.service.js';
 import { LOGGER } from '../common/logging/logging.module.js';
@@ -42,6 +43,7 @@ interface ReadySocket {
   phase: 'ready';
   scope: AppScope;
   lobbyId: string;
+  /** The user as of auth (operations use the socket's session, as of now). */
   user: { principal: UserPrincipal; view: User } | null;
   /** Counted in presence: its disconnect is counted too. */
   counted?: boolean;
@@ -57,9 +59,15 @@ const stateOf = (socket: Socket) => socket.data as SocketState;
 @Injectable()
 export class LegacyChatService {
   private readonly abuseLimiter = new RateLimiterMemory(ABUSE_RATE);
+  /**
+   * Each user socket's session (its credentials checked while it lives). Not on socket.data:
+   * the Redis adapter's fetchSockets sends socket.data to other instances as JSON.
+   */
+  private readonly sessions = new WeakMap<Socket, OpenSession<UserPrincipal>>();
 
   constructor(
     private readonly principals: PrincipalService,
+    private readonly openSessions: OpenSessions,
     private readonly apps: AppsService,
     private readonly users: UsersService,
     private readonly userCache: UserCache,
@@ -102,6 +110,7 @@ export class LegacyChatService {
     if (input.tokenProblem) clientError(socket, input.tokenProblem);
     state.legacy = { phase: 'authing' };
     try {
+      const ticket = this.openSessions.begin();
       const identity = await this.principals.resolveLegacy(input.appId, input.hashedToken);
       if (!identity) {
         delete state.legacy;
@@ -121,6 +130,8 @@ export class LegacyChatService {
       }
       const lobbyId = await this.apps.lobbyId(scope);
       if (!socket.connected) return; // gone while we looked it up: nothing to join, nobody to tell
+      const session = identity.user && this.watch(socket, ticket, input.hashedToken!, identity.user.principal);
+      if (session?.ended) return; // expired since the check: told so (client_error) and disconnected
       const ready: ReadySocket = { phase: 'ready', scope, lobbyId, user: identity.user };
       state.legacy = ready;
       state.principal = ready.user?.principal ?? null;
@@ -159,6 +170,9 @@ export class LegacyChatService {
       return reply('USER_REQUIRED');
     }
     if (!state.user) return reply('USER_REQUIRED');
+    // Authorised as of now: revoked, expired or deleted since auth, the socket is being closed (with a client_error saying why).
+    const caller = await this.sessions.get(socket)?.current();
+    if (!caller) return reply('USER_REQUIRED');
     if (typeof text !== 'string') {
       clientError(socket, `new_message text must be a string, not ${describeType(text)}`);
       return reply('INVALID_TEXT');
@@ -170,9 +184,9 @@ export class LegacyChatService {
       return reply('INVALID_TEXT');
     }
     const command = parseSlashCommand(trimmed);
-    if (command) return this.runCommand(socket, state, state.user.principal, command, reply);
+    if (command) return this.runCommand(socket, state, caller, command, reply);
     try {
-      await this.messages.send(state.user.principal, state.lobbyId, { text: trimmed });
+      await this.messages.send(caller, state.lobbyId, { text: trimmed });
       reply();
     } catch (error) {
       this.answerError(socket, reply, error);
@@ -182,8 +196,26 @@ export class LegacyChatService {
   /** The socket went: one connection less (the user's last one is announced by presence). */
   async disconnected(socket: Socket): Promise<void> {
     const state = stateOf(socket).legacy;
+    this.sessions.get(socket)?.forget();
     if (state?.phase !== 'ready' || !state.user || !state.counted) return;
     await this.presence.disconnect(state.scope, state.user.view.id).catch((error) => this.log.warn({ err: error }, 'could not count a legacy disconnect'));
+  }
+
+  /**
+   * Keeps the socket's hashed_token checked while the socket lives: revoked, expired or its user
+   * deleted, the socket gets a client_error saying so and is disconnected.
+   */
+  private watch(socket: Socket, ticket: SessionTicket, hashedToken: string, principal: UserPrincipal): OpenSession<UserPrincipal> {
+    const session = this.openSessions.open(ticket, {
+      principal,
+      verify: () => this.principals.recheckLegacy(principal, hashedToken),
+      close: (end) => {
+        clientError(socket, end.message);
+        socket.disconnect(true);
+      },
+    });
+    this.sessions.set(socket, session);
+    return session;
   }
 
   /** The command's outcome goes back as a system_message; the ack carries no error unless we failed. */

@@ -36,7 +36,7 @@ const USERS = new Map<string, UserEntity>([
 const MANAGERS = new Set(['21', '22']);
 
 const asApp: ScopedPrincipal = { kind: 'app', scope };
-const asUser = (id: string): ScopedPrincipal => ({ kind: 'user', scope, userId: id, role: USERS.get(id)!.role, tokenId: 'j' });
+const asUser = (id: string): ScopedPrincipal => ({ kind: 'user', scope, userId: id, role: USERS.get(id)!.role, tokenId: 'j', expiresAt: new Date(Date.now() + 3_600_000) });
 
 function setup(running: { endsAt: Date } | null = null) {
   const rooms = strictFake<RoomsRepository>('RoomsRepository', { findById: async (_: unknown, id: string) => (id === ROOM ? { id: ROOM, type: 'OPEN' } : null) });

@@ -5,7 +5,8 @@ export type UserRoleValue = 'MEMBER' | 'MOD' | 'ADMIN' | 'OWNER';
 
 export type OperatorPrincipal = { kind: 'operator' };
 export type AppPrincipal = { kind: 'app'; scope: AppScope };
-export type UserPrincipal = { kind: 'user'; scope: AppScope; userId: string; role: UserRoleValue; tokenId: string };
+/** A user as one token proves them; `expiresAt` is the token's (its sockets close then: src/auth/open-sessions.ts). */
+export type UserPrincipal = { kind: 'user'; scope: AppScope; userId: string; role: UserRoleValue; tokenId: string; expiresAt: Date };
 export type Principal = OperatorPrincipal | AppPrincipal | UserPrincipal;
 export type ScopedPrincipal = Exclude<Principal, OperatorPrincipal>;
 export type PrincipalKind = Principal['kind'];

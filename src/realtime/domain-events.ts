@@ -26,8 +26,11 @@ export type DomainEvent =
   | { type: 'block.changed'; appId: string; roomId: null; blockerId: string; blockedId: string; blocked: boolean }
   /** Users' rows changed (role, meta, revoked tokens, deleted): every instance drops what it cached of them; no room. */
   | { type: 'user.changed'; appId: string; roomId: null; userIds: readonly string[] }
-  /** An app's secret or settings changed: every instance drops what it cached of the app; no room. */
-  | { type: 'app.changed'; appId: string; roomId: null }
+  /**
+   * An app's secret or settings changed: every instance drops what it cached of the app; no room.
+   * `secretRotated`: every token of the app was revoked too (open sockets re-check their credentials).
+   */
+  | { type: 'app.changed'; appId: string; roomId: null; secretRotated: boolean }
   /** A report was filed; roomId is the room it concerns, if any. */
   | { type: 'report.created'; appId: string; roomId: string | null; report: Report };
 

@@ -57,7 +57,7 @@ export const EVENT_CODECS: { readonly [T in DomainEventType]: Codec<EventOf<T>> 
   'presence.changed': event('presence.changed', { appId: id, roomId: id, user: userCodec, online: boolean }),
   'block.changed': event('block.changed', { appId: id, roomId: literal(null), blockerId: id, blockedId: id, blocked: boolean }),
   'user.changed': event('user.changed', { appId: id, roomId: literal(null), userIds: list(id) }),
-  'app.changed': event('app.changed', { appId: id, roomId: literal(null) }),
+  'app.changed': event('app.changed', { appId: id, roomId: literal(null), secretRotated: boolean }),
   'report.created': event('report.created', { appId: id, roomId: nullable(id), report: reportCodec }),
 };
 

@@ -53,6 +53,6 @@ export const SAMPLES: { readonly [T in DomainEventType]: EventOf<T> } = {
   'presence.changed': { type: 'presence.changed', appId: '1', roomId: '5', user: alice, online: false },
   'block.changed': { type: 'block.changed', appId: '1', roomId: null, blockerId: '11', blockedId: '12', blocked: true },
   'user.changed': { type: 'user.changed', appId: '1', roomId: null, userIds: ['11', '12'] },
-  'app.changed': { type: 'app.changed', appId: '1', roomId: null },
+  'app.changed': { type: 'app.changed', appId: '1', roomId: null, secretRotated: true },
   'report.created': { type: 'report.created', appId: '1', roomId: null, report: { ...report, roomId: null, targetType: ReportTarget.USER, targetMessage: null } },
 };
