@@ -35,7 +35,7 @@ await describeTwoInstances('open-sockets-across-instances suite', 'open sockets 
     const ws = await wsOn(b, { authorization: `Bearer ${alice.token}` });
     const added = liveQueue(ws, ADDED, { r: room });
     const { socket: legacy } = await authedSocket(b.url, app.id, alice.hashedToken);
-    await untilLive([added], () => a.gql(SEND, { r: room, t: 'probe' }, bob.headers));
+    await untilLive([added], (tag) => a.gql(SEND, { r: room, t: tag }, bob.headers));
     return { app, alice, bob, room, ws, added, legacy, wsClose: wsClosed(ws), legacyEnd: legacyEnded(legacy) };
   };
 
@@ -74,7 +74,7 @@ await describeTwoInstances('open-sockets-across-instances suite', 'open sockets 
     const room: string = (await a.gql(GROUP, { m: [bob.id] }, app.headers)).data!.createRoom.id;
     const ws = await wsOn(b, { authorization: `Bearer ${admin.token}` });
     const group = liveQueue(ws, ADDED, { r: room });
-    await untilLive([group], () => a.gql(SEND, { r: room, t: 'probe' }, bob.headers));
+    await untilLive([group], (tag) => a.gql(SEND, { r: room, t: tag }, bob.headers));
     await a.gql(SET_ROLE, { u: admin.id, role: 'MEMBER' }, app.headers);
     const answered = Date.now();
     await group.completed();
