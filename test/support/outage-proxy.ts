@@ -41,6 +41,7 @@ export async function startOutageProxy(target: { host: string; port: number }): 
     port,
     cut: stop,
     async restore() {
+      if (server.listening) return; // already serving: a second server would fail and leave this one unclosed
       server = createServer(relay);
       await listen(port);
     },
