@@ -1,5 +1,7 @@
 import { io as ioV4 } from 'socket.io-client';
 import ioV2 from 'socket.io-client-v2';
+import { LegacyChatGateway } from '../../src/legacy/legacy-chat.gateway.js';
+import type { TestApp } from './app.js';
 
 /** Every event the legacy server sends, recorded per name. */
 const SERVER_EVENTS = ['new_message', 'user_joined', 'user_left', 'user_muted', 'user_unmuted', 'client_error', 'system_message'] as const;
@@ -109,4 +111,13 @@ export async function authedSocket(url: string, appId: string, hashedToken?: str
   const [err, data] = await socket.auth({ app_id: Number(appId), hashed_token: hashedToken });
   if (err) throw new Error(`auth failed: ${String(err)}`);
   return { socket, data };
+}
+
+/**
+ * How many of this instance's sockets are in a Socket.IO room (e.g. `userChannel(appId, userId)`).
+ * A socket leaves its rooms in the same step as its disconnect handler starts, so waiting for the
+ * count to drop is waiting for the server to have taken in a close the client made.
+ */
+export async function socketsIn(instance: TestApp, channel: string): Promise<number> {
+  return (await instance.server.app.get(LegacyChatGateway).server.local.in(channel).fetchSockets()).length;
 }
