@@ -6,6 +6,7 @@ import { testDrivers } from '../../support/drivers.js';
 import { TestAppTenant, TestUser } from '../../support/factories.js';
 import { authedSocket, LegacyClient } from '../../support/legacy.js';
 import { CloseTimings, legacyEnded, wsClosed } from '../../support/session-ends.js';
+import { untilClockPasses } from '../../support/wait.js';
 import { connected, gqlWsClient, LiveQueue, liveQueue, untilLive } from '../../support/ws.js';
 
 // SPEC: a token that is revoked or expires, or whose user is deleted, stops working on sockets
@@ -59,7 +60,7 @@ describe.each(testDrivers())('credentials of open sockets on %s', (driver) => {
     const { socket: legacy } = await authedSocket(t.url, app.id, alice.hashedToken);
     const bobWs = await wsAs(bearer(bob.token));
     const bobAdded = liveQueue(bobWs, ADDED, { r: room });
-    await untilLive([added, bobAdded], () => t.gql(SEND, { r: room, t: 'probe' }, bob.headers));
+    await untilLive([added, bobAdded], (tag) => t.gql(SEND, { r: room, t: tag }, bob.headers));
     return { app, alice, bob, room, ws, added, legacy, bobWs, bobAdded };
   };
 
@@ -125,7 +126,7 @@ describe.each(testDrivers())('credentials of open sockets on %s', (driver) => {
     const added = liveQueue(ws, ADDED, { r: room });
     const { socket: legacy } = await authedSocket(t.url, app.id, short.hashedToken);
     const [wsClose, legacyEnd] = [wsClosed(ws), legacyEnded(legacy)];
-    await untilLive([added], () => t.gql(SEND, { r: room, t: 'probe' }, bob.headers));
+    await untilLive([added], (tag) => t.gql(SEND, { r: room, t: tag }, bob.headers));
     const lastSeen = (await t.gql(SEND, { r: room, t: 'before expiry' }, bob.headers)).data!.sendMessage.id;
     await expect(added.next()).resolves.toMatchObject({ data: { messageAdded: { id: lastSeen } } });
     await expect(wsClose).resolves.toMatchObject({ code: 4401, reason: 'Unauthorized: token expired' });
@@ -147,7 +148,7 @@ describe.each(testDrivers())('credentials of open sockets on %s', (driver) => {
     const app = await t.factories.app();
     const alice = await t.factories.user(app);
     const gone = (await t.gql(ISSUE, { id: alice.id, at: new Date(Date.now() + 1500).toISOString() }, app.headers)).data!.issueUserToken;
-    await new Promise((r) => setTimeout(r, Math.max(0, new Date(gone.expiresAt).getTime() - Date.now() + 20)));
+    await untilClockPasses(Date.parse(gone.expiresAt)); // the end the server gave it
     const client = gqlWsClient(t.url, bearer(gone.token));
     await expect(wsClosed(client)).resolves.toMatchObject({ code: 4401 });
     const legacy = await authedSocket(t.url, app.id, gone.hashedToken);
@@ -165,8 +166,8 @@ describe.each(testDrivers())('credentials of open sockets on %s', (driver) => {
     const group = liveQueue(ws, ADDED, { r: room }); // readable only as staff: admin is no member
     const reports = liveQueue(ws, REPORTS, { r: room }); // reportCreated: managers and staff
     const lobby = liveQueue(ws, ADDED, { r: app.lobbyId }); // OPEN: anyone may read it
-    await untilLive([group], () => t.gql(SEND, { r: room, t: 'probe' }, bob.headers));
-    await untilLive([lobby], () => t.gql(SEND, { r: app.lobbyId, t: 'probe' }, bob.headers));
+    await untilLive([group], (tag) => t.gql(SEND, { r: room, t: tag }, bob.headers));
+    await untilLive([lobby], (tag) => t.gql(SEND, { r: app.lobbyId, t: tag }, bob.headers));
     await expect(over(ws, SET_ROLE, { u: bob.id, role: 'MOD' })).resolves.toMatchObject({ data: { setUserRole: { role: 'MOD' } } });
     await t.gql(SET_ROLE, { u: admin.id, role: 'MEMBER' }, app.headers);
     const answered = Date.now();

@@ -154,8 +154,9 @@ describe.each(testDrivers())('query cost limits on %s', (driver) => {
     const mine = liveQueue(ws, Q.myEvents);
     const typing = liveQueue(ws, Q.typingEvents, { roomId });
     try {
-      await untilLive([added, mine], () => overHttp(Q.send, { roomId, input: { text: 'probe' } }));
-      await untilLive([typing], () => overHttp(Q.typing, { roomId, isTyping: true }));
+      await untilLive([added, mine], (tag) => overHttp(Q.send, { roomId, input: { text: tag } }));
+      // Typing carries no text: every probe carries alice's id, so the fence only proves the stream live (nothing is read after it).
+      await untilLive([typing], async () => { await overHttp(Q.typing, { roomId, isTyping: true }); return alice.id; });
       for (const queue of [added, mine, typing]) expect(queue.received.every((r: GqlResult) => !r.errors)).toBe(true);
     } finally {
       for (const queue of [added, mine, typing]) queue.stop();
