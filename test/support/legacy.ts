@@ -23,8 +23,6 @@ export interface LegacyClient {
   next<T = any>(event: LegacyServerEvent, timeoutMs?: number): Promise<T>;
   /** How many events of this name arrived and were not read yet (with a later marker read: proof nothing came before it). */
   unread(event: LegacyServerEvent): number;
-  /** True if no further event of this name (beyond those already read) arrives within ms. */
-  quiet(event: LegacyServerEvent, ms?: number): Promise<boolean>;
   /** Emits with an ack callback; resolves with the ack's arguments. */
   request(event: string, ...args: unknown[]): Promise<unknown[]>;
   /** auth with the protocol's (err, data) ack. */
@@ -79,10 +77,6 @@ export async function legacySocket(url: string, options: LegacyOptions = {}): Pr
       });
     },
     unread: (event) => received[event].length - readIndex[event],
-    async quiet(event, ms = 300) {
-      await new Promise((r) => setTimeout(r, ms));
-      return received[event].length === readIndex[event];
-    },
     request(event, ...args) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ack for ${event} within 5000 ms`)), 5000);
