@@ -96,8 +96,8 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
   };
   const asUserOn = (instance: TestApp, who: Person) => graphqlWsOn(instance, { authorization: `Bearer ${who.token}` });
 
-  /** A subscription on B made live by probes from A; probe payloads are skipped later by `nextWhere`. */
-  const live = async (client: Client, query: string, variables: Record<string, unknown>, probe: () => Promise<unknown>) => {
+  /** A subscription on B made live by probes from A (untilLive: each carries its tag, or returns what it carries). */
+  const live = async (client: Client, query: string, variables: Record<string, unknown>, probe: (tag: string) => Promise<unknown>) => {
     const queue = liveQueue(client, query, variables);
     await untilLive([queue], probe);
     return queue;
@@ -117,11 +117,14 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
     const client = await asUserOn(b, bob);
     const probeId: string = (await ok(a, SEND, { r: room, t: 'probe' }, pat.headers)).sendMessage.id;
     const added = await live(client, `subscription($r: ID!) { messageAdded(roomId: $r) { ${MESSAGE} } }`, { r: room },
-      () => ok(a, SEND, { r: room, t: 'probe' }, pat.headers));
+      (tag) => ok(a, SEND, { r: room, t: tag }, pat.headers));
     const updated = await live(client, `subscription($r: ID!) { messageUpdated(roomId: $r) { ${MESSAGE} } }`, { r: room },
-      () => ok(a, EDIT, { id: probeId, t: `probe ${Date.now()}` }, pat.headers));
-    const removed = await live(client, `subscription($r: ID!) { messageDeleted(roomId: $r) { ${MESSAGE} } }`, { r: room },
-      async () => ok(a, DELETE, { id: (await ok(a, SEND, { r: room, t: 'probe' }, pat.headers)).sendMessage.id }, pat.headers));
+      (tag) => ok(a, EDIT, { id: probeId, t: tag }, pat.headers));
+    const removed = await live(client, `subscription($r: ID!) { messageDeleted(roomId: $r) { ${MESSAGE} } }`, { r: room }, async (tag) => {
+      const id: string = (await ok(a, SEND, { r: room, t: tag }, pat.headers)).sendMessage.id;
+      await ok(a, DELETE, { id }, pat.headers);
+      return id; // a tombstone has no text: it carries the id
+    });
 
     const sent = (await ok(a, SEND, { r: room, t: 'hello', c: 'c-1', meta: { reply: { to: probeId }, n: [1, 2] } }, alice.headers)).sendMessage;
     expect(sent).toMatchObject({ author: await userView(app, alice), meta: { reply: { to: probeId }, n: [1, 2] }, editedAt: null, deletedAt: null });
@@ -143,7 +146,11 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
     const { app, alice, bob, pat, room } = await scene();
     const mod = await person(app, 'MOD');
     const members = await live(await asUserOn(b, bob), `subscription($r: ID!) { membershipChanged(roomId: $r) { ${MEMBERSHIP} } }`, { r: room },
-      () => ok(a, MUTE, { r: room, u: pat.id, min: 1 }, app.headers));
+      async () => { // a newcomer per probe: its JOINED carries its id
+        const newcomer = await person(app);
+        await ok(a, ADD_MEMBER, { r: room, u: newcomer.id }, app.headers);
+        return newcomer.id;
+      });
 
     await ok(a, ADD_MEMBER, { r: room, u: mod.id, role: 'MANAGER' }, app.headers);
     await expect(nextWhere(members, (d) => d.membershipChanged.user.id === mod.id)).resolves.toEqual({ data: { membershipChanged: {
@@ -178,7 +185,12 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
     const { a, b } = cluster;
     const { app, alice, bob, pat, room } = await scene();
     const typing = await live(await asUserOn(b, bob), `subscription($r: ID!) { typing(roomId: $r) { roomId isTyping user { ${USER} } } }`, { r: room },
-      () => ok(a, TYPING, { r: room, on: false }, pat.headers));
+      async () => { // a newcomer per probe: its typing carries its id
+        const newcomer = await person(app);
+        await ok(a, ADD_MEMBER, { r: room, u: newcomer.id }, app.headers);
+        await ok(a, TYPING, { r: room, on: false }, newcomer.headers);
+        return newcomer.id;
+      });
     expect((await ok(a, TYPING, { r: room, on: true }, alice.headers)).typing).toBe(true);
     await expect(nextWhere(typing, (d) => d.typing.user.id === alice.id)).resolves.toEqual({
       data: { typing: { roomId: room, isTyping: true, user: await userView(app, alice) } },
@@ -191,7 +203,11 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
     const ids: string[] = [];
     for (const text of ['one', 'two']) ids.push((await ok(a, SEND, { r: room, t: text }, bob.headers)).sendMessage.id);
     const receipts = await live(await asUserOn(b, bob), `subscription($r: ID!) { readReceipt(roomId: $r) { roomId messageId kind at user { ${USER} } } }`, { r: room },
-      async () => ok(a, MARK_READ, { r: room, m: (await ok(a, SEND, { r: room, t: 'probe' }, pat.headers)).sendMessage.id }, pat.headers));
+      async (tag) => { // the receipt carries the message's id
+        const id: string = (await ok(a, SEND, { r: room, t: tag }, pat.headers)).sendMessage.id;
+        await ok(a, MARK_READ, { r: room, m: id }, pat.headers);
+        return id;
+      });
     const aliceView = await userView(app, alice);
 
     const before = Date.now();
@@ -212,7 +228,7 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
     const { a, b } = cluster;
     const { app, bob, pat, room } = await scene();
     const mine = await live(await asUserOn(b, bob), `subscription { myEvents { type roomId room { ${ROOM} } } }`, {},
-      () => ok(a, TYPING, { r: room, on: false }, pat.headers));
+      async () => (await ok(a, CREATE_ROOM, { m: [bob.id] }, app.headers)).createRoom.id as string); // a new room of bob's per probe: its JOINED carries the room's id
 
     const renamed = (await ok(a, UPDATE_ROOM, { id: room, n: 'renamed' }, app.headers)).updateRoom;
     expect(renamed).toMatchObject({ name: 'renamed', status: 'busy', type: 'GROUP', meta: { topic: 'codec' } });
@@ -238,7 +254,7 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
     const target = (await ok(a, SEND, { r: room, t: 'you are all fools', meta: { x: 1 } }, bob.headers)).sendMessage;
     const reports = await live(await graphqlWsOn(b, { 'x-app-id': app.id, 'x-app-secret': app.secret }),
       `subscription($r: ID!) { reportCreated(roomId: $r) { ${REPORT} } }`, { r: room },
-      () => ok(a, REPORT_MESSAGE, { m: target.id, why: 'probe' }, pat.headers));
+      (tag) => ok(a, REPORT_MESSAGE, { m: target.id, why: tag }, pat.headers));
 
     const filed = (await ok(a, REPORT_MESSAGE, { m: target.id, why: 'rude' }, alice.headers)).createReport;
     expect(filed).toMatchObject({
@@ -256,18 +272,18 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
     const { socket: blockerOnB } = await authedSocket(b.url, app.id, blocker.hashedToken);
     sockets.push(blockerOnB);
     const added = await live(await asUserOn(b, blocker), `subscription($r: ID!) { messageAdded(roomId: $r) { text } }`, { r: app.lobbyId },
-      () => ok(a, SEND, { r: app.lobbyId, t: 'probe' }, other.headers));
+      (tag) => ok(a, SEND, { r: app.lobbyId, t: tag }, other.headers));
 
     await ok(a, BLOCK, { u: rude.id }, blocker.headers);
     // Sent after the block through the same instance: B reads the bus in order, so the block is known there first.
     await ok(a, SEND, { r: app.lobbyId, t: 'rude, hidden' }, rude.headers);
     await ok(a, SEND, { r: app.lobbyId, t: 'after the block' }, other.headers);
-    await expect(nextWhere(added, (d) => d.messageAdded.text !== 'probe')).resolves.toEqual({ data: { messageAdded: { text: 'after the block' } } });
+    await expect(nextWhere(added, (d) => !d.messageAdded.text.startsWith('probe'))).resolves.toEqual({ data: { messageAdded: { text: 'after the block' } } });
     await expect(nextLegacyText(blockerOnB, 'after the block')).resolves.toEqual(['after the block']);
 
     expect((await ok(a, UNBLOCK, { u: rude.id }, blocker.headers)).unblockUser.ok).toBe(true);
     await ok(a, SEND, { r: app.lobbyId, t: 'rude, seen again' }, rude.headers);
-    await expect(nextWhere(added, (d) => d.messageAdded.text !== 'probe')).resolves.toEqual({ data: { messageAdded: { text: 'rude, seen again' } } });
+    await expect(nextWhere(added, (d) => !d.messageAdded.text.startsWith('probe'))).resolves.toEqual({ data: { messageAdded: { text: 'rude, seen again' } } });
     await expect(nextLegacyText(blockerOnB, 'rude, seen again')).resolves.toEqual(['rude, seen again']);
   });
 });
@@ -277,7 +293,7 @@ async function nextLegacyText(socket: LegacyClient, last: string): Promise<strin
   const texts: string[] = [];
   for (;;) {
     const { text } = await socket.next<{ text: string }>('new_message');
-    if (text !== 'probe') texts.push(text);
+    if (!text.startsWith('probe')) texts.push(text);
     if (text === last) return texts;
   }
 }
