@@ -79,7 +79,7 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
 
   /**
    * An app (loose flood control, probes send), a GROUP room with meta, and three members:
-   * alice acts on A, bob watches on B, pat sends the probes that make a subscription live.
+   * alice acts on A, bob watches on B, pat sends the message and report probes that make a subscription live.
    */
   const scene = async () => {
     const app = await cluster.a.factories.app(undefined, BULK_SENDING);
@@ -143,7 +143,7 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
 
   it('membership.changed: membershipChanged on B carries the join\'s role, the mute\'s and the ban\'s times, as A answered', async () => {
     const { a, b } = cluster;
-    const { app, alice, bob, pat, room } = await scene();
+    const { app, alice, bob, room } = await scene();
     const mod = await person(app, 'MOD');
     const members = await live(await asUserOn(b, bob), `subscription($r: ID!) { membershipChanged(roomId: $r) { ${MEMBERSHIP} } }`, { r: room },
       async () => { // a newcomer per probe: its JOINED carries its id
@@ -183,7 +183,7 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
 
   it('typing: typing on B carries the user and the flag', async () => {
     const { a, b } = cluster;
-    const { app, alice, bob, pat, room } = await scene();
+    const { app, alice, bob, room } = await scene();
     const typing = await live(await asUserOn(b, bob), `subscription($r: ID!) { typing(roomId: $r) { roomId isTyping user { ${USER} } } }`, { r: room },
       async () => { // a newcomer per probe: its typing carries its id
         const newcomer = await person(app);
@@ -226,7 +226,7 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
 
   it('room.updated and room.deleted: myEvents on B carries the room as A answered; a freeze reaches legacy sockets on B', async () => {
     const { a, b } = cluster;
-    const { app, bob, pat, room } = await scene();
+    const { app, bob, room } = await scene();
     const mine = await live(await asUserOn(b, bob), `subscription { myEvents { type roomId room { ${ROOM} } } }`, {},
       async () => (await ok(a, CREATE_ROOM, { m: [bob.id] }, app.headers)).createRoom.id as string); // a new room of bob's per probe: its JOINED carries the room's id
 
