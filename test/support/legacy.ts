@@ -1,5 +1,7 @@
 import { io as ioV4 } from 'socket.io-client';
 import ioV2 from 'socket.io-client-v2';
+import { LegacyChatGateway } from '../../src/legacy/legacy-chat.gateway.js';
+import type { TestApp } from './app.js';
 
 /** Every event the legacy server sends, recorded per name. */
 const SERVER_EVENTS = ['new_message', 'user_joined', 'user_left', 'user_muted', 'user_unmuted', 'client_error', 'system_message'] as const;
@@ -21,8 +23,6 @@ export interface LegacyClient {
   next<T = any>(event: LegacyServerEvent, timeoutMs?: number): Promise<T>;
   /** How many events of this name arrived and were not read yet (with a later marker read: proof nothing came before it). */
   unread(event: LegacyServerEvent): number;
-  /** True if no further event of this name (beyond those already read) arrives within ms. */
-  quiet(event: LegacyServerEvent, ms?: number): Promise<boolean>;
   /** Emits with an ack callback; resolves with the ack's arguments. */
   request(event: string, ...args: unknown[]): Promise<unknown[]>;
   /** auth with the protocol's (err, data) ack. */
@@ -77,10 +77,6 @@ export async function legacySocket(url: string, options: LegacyOptions = {}): Pr
       });
     },
     unread: (event) => received[event].length - readIndex[event],
-    async quiet(event, ms = 300) {
-      await new Promise((r) => setTimeout(r, ms));
-      return received[event].length === readIndex[event];
-    },
     request(event, ...args) {
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no ack for ${event} within 5000 ms`)), 5000);
@@ -109,4 +105,13 @@ export async function authedSocket(url: string, appId: string, hashedToken?: str
   const [err, data] = await socket.auth({ app_id: Number(appId), hashed_token: hashedToken });
   if (err) throw new Error(`auth failed: ${String(err)}`);
   return { socket, data };
+}
+
+/**
+ * How many of this instance's sockets are in a Socket.IO room (e.g. `userChannel(appId, userId)`).
+ * A socket leaves its rooms in the same step as its disconnect handler starts, so waiting for the
+ * count to drop is waiting for the server to have taken in a close the client made.
+ */
+export async function socketsIn(instance: TestApp, channel: string): Promise<number> {
+  return (await instance.server.app.get(LegacyChatGateway).server.local.in(channel).fetchSockets()).length;
 }

@@ -30,8 +30,6 @@ export function connected(client: Client): Promise<void> {
 /** A live subscription read as a queue: next() waits for the next payload (bounded by a timeout). */
 export interface LiveQueue<T = any> {
   next(timeoutMs?: number): Promise<T>;
-  /** Resolves true if nothing arrives within the time (for "goes quiet" checks). */
-  quiet(ms: number): Promise<boolean>;
   /** Resolves once the server completed the subscription. */
   completed(): Promise<void>;
   received: T[];
@@ -99,11 +97,6 @@ export function liveQueue<T = any>(client: Client, query: string, variables: Rec
         const timer = setTimeout(() => reject(new Error(`no event within ${timeoutMs} ms`)), timeoutMs);
         waiters.push((value) => { clearTimeout(timer); resolve(value); });
       });
-    },
-    async quiet(ms) {
-      const before = received.length;
-      await new Promise((r) => setTimeout(r, ms));
-      return received.length === before;
     },
     skipAll() { readIndex = received.length; },
     unread: () => received.length - readIndex,

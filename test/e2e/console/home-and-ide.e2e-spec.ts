@@ -79,7 +79,12 @@ describeInBrowser('home page and GraphQL IDE in Chromium', () => {
       headers: JSON.stringify({ Authorization: `Bearer ${alice.token}` }),
     });
     await run(tab);
-    await new Promise((r) => setTimeout(r, 500));
+    // Probes, more patient each time, until the IDE shows one: then its subscription is live.
+    for (let i = 1, patience = 250; ; i++, patience = Math.min(patience * 2, 2000)) {
+      await suite.t.gql(SEND, { r: app.lobbyId, t: `probe ${i}` }, alice.headers);
+      if (await result(tab).filter({ hasText: 'probe' }).waitFor({ timeout: patience }).then(() => true, () => false)) break;
+      if (i === 8) throw new Error('the IDE\'s subscription did not go live: no probe shown');
+    }
     await suite.t.gql(SEND, { r: app.lobbyId, t: 'seen in the IDE' }, alice.headers);
     await result(tab).filter({ hasText: 'seen in the IDE' }).waitFor();
     await screenshot(tab.page, 'graphiql-subscription');

@@ -3,7 +3,7 @@ import { get as httpGet } from 'node:http';
 import { startApp, TEST_ADMIN_KEY, TestApp } from '../../support/app.js';
 import { asUser } from '../../support/clients.js';
 import { sqliteDriver } from '../../support/drivers.js';
-import { connected, gqlWsClient, liveQueue } from '../../support/ws.js';
+import { connected, gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
 
 const PAGES = ['/', '/demo/legacy', '/demo/graphql'];
 const OWN_SCRIPTS = ['dom.js', 'home.js', 'legacy.js', 'graphql-chat.js', 'graphiql-page.js'];
@@ -133,7 +133,7 @@ describe('web console over HTTP', () => {
     try {
       await connected(client);
       const live = liveQueue(client, 'subscription($r: ID!) { messageAdded(roomId: $r) { text } }', { r: app.lobbyId });
-      await new Promise((r) => setTimeout(r, 200));
+      await untilLive([live], (tag) => t.gql('mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: {text: $t}) { id } }', { r: app.lobbyId, t: tag }, alice.headers));
       await t.gql('mutation($r: ID!) { sendMessage(roomId: $r, input: {text: "over ws"}) { id } }', { r: app.lobbyId }, alice.headers);
       await expect(live.next()).resolves.toEqual({ data: { messageAdded: { text: 'over ws' } } });
       live.stop();

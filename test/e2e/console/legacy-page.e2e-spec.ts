@@ -80,7 +80,9 @@ describeInBrowser('legacy chatbox page in Chromium', () => {
     await say(a, XSS);
     await b.page.locator('#messages li.msg', { hasText: XSS }).waitFor();
     const later = await openLegacy(app, bob);
-    await new Promise((r) => setTimeout(r, 500));
+    await later.page.locator('#messages li.msg', { hasText: XSS }).waitFor(); // from history
+    await a.page.locator('#messages li.msg', { hasText: XSS }).waitFor();
+    // Shown on all three: with no img element in the page, no onerror can run later either.
     for (const tab of [a, b, later]) {
       expect(await messageTexts(tab.page)).toEqual([XSS]);
       expect(await tab.page.locator('#messages img').count()).toBe(0);

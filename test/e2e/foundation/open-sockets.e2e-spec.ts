@@ -6,6 +6,7 @@ import { testDrivers } from '../../support/drivers.js';
 import { TestAppTenant, TestUser } from '../../support/factories.js';
 import { authedSocket, LegacyClient } from '../../support/legacy.js';
 import { CloseTimings, legacyEnded, wsClosed } from '../../support/session-ends.js';
+import { untilClockPasses } from '../../support/wait.js';
 import { connected, gqlWsClient, LiveQueue, liveQueue, untilLive } from '../../support/ws.js';
 
 // SPEC: a token that is revoked or expires, or whose user is deleted, stops working on sockets
@@ -147,7 +148,7 @@ describe.each(testDrivers())('credentials of open sockets on %s', (driver) => {
     const app = await t.factories.app();
     const alice = await t.factories.user(app);
     const gone = (await t.gql(ISSUE, { id: alice.id, at: new Date(Date.now() + 1500).toISOString() }, app.headers)).data!.issueUserToken;
-    await new Promise((r) => setTimeout(r, Math.max(0, new Date(gone.expiresAt).getTime() - Date.now() + 20)));
+    await untilClockPasses(Date.parse(gone.expiresAt)); // the end the server gave it
     const client = gqlWsClient(t.url, bearer(gone.token));
     await expect(wsClosed(client)).resolves.toMatchObject({ code: 4401 });
     const legacy = await authedSocket(t.url, app.id, gone.hashedToken);

@@ -155,7 +155,8 @@ describe.each(testDrivers())('query cost limits on %s', (driver) => {
     const typing = liveQueue(ws, Q.typingEvents, { roomId });
     try {
       await untilLive([added, mine], (tag) => overHttp(Q.send, { roomId, input: { text: tag } }));
-      await untilLive([typing], async () => { await overHttp(Q.typing, { roomId, isTyping: true }); return roomId; }); // typing carries no tag: its room's id
+      // Typing carries no text: every probe carries alice's id, so the fence only proves the stream live (nothing is read after it).
+      await untilLive([typing], async () => { await overHttp(Q.typing, { roomId, isTyping: true }); return alice.id; });
       for (const queue of [added, mine, typing]) expect(queue.received.every((r: GqlResult) => !r.errors)).toBe(true);
     } finally {
       for (const queue of [added, mine, typing]) queue.stop();

@@ -31,10 +31,12 @@ describe.each(testDrivers())('legacy new_message on %s', (driver) => {
     await expect(a.request('new_message', '   hello lobby  ')).resolves.toEqual([]);
     const expected = { id: expect.any(Number), user: { uname: alice.uname, role: 'member' }, text: 'hello lobby' };
     for (const s of [a, b, watcher]) await expect(s.next('new_message')).resolves.toEqual(expected);
-    for (const s of [a, b, watcher]) await expect(s.quiet('new_message', 200)).resolves.toBe(true);
     const [message] = a.received.new_message;
     const page = (await t.gql(PAGE, { r: app.lobbyId }, alice.headers)).data!.messages.nodes;
     expect(page).toEqual([{ id: String(message.id), text: 'hello lobby', author: { uname: alice.uname } }]);
+    // A later message is the next one everywhere: the first came once.
+    await expect(b.request('new_message', 'a later marker')).resolves.toEqual([]);
+    for (const s of [a, b, watcher]) await expect(s.next('new_message')).resolves.toMatchObject({ text: 'a later marker' });
   });
 
   it('keeps any other text starting with / as an ordinary message', async () => {
@@ -53,7 +55,9 @@ describe.each(testDrivers())('legacy new_message on %s', (driver) => {
     await expect(before.next('client_error')).resolves.toMatch(/auth/);
     const { socket: reader } = track(await authedSocket(t.url, app.id));
     await expect(reader.request('new_message', 'hi')).resolves.toEqual(['USER_REQUIRED']);
-    await expect(reader.quiet('client_error', 100)).resolves.toBe(true);
+    // A later client_error (an unknown event) is the next one: the refusal itself sent none.
+    reader.raw.emit('hello');
+    await expect(reader.next('client_error')).resolves.toMatch(/Unknown event "hello"/);
     await expect(stored(app, alice)).resolves.toEqual([]);
   });
 
@@ -66,8 +70,9 @@ describe.each(testDrivers())('legacy new_message on %s', (driver) => {
     const { app, alice, a, b } = await lobbyWithTwo();
     await expect(a.request('new_message', text)).resolves.toEqual(['INVALID_TEXT']);
     await expect(a.next('client_error')).resolves.toMatch(/1-350/);
-    await expect(b.quiet('new_message')).resolves.toBe(true);
     await expect(stored(app, alice)).resolves.toEqual([]);
+    await expect(a.request('new_message', 'a later marker')).resolves.toEqual([]);
+    await expect(b.next('new_message')).resolves.toMatchObject({ text: 'a later marker' }); // nothing came before it
   });
 
   it('accepts exactly 350 characters, counted as the user sees them', async () => {
@@ -86,8 +91,8 @@ describe.each(testDrivers())('legacy new_message on %s', (driver) => {
     await expect(a.next('client_error')).resolves.toMatch(/callback/);
     a.raw.emit('auth', { app_id: 1 });
     await expect(a.next('client_error')).resolves.toMatch(/callback/);
-    await expect(b.quiet('new_message')).resolves.toBe(true);
     await expect(a.request('new_message', 'after all that')).resolves.toEqual([]);
+    // The next message b hears is this one: nothing of the above was broadcast before it.
     await expect(b.next('new_message')).resolves.toMatchObject({ text: 'after all that', user: { uname: alice.uname } });
   });
 
@@ -112,9 +117,9 @@ describe.each(testDrivers())('legacy new_message on %s', (driver) => {
     expect(answer).toEqual(['INVALID_TEXT']);
     await expect(a.next('client_error')).resolves.toEqual(expect.any(String));
     await expect(watcher.request('new_message', ...args)).resolves.toEqual(['USER_REQUIRED']);
-    await expect(b.quiet('new_message')).resolves.toBe(true);
     await expect(stored(app, alice)).resolves.toEqual([]);
     await expect(a.request('new_message', 'still fine')).resolves.toEqual([]);
+    await expect(b.next('new_message')).resolves.toMatchObject({ text: 'still fine' }); // nothing was broadcast before it
   });
 
   it.each(MALFORMED)('auth with %s: client_error and INVALID_APP_ID, then a proper auth works', async (_, args) => {
@@ -143,7 +148,8 @@ describe.each(testDrivers())('legacy new_message on %s', (driver) => {
     const { a, b } = await lobbyWithTwo();
     a.raw.emit('whatever', ...args);
     await expect(a.next('client_error')).resolves.toMatch(/Unknown event/);
-    await expect(b.quiet('new_message', 100)).resolves.toBe(true);
+    await expect(a.request('new_message', 'a later marker')).resolves.toEqual([]);
+    await expect(b.next('new_message')).resolves.toMatchObject({ text: 'a later marker' }); // nothing was broadcast before it
   });
 
   it('answers a chat-rate flood with a system_message, and disconnects abuse far beyond chat rates', async () => {
@@ -154,7 +160,9 @@ describe.each(testDrivers())('legacy new_message on %s', (driver) => {
     await expect(a.next('system_message')).resolves.toMatch(/^Too many messages: wait \d+ s$/);
     expect(a.raw.connected).toBe(true);
     for (let i = 0; i < 20; i++) await b.next('new_message');
-    await expect(b.quiet('new_message', 200)).resolves.toBe(true);
+    // b's own later message is the next one: none of the 5 refused came (a is still held back).
+    await expect(b.request('new_message', 'a later marker')).resolves.toEqual([]);
+    await expect(b.next('new_message')).resolves.toMatchObject({ text: 'a later marker' });
     for (let i = 0; i < 400; i++) a.raw.emit('noise', i);
     await expect(a.disconnected()).resolves.toBe('io server disconnect');
     expect(b.raw.connected).toBe(true);

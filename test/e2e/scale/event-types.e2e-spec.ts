@@ -79,7 +79,7 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
 
   /**
    * An app (loose flood control, probes send), a GROUP room with meta, and three members:
-   * alice acts on A, bob watches on B, pat sends the probes that make a subscription live.
+   * alice acts on A, bob watches on B, pat sends the message and report probes that make a subscription live.
    */
   const scene = async () => {
     const app = await cluster.a.factories.app(undefined, BULK_SENDING);
@@ -96,7 +96,7 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
   };
   const asUserOn = (instance: TestApp, who: Person) => graphqlWsOn(instance, { authorization: `Bearer ${who.token}` });
 
-  /** A subscription on B made live by probes from A; probe payloads are skipped later by `nextWhere`. */
+  /** A subscription on B made live by probes from A (untilLive: each carries its tag, or returns what it carries). */
   const live = async (client: Client, query: string, variables: Record<string, unknown>, probe: (tag: string) => Promise<unknown>) => {
     const queue = liveQueue(client, query, variables);
     await untilLive([queue], probe);
@@ -120,12 +120,11 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
       (tag) => ok(a, SEND, { r: room, t: tag }, pat.headers));
     const updated = await live(client, `subscription($r: ID!) { messageUpdated(roomId: $r) { ${MESSAGE} } }`, { r: room },
       (tag) => ok(a, EDIT, { id: probeId, t: tag }, pat.headers));
-    const removed = await live(client, `subscription($r: ID!) { messageDeleted(roomId: $r) { ${MESSAGE} } }`, { r: room },
-      async (tag) => {
-        const id: string = (await ok(a, SEND, { r: room, t: tag }, pat.headers)).sendMessage.id;
-        await ok(a, DELETE, { id }, pat.headers);
-        return id; // the deleted view carries its id
-      });
+    const removed = await live(client, `subscription($r: ID!) { messageDeleted(roomId: $r) { ${MESSAGE} } }`, { r: room }, async (tag) => {
+      const id: string = (await ok(a, SEND, { r: room, t: tag }, pat.headers)).sendMessage.id;
+      await ok(a, DELETE, { id }, pat.headers);
+      return id; // a tombstone has no text: it carries the id
+    });
 
     const sent = (await ok(a, SEND, { r: room, t: 'hello', c: 'c-1', meta: { reply: { to: probeId }, n: [1, 2] } }, alice.headers)).sendMessage;
     expect(sent).toMatchObject({ author: await userView(app, alice), meta: { reply: { to: probeId }, n: [1, 2] }, editedAt: null, deletedAt: null });
@@ -144,10 +143,14 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
 
   it('membership.changed: membershipChanged on B carries the join\'s role, the mute\'s and the ban\'s times, as A answered', async () => {
     const { a, b } = cluster;
-    const { app, alice, bob, pat, room } = await scene();
+    const { app, alice, bob, room } = await scene();
     const mod = await person(app, 'MOD');
     const members = await live(await asUserOn(b, bob), `subscription($r: ID!) { membershipChanged(roomId: $r) { ${MEMBERSHIP} } }`, { r: room },
-      async () => { await ok(a, MUTE, { r: room, u: pat.id, min: 1 }, app.headers); return pat.id; }); // a mute carries no tag: its user's id
+      async () => { // a newcomer per probe: its JOINED carries its id
+        const newcomer = await person(app);
+        await ok(a, ADD_MEMBER, { r: room, u: newcomer.id }, app.headers);
+        return newcomer.id;
+      });
 
     await ok(a, ADD_MEMBER, { r: room, u: mod.id, role: 'MANAGER' }, app.headers);
     await expect(nextWhere(members, (d) => d.membershipChanged.user.id === mod.id)).resolves.toEqual({ data: { membershipChanged: {
@@ -180,9 +183,14 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
 
   it('typing: typing on B carries the user and the flag', async () => {
     const { a, b } = cluster;
-    const { app, alice, bob, pat, room } = await scene();
+    const { app, alice, bob, room } = await scene();
     const typing = await live(await asUserOn(b, bob), `subscription($r: ID!) { typing(roomId: $r) { roomId isTyping user { ${USER} } } }`, { r: room },
-      async () => { await ok(a, TYPING, { r: room, on: false }, pat.headers); return pat.id; }); // typing carries no tag: the typer's id
+      async () => { // a newcomer per probe: its typing carries its id
+        const newcomer = await person(app);
+        await ok(a, ADD_MEMBER, { r: room, u: newcomer.id }, app.headers);
+        await ok(a, TYPING, { r: room, on: false }, newcomer.headers);
+        return newcomer.id;
+      });
     expect((await ok(a, TYPING, { r: room, on: true }, alice.headers)).typing).toBe(true);
     await expect(nextWhere(typing, (d) => d.typing.user.id === alice.id)).resolves.toEqual({
       data: { typing: { roomId: room, isTyping: true, user: await userView(app, alice) } },
@@ -195,10 +203,10 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
     const ids: string[] = [];
     for (const text of ['one', 'two']) ids.push((await ok(a, SEND, { r: room, t: text }, bob.headers)).sendMessage.id);
     const receipts = await live(await asUserOn(b, bob), `subscription($r: ID!) { readReceipt(roomId: $r) { roomId messageId kind at user { ${USER} } } }`, { r: room },
-      async (tag) => {
-        const m: string = (await ok(a, SEND, { r: room, t: tag }, pat.headers)).sendMessage.id;
-        await ok(a, MARK_READ, { r: room, m }, pat.headers);
-        return m; // the receipt carries the message's id
+      async (tag) => { // the receipt carries the message's id
+        const id: string = (await ok(a, SEND, { r: room, t: tag }, pat.headers)).sendMessage.id;
+        await ok(a, MARK_READ, { r: room, m: id }, pat.headers);
+        return id;
       });
     const aliceView = await userView(app, alice);
 
@@ -218,9 +226,9 @@ await describeTwoInstances('event-types-across-instances suite', 'every event ty
 
   it('room.updated and room.deleted: myEvents on B carries the room as A answered; a freeze reaches legacy sockets on B', async () => {
     const { a, b } = cluster;
-    const { app, bob, pat, room } = await scene();
+    const { app, bob, room } = await scene();
     const mine = await live(await asUserOn(b, bob), `subscription { myEvents { type roomId room { ${ROOM} } } }`, {},
-      async () => { await ok(a, TYPING, { r: room, on: false }, pat.headers); return room; }); // myEvents' selection here carries the room's id
+      async () => (await ok(a, CREATE_ROOM, { m: [bob.id] }, app.headers)).createRoom.id as string); // a new room of bob's per probe: its JOINED carries the room's id
 
     const renamed = (await ok(a, UPDATE_ROOM, { id: room, n: 'renamed' }, app.headers)).updateRoom;
     expect(renamed).toMatchObject({ name: 'renamed', status: 'busy', type: 'GROUP', meta: { topic: 'codec' } });

@@ -4,8 +4,9 @@ import { UserRole } from '../../../src/users/user.model.js';
 import { TestApp } from '../../support/app.js';
 import { codeOf } from '../../support/clients.js';
 import { TestAppTenant, TestUser } from '../../support/factories.js';
-import { authedSocket, LegacyClient } from '../../support/legacy.js';
+import { authedSocket, LegacyClient, socketsIn } from '../../support/legacy.js';
 import { describeTwoInstances } from '../../support/redis.js';
+import { waitFor } from '../../support/wait.js';
 import { connected, gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
 
 const SEND = `mutation($r: ID!, $t: String!) { sendMessage(roomId: $r, input: {text: $t}) { id } }`;
@@ -68,10 +69,11 @@ await describeTwoInstances('two-instance suite', 'two instances sharing MariaDB 
     }
     await expect(stream.next()).resolves.toMatchObject({ data: { messageAdded: { text: 'legacy on A' } } });
     await expect(stream.next()).resolves.toMatchObject({ data: { messageAdded: { text: 'graphql on B' } } });
-    // Bus and Socket.IO adapter both span the instances; only the bus carries events.
-    await expect(aliceOnA.quiet('new_message', 500)).resolves.toBe(true);
-    await expect(watcherOnB.quiet('new_message', 0)).resolves.toBe(true);
-    await expect(stream.quiet(0)).resolves.toBe(true);
+    // Bus and Socket.IO adapter both span the instances; only the bus carries events: a later
+    // message, sent once every copy above had arrived, is the next one everywhere.
+    expect(codeOf(await a.gql(SEND, { r: app.lobbyId, t: 'a later marker' }, bob.headers))).toBeUndefined();
+    for (const socket of [aliceOnA, watcherOnB]) await expect(socket.next('new_message')).resolves.toMatchObject({ text: 'a later marker' });
+    await expect(stream.next()).resolves.toMatchObject({ data: { messageAdded: { text: 'a later marker' } } });
   });
 
   it('lists a user connected only to the other instance, over either transport, and sees them leave', async () => {
@@ -99,7 +101,11 @@ await describeTwoInstances('two-instance suite', 'two instances sharing MariaDB 
     await expect(a.gql(ONLINE, { id: carol.id }, app.headers)).resolves.toEqual({ data: { user: { online: false } } });
     bobOnB.close();
     await expect(watcherOnA.next('user_left')).resolves.toEqual({ uname: bob.uname, role: 'mod', id: Number(bob.id) });
-    await expect(watcherOnA.quiet('user_left', 300)).resolves.toBe(true);
+    // Announced once: a later arrival is the next presence event, no second user_left before it.
+    const newcomer = await a.factories.user(app);
+    await legacyOn(b, app, newcomer);
+    await expect(watcherOnA.next('user_joined')).resolves.toMatchObject({ uname: newcomer.uname });
+    expect(watcherOnA.unread('user_left')).toBe(0);
   });
 
   it('counts a user on both instances as one presence: user_left only when the last connection anywhere goes', async () => {
@@ -110,9 +116,15 @@ await describeTwoInstances('two-instance suite', 'two instances sharing MariaDB 
     const { socket: daveOnA } = await legacyOn(a, app, dave);
     await expect(watcherOnA.next('user_joined')).resolves.toMatchObject({ uname: dave.uname });
     const daveOnB = await graphqlWsOn(b, dave);
-    await expect(watcherOnA.quiet('user_joined', 300)).resolves.toBe(true);
+    // Markers: another user arriving on a once dave's graphql-ws was acknowledged on b (presence is
+    // counted before connection_ack), and leaving a once a took in dave's close there.
+    const erin = await a.factories.user(app);
+    const { socket: erinOnA } = await legacyOn(a, app, erin);
+    await expect(watcherOnA.next('user_joined')).resolves.toMatchObject({ uname: erin.uname }); // not dave again
     daveOnA.close();
-    await expect(watcherOnA.quiet('user_left', 500)).resolves.toBe(true);
+    await waitFor('a to take in dave\'s close', () => socketsIn(a, userChannel(app.id, dave.id)), (n) => n === 0);
+    erinOnA.close();
+    await expect(watcherOnA.next('user_left')).resolves.toMatchObject({ uname: erin.uname }); // dave is still here
     await expect(b.gql(ONLINE, { id: dave.id }, app.headers)).resolves.toEqual({ data: { user: { online: true } } });
     await daveOnB.dispose();
     await expect(watcherOnA.next('user_left')).resolves.toMatchObject({ uname: dave.uname });
