@@ -182,5 +182,18 @@ describe.each(testDrivers())('media on %s', (driver) => {
       await waitFor('alice\'s two files to leave the store', () => store.objects(), (objects) => objects.length === before.length + 1);
       expect((await get(kept.body.url)).status).toBe(200);
     });
+
+    it('removes a deleted room\'s files from the store', async () => {
+      const app = await t.factories.app();
+      const alice = await t.factories.user(app);
+      const room = (await t.gql(GROUP, { m: [alice.id] }, app.headers)).data!.createRoom.id;
+      const before = await store.objects();
+      const up = await upload(t.url, alice.headers, { bytes: await png(50, 50), name: 'room.png' });
+      await t.gql(SEND, { r: room, input: { attachmentIds: [up.body.id] } }, alice.headers);
+      expect((await store.objects()).length).toBe(before.length + 2);
+      await expect(t.gql(`mutation($id: ID!) { deleteRoom(id: $id) { ok } }`, { id: room }, app.headers)).resolves.toMatchObject({ data: { deleteRoom: { ok: true } } });
+      await waitFor('the room\'s file and thumbnail to leave the store', () => store.objects(), (objects) => objects.length === before.length);
+      expect((await get(up.body.url)).status).toBe(404);
+    });
   });
 });
