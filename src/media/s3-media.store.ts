@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { mkdir } from 'node:fs/promises';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { ChatError } from '../common/errors/chat-error.js';
 import type { MediaStoreConfig } from '../config/app-config.js';
 import { ByteRange, MediaStore, MissingObjectError } from './media-store.js';
 
@@ -44,17 +45,26 @@ export class S3MediaStore extends MediaStore {
     return this.spool;
   }
 
+  private async call<T>(request: () => Promise<T>): Promise<T> {
+    try {
+      return await request();
+    } catch (error) {
+      if (unreachable(error)) throw new ChatError('UNAVAILABLE', `The media store cannot be reached right now; retry later (${(error as Error)?.name ?? 'error'})`);
+      throw error;
+    }
+  }
+
   async putFile(key: string, path: string, size: number, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({
+    await this.call(() => this.client.send(new PutObjectCommand({
       Bucket: this.config.bucket, Key: key, Body: createReadStream(path), ContentLength: size, ContentType: contentType,
-    }));
+    })));
   }
 
   async open(key: string, range?: ByteRange): Promise<Readable> {
     try {
-      const answer = await this.client.send(new GetObjectCommand({
+      const answer = await this.call(() => this.client.send(new GetObjectCommand({
         Bucket: this.config.bucket, Key: key, ...(range ? { Range: `bytes=${range.start}-${range.end}` } : {}),
-      }));
+      })));
       if (!(answer.Body instanceof Readable)) throw new Error('the S3 answer has no body stream');
       return answer.Body;
     } catch (error) {
@@ -65,18 +75,27 @@ export class S3MediaStore extends MediaStore {
 
   async remove(keys: readonly string[]): Promise<void> {
     // One DELETE each: DeleteObjects needs a checksum some S3-compatible stores do not check the same way; a gone key is no error.
-    for (const key of keys) await this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key }));
+    for (const key of keys) await this.call(() => this.client.send(new DeleteObjectCommand({ Bucket: this.config.bucket, Key: key })));
   }
 
   async exists(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key }));
+      await this.call(() => this.client.send(new HeadObjectCommand({ Bucket: this.config.bucket, Key: key })));
       return true;
     } catch (error) {
       if (isMissing(error)) return false;
       throw error;
     }
   }
+}
+
+/**
+ * A request the store never answered (refused, reset, timed out: no HTTP status) or answered with
+ * a server error is UNAVAILABLE (retry later), whatever wrapper the SDK put around the socket error.
+ */
+function unreachable(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return status === undefined ? !isMissing(error) : status >= 500;
 }
 
 function isMissing(error: unknown): boolean {

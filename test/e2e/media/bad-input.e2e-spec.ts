@@ -140,6 +140,21 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
     expect((await fetch(`${t.url}/media/12345?app=1&exp=1&sig=x`)).status).toBe(403);
   });
 
+  it('answers 503 UNAVAILABLE when the store cannot be reached, and keeps nothing', async () => {
+    const down = await startApp(driver, {
+      MEDIA_STORE: 's3', MEDIA_S3_BUCKET: 'nowhere', MEDIA_S3_ENDPOINT: 'http://127.0.0.1:9', MEDIA_S3_FORCE_PATH_STYLE: 'true',
+      MEDIA_S3_ACCESS_KEY_ID: 'x', MEDIA_S3_SECRET_ACCESS_KEY: 'y',
+    });
+    try {
+      const bob = await down.factories.user(await down.factories.app());
+      const answer = await upload(down.url, bob.headers, { bytes: randomBinary(1000) });
+      expect(answer).toEqual({ status: 503, body: { error: { code: 'UNAVAILABLE', message: expect.stringContaining('retry later') } } });
+      await expect(down.gql('{ me { id } }', {}, bob.headers)).resolves.toEqual({ data: { me: { id: bob.id } } });
+    } finally {
+      await down.close();
+    }
+  });
+
   it('sweeps uploads never attached once they are older than the configured age, and keeps attached ones', async () => {
     // This server keeps unattached uploads a day: a sweep now removes nothing of alice's.
     const young = await upload(t.url, alice.headers, { bytes: randomBinary(500), name: 'young.bin' });
