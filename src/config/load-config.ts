@@ -6,6 +6,9 @@ import { validateSync } from 'class-validator';
 import { AppConfig, DatabaseConfig, MediaConfig, PRESENCE_TIMING, QUERY_LIMITS } from './app-config.js';
 import { EnvSchema } from './env.schema.js';
 
+/** Variables whose value is never printed, even when it is wrong. */
+const SECRET_VARIABLES = new Set(['CHAT_ADMIN_KEY', 'MEDIA_URL_SECRET', 'MEDIA_S3_SECRET_ACCESS_KEY', 'MEDIA_S3_ACCESS_KEY_ID']);
+
 /** Thrown at boot; its message is the one line printed before exit 1. */
 export class ConfigError extends Error {}
 
@@ -15,7 +18,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const [first] = validateSync(parsed, { forbidUnknownValues: false });
   if (first) {
     const why = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
-    const shown = first.property === 'CHAT_ADMIN_KEY' ? '' : ` (got "${String(first.value ?? '')}")`;
+    const shown = SECRET_VARIABLES.has(first.property) ? '' : ` (got "${String(first.value ?? '')}")`;
     throw new ConfigError(`Invalid configuration: ${first.property} ${why}${shown}`);
   }
   const production = parsed.NODE_ENV === 'production';
