@@ -29,7 +29,32 @@ describe('loadConfig', () => {
     }).queryLimits).toEqual({ maxDepth: 8, maxAliases: 0, maxDirectives: 5, maxTokens: 900, maxCost: 300 });
   });
 
+  it('keeps media beside the SQLite file by default, in a temporary directory for a memory database, and reads the S3 settings', () => {
+    const local = loadConfig({ DATABASE_URL: 'sqlite:/srv/chat/db.sqlite', CHAT_ADMIN_KEY: 'k'.repeat(20) });
+    expect(local.media).toMatchObject({
+      store: { kind: 'local', dir: '/srv/chat/media', ephemeral: false }, urlTtlSeconds: 3600, legacyUrlTtlSeconds: 604_800,
+      publicUrl: null, unattachedTtlSeconds: 86_400, sweepEveryMs: 60_000,
+    });
+    expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).media.store).toMatchObject({ kind: 'local', ephemeral: true });
+    // The URL key: the same for every instance with the same operator key (or MEDIA_URL_SECRET), different otherwise.
+    expect(loadConfig({ CHAT_ADMIN_KEY: 'k'.repeat(20) }).media.urlKey.equals(local.media.urlKey)).toBe(true);
+    expect(loadConfig({ CHAT_ADMIN_KEY: 'k'.repeat(20), MEDIA_URL_SECRET: 's'.repeat(20) }).media.urlKey.equals(local.media.urlKey)).toBe(false);
+    expect(loadConfig({
+      MEDIA_STORE: 's3', MEDIA_S3_BUCKET: 'chat-media', MEDIA_S3_ENDPOINT: 'http://minio:9000', MEDIA_S3_FORCE_PATH_STYLE: 'true',
+      MEDIA_S3_ACCESS_KEY_ID: 'id', MEDIA_S3_SECRET_ACCESS_KEY: 'secret', PUBLIC_URL: 'https://chat.example.com/',
+    }).media).toMatchObject({
+      store: { kind: 's3', bucket: 'chat-media', endpoint: 'http://minio:9000', region: 'us-east-1', forcePathStyle: true, credentials: { accessKeyId: 'id', secretAccessKey: 'secret' } },
+      publicUrl: 'https://chat.example.com',
+    });
+  });
+
   it.each([
+    ['MEDIA_STORE', { MEDIA_STORE: 'ftp' }],
+    ['MEDIA_S3_BUCKET', { MEDIA_STORE: 's3' }],
+    ['MEDIA_S3_ENDPOINT', { MEDIA_S3_ENDPOINT: 'minio:9000' }],
+    ['MEDIA_S3_SECRET_ACCESS_KEY', { MEDIA_S3_ACCESS_KEY_ID: 'id' }],
+    ['MEDIA_URL_TTL_SECONDS', { MEDIA_URL_TTL_SECONDS: '5' }],
+    ['PUBLIC_URL', { PUBLIC_URL: 'chat.example.com' }],
     ['PORT', { PORT: 'eighty' }],
     ['PORT', { PORT: '70000' }],
     ['DATABASE_URL', { DATABASE_URL: 'postgres://x/y' }],

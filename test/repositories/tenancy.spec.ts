@@ -99,6 +99,10 @@ describe.each(testDrivers())('the tenant-keys migration on %s', (driver) => {
 
   it('stops before changing anything while a child row names a parent of another app, and runs once it is gone', async () => {
     const { a, b } = await twoApps(db);
+    // Back to before TenantKeys: the migrations after it (Media) are undone first.
+    while ((await db.query('SELECT name FROM migrations ORDER BY id DESC LIMIT 1'))[0].name !== 'TenantKeys1764000000000') {
+      await db.undoLastMigration({ transaction: 'each' });
+    }
     await db.undoLastMigration({ transaction: 'each' });
     await expect(db.showMigrations()).resolves.toBe(true);
     // The one-column keys of before take these rows: a member and a mute of app B in app A's room.
