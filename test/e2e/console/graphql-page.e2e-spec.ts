@@ -183,6 +183,28 @@ describeInBrowser('GraphQL chat page in Chromium', () => {
     expect([...a.errors, ...b.errors]).toEqual([]);
   }, 30_000);
 
+  it('says why an upload was refused, keeps the file for another try, and sends nothing', async () => {
+    const { app, alice, bob } = await lobbyPair();
+    const limited = await suite.t.gql('mutation { updateAppSettings(input: { maxUploadBytes: 1000 }) { maxUploadBytes } }', {}, app.headers);
+    expect(limited.errors).toBeUndefined();
+    const a = await open(alice);
+    const b = await open(bob);
+    await a.page.locator('#file').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(5000, 1) });
+    await a.page.locator('#text').fill('too big');
+    await a.page.locator('#send-button').click();
+    await a.page.locator('#upload-status.bad', { hasText: /^Upload of big\.bin failed: HTTP 413/ }).waitFor();
+    await expect(a.page.locator('#pending .pending-file').allTextContents()).resolves.toEqual(['big.bin (4.9 KiB)×']);
+    await expect(a.page.locator('#text').inputValue()).resolves.toBe('too big');
+    await expect(a.page.locator('#send-button').isEnabled()).resolves.toBe(true);
+    await screenshot(a.page, 'graphql-page-upload-refused');
+    await a.page.locator('#pending button.remove').click();
+    await a.page.locator('#pending').waitFor({ state: 'hidden' });
+    await a.page.locator('#send-button').click();
+    await b.page.locator('#messages li.msg', { hasText: 'too big' }).waitFor();
+    expect(await messageTexts(b.page)).toEqual(['too big']);
+    expect(await b.page.locator('#messages .attachment').count()).toBe(0);
+  }, 30_000);
+
   it('asks for a token when opened without one', async () => {
     const tab = await suite.open(`${suite.t.url}/demo/graphql`);
     await tab.page.locator('#signin input[name=token]').waitFor();
