@@ -15,12 +15,12 @@ const LAYERS = [
   // leaves
   'config', 'common', 'metrics', 'database', 'principal', 'realtime',
   // features
-  'users', 'rooms', 'apps', 'auth', 'messages', 'moderation', 'schema',
+  'users', 'rooms', 'apps', 'auth', 'media', 'messages', 'moderation', 'schema',
   // transports
   'graphql', 'legacy', 'health', 'console', 'cli',
   'root', // src/*.ts; a new folder under src/ must be given its place above, or it counts as root
 ];
-const FEATURE_MODELS = ['users', 'rooms', 'messages', 'moderation'];
+const FEATURE_MODELS = ['users', 'rooms', 'media', 'messages', 'moderation'];
 const TRANSPORTS = ['src/graphql/**', 'src/legacy/**', 'src/console/**', 'src/cli/**'];
 
 const TYPEORM_ONLY = {

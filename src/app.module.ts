@@ -11,6 +11,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { ENTITIES } from './schema/entities.js';
 import { HealthModule } from './health/health.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { MediaModule } from './media/media.module.js';
 import { MessagesModule } from './messages/messages.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { LiveModule } from './graphql/live.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         AppsModule,
         UsersModule,
         RoomsModule,
+        MediaModule,
         MessagesModule,
         ModerationModule,
         LegacyModule,

@@ -1,9 +1,15 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { ArrayMaxSize, IsArray, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
 
 export enum WordFilterMode { MASK = 'MASK', REJECT = 'REJECT' }
 registerEnumType(WordFilterMode, { name: 'WordFilterMode', description: 'MASK replaces listed words with *; REJECT refuses the message.' });
+
+export enum MediaKind { IMAGE = 'IMAGE', VIDEO = 'VIDEO', AUDIO = 'AUDIO', FILE = 'FILE' }
+registerEnumType(MediaKind, { name: 'MediaKind', description: 'What an upload is, by its bytes: image/*, video/*, audio/*, or any other file.' });
+
+/** The largest maxUploadBytes an app may set (1 GiB). */
+export const MAX_UPLOAD_BYTES_LIMIT = 1024 * 1024 * 1024;
 
 @ObjectType()
 export class RateLimit {
@@ -39,6 +45,12 @@ export class AppSettingsView {
 
   @Field(() => [String], { description: 'Browser origins (scheme://host[:port]) whose pages may use legacy sockets; empty: any. A socket from another origin is refused at auth (ORIGIN_NOT_ALLOWED).' })
   allowedOrigins: string[];
+
+  @Field(() => Int, { description: 'The largest upload (POST /media) in bytes; 25 MB (26214400) by default. Larger ones are refused with 413.' })
+  maxUploadBytes: number;
+
+  @Field(() => [MediaKind], { description: 'The kinds of file users may upload, judged by the bytes (not the declared type); all by default.' })
+  allowedMediaKinds: MediaKind[];
 }
 
 @InputType()
@@ -85,4 +97,12 @@ export class UpdateAppSettingsInput {
   @Field(() => [String], { nullable: true })
   @IsOptional() @IsArray() @ArrayMaxSize(100) @IsString({ each: true }) @Length(1, 255, { each: true })
   allowedOrigins?: string[] | null;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_UPLOAD_BYTES_LIMIT)
+  maxUploadBytes?: number | null;
+
+  @Field(() => [MediaKind], { nullable: true, description: 'An empty list turns uploads off.' })
+  @IsOptional() @IsArray() @ArrayUnique() @IsEnum(MediaKind, { each: true })
+  allowedMediaKinds?: MediaKind[] | null;
 }

@@ -1,3 +1,7 @@
+/** What an upload is, by its sniffed content type: image/*, video/*, audio/*, or anything else. */
+export type MediaKindValue = 'IMAGE' | 'VIDEO' | 'AUDIO' | 'FILE';
+export const MEDIA_KINDS: readonly MediaKindValue[] = ['IMAGE', 'VIDEO', 'AUDIO', 'FILE'];
+
 /** Per-app settings the app backend can change; stored as JSON on the app row. */
 export interface AppSettings {
   /** Longest message text, in characters, after trimming. */
@@ -10,6 +14,10 @@ export interface AppSettings {
   wordFilter: { words: string[]; mode: 'MASK' | 'REJECT' };
   /** Browser origins (scheme://host[:port], normalized) whose pages may use the app's legacy sockets; empty: any. */
   allowedOrigins: string[];
+  /** The largest upload (POST /media), in bytes; larger ones are refused with 413 and nothing is kept. */
+  maxUploadBytes: number;
+  /** The kinds of file users may upload (FILE: anything that is not an image, a video or audio). */
+  allowedMediaKinds: MediaKindValue[];
 }
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
@@ -18,6 +26,8 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   duplicateWindowSeconds: 0,
   wordFilter: { words: [], mode: 'MASK' },
   allowedOrigins: [],
+  maxUploadBytes: 25 * 1024 * 1024,
+  allowedMediaKinds: [...MEDIA_KINDS],
 };
 
 export const withDefaults = (stored: Partial<AppSettings> | null): AppSettings => ({ ...DEFAULT_APP_SETTINGS, ...(stored ?? {}) });

@@ -35,6 +35,32 @@ export interface QueryLimits {
 /** Far above what the console, the IDE and ordinary clients send (README, "Limits"). */
 export const QUERY_LIMITS: QueryLimits = { maxDepth: 12, maxAliases: 30, maxDirectives: 50, maxTokens: 5_000, maxCost: 5_000 };
 
+/** Where uploaded files are kept (MEDIA_STORE). */
+export type MediaStoreConfig =
+  /** `ephemeral`: a temporary directory removed at shutdown (the database is in memory too). */
+  | { kind: 'local'; dir: string; ephemeral: boolean }
+  | {
+      kind: 's3'; bucket: string; endpoint: string | null; region: string; forcePathStyle: boolean;
+      credentials: { accessKeyId: string; secretAccessKey: string } | null;
+    };
+
+/** Media: the store, URL signing and the lifetimes (README "Media"). */
+export interface MediaConfig {
+  store: MediaStoreConfig;
+  /** The HMAC key of media URLs (MEDIA_URL_SECRET, else derived from the operator key). */
+  urlKey: Buffer;
+  /** How long a URL in a GraphQL answer or an upload's answer opens its file. */
+  urlTtlSeconds: number;
+  /** How long a URL in a legacy chat line opens its file (the line stays on an open page). */
+  legacyUrlTtlSeconds: number;
+  /** Absolute base of media URLs (PUBLIC_URL), or null for root-relative URLs. */
+  publicUrl: string | null;
+  /** Uploads never attached to a message are removed after this long. */
+  unattachedTtlSeconds: number;
+  /** How often each instance looks for uploads to remove. */
+  sweepEveryMs: number;
+}
+
 /** The validated configuration every module reads (injected by class token). */
 export class AppConfig {
   readonly port!: number;
@@ -46,6 +72,7 @@ export class AppConfig {
   readonly production!: boolean;
   readonly logLevel!: string;
   readonly queryLimits!: QueryLimits;
+  readonly media!: MediaConfig;
   /** Not an env var: the defaults fit production; tests start instances with shorter ones. */
   readonly presence!: PresenceTiming;
 

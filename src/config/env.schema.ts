@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { Type } from 'class-transformer';
 
 /** Every environment variable the service reads, validated once at boot. Nothing else reads process.env. */
@@ -39,4 +39,51 @@ export class EnvSchema {
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000_000)
   GRAPHQL_MAX_COST?: number;
+
+  // Media (README "Media"): where uploads are kept, and how long signed URLs and unattached uploads last.
+  @IsOptional() @IsIn(['local', 's3'])
+  MEDIA_STORE?: 'local' | 's3';
+
+  @IsOptional() @IsString() @MinLength(1)
+  MEDIA_LOCAL_DIR?: string;
+
+  @ValidateIf((env: EnvSchema) => env.MEDIA_STORE === 's3')
+  @IsString({ message: 'is required when MEDIA_STORE=s3' }) @Matches(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, { message: 'must be an S3 bucket name' })
+  MEDIA_S3_BUCKET?: string;
+
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL, e.g. http://127.0.0.1:9000' })
+  MEDIA_S3_ENDPOINT?: string;
+
+  @IsOptional() @IsString() @Matches(/^[a-z0-9-]+$/, { message: 'must be a region name such as us-east-1' })
+  MEDIA_S3_REGION?: string;
+
+  @IsOptional() @IsString()
+  MEDIA_S3_ACCESS_KEY_ID?: string;
+
+  @ValidateIf((env: EnvSchema) => env.MEDIA_S3_ACCESS_KEY_ID !== undefined)
+  @IsString({ message: 'is required with MEDIA_S3_ACCESS_KEY_ID' })
+  MEDIA_S3_SECRET_ACCESS_KEY?: string;
+
+  @IsOptional() @IsIn(['true', 'false', '1', '0'], { message: 'must be true or false' })
+  MEDIA_S3_FORCE_PATH_STYLE?: string;
+
+  /** Signs media URLs; unset: derived from CHAT_ADMIN_KEY (which every instance of a deployment shares). */
+  @IsOptional() @IsString() @MinLength(16, { message: 'must be at least 16 characters' })
+  MEDIA_URL_SECRET?: string;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(7 * 86_400)
+  MEDIA_URL_TTL_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(60) @Max(365 * 86_400)
+  MEDIA_LEGACY_URL_TTL_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(365 * 86_400)
+  MEDIA_UNATTACHED_TTL_SECONDS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
+  MEDIA_SWEEP_INTERVAL_SECONDS?: number;
+
+  /** This server as browsers reach it (e.g. https://chat.example.com): media URLs are absolute on it; unset: root-relative. */
+  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL such as https://chat.example.com' })
+  PUBLIC_URL?: string;
 }

@@ -1,7 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig, DatabaseConfig, PRESENCE_TIMING, QUERY_LIMITS } from './app-config.js';
+import { AppConfig, DatabaseConfig, MediaConfig, PRESENCE_TIMING, QUERY_LIMITS } from './app-config.js';
 import { EnvSchema } from './env.schema.js';
 
 /** Thrown at boot; its message is the one line printed before exit 1. */
@@ -17,11 +19,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     throw new ConfigError(`Invalid configuration: ${first.property} ${why}${shown}`);
   }
   const production = parsed.NODE_ENV === 'production';
+  const database = parseDatabaseUrl(parsed.DATABASE_URL ?? 'sqlite:./data/chat.sqlite');
+  const adminKey = parsed.CHAT_ADMIN_KEY ?? randomBytes(24).toString('base64url');
   return new AppConfig({
     port: parsed.PORT ?? 3000,
-    database: parseDatabaseUrl(parsed.DATABASE_URL ?? 'sqlite:./data/chat.sqlite'),
+    database,
     redisUrl: parsed.REDIS_URL ?? null,
-    adminKey: parsed.CHAT_ADMIN_KEY ?? randomBytes(24).toString('base64url'),
+    adminKey,
     adminKeyGenerated: parsed.CHAT_ADMIN_KEY === undefined,
     production,
     logLevel: parsed.LOG_LEVEL ?? (parsed.NODE_ENV === 'test' ? 'warn' : 'info'),
@@ -33,7 +37,37 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       maxCost: parsed.GRAPHQL_MAX_COST ?? QUERY_LIMITS.maxCost,
     },
     presence: PRESENCE_TIMING,
+    media: mediaConfig(parsed, database, adminKey),
   });
+}
+
+function mediaConfig(env: EnvSchema, database: DatabaseConfig, adminKey: string): MediaConfig {
+  const s3 = env.MEDIA_STORE === 's3';
+  return {
+    store: s3
+      ? {
+          kind: 's3', bucket: env.MEDIA_S3_BUCKET!, endpoint: env.MEDIA_S3_ENDPOINT ?? null, region: env.MEDIA_S3_REGION ?? 'us-east-1',
+          forcePathStyle: env.MEDIA_S3_FORCE_PATH_STYLE === 'true' || env.MEDIA_S3_FORCE_PATH_STYLE === '1',
+          credentials: env.MEDIA_S3_ACCESS_KEY_ID ? { accessKeyId: env.MEDIA_S3_ACCESS_KEY_ID, secretAccessKey: env.MEDIA_S3_SECRET_ACCESS_KEY! } : null,
+        }
+      : localStore(env, database),
+    // Every instance of a deployment shares the operator key (or MEDIA_URL_SECRET), so a URL signed by one opens on all.
+    urlKey: createHmac('sha256', env.MEDIA_URL_SECRET ?? adminKey).update('media-url-v1').digest(),
+    urlTtlSeconds: env.MEDIA_URL_TTL_SECONDS ?? 3600,
+    legacyUrlTtlSeconds: env.MEDIA_LEGACY_URL_TTL_SECONDS ?? 7 * 86_400,
+    publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : null,
+    unattachedTtlSeconds: env.MEDIA_UNATTACHED_TTL_SECONDS ?? 86_400,
+    sweepEveryMs: (env.MEDIA_SWEEP_INTERVAL_SECONDS ?? 60) * 1000,
+  };
+}
+
+/** MEDIA_LOCAL_DIR, else media/ beside the SQLite file (./data/media for MySQL); an in-memory database gets a temporary one. */
+function localStore(env: EnvSchema, database: DatabaseConfig): MediaConfig['store'] {
+  if (env.MEDIA_LOCAL_DIR) return { kind: 'local', dir: env.MEDIA_LOCAL_DIR, ephemeral: false };
+  if (database.kind === 'sqlite' && database.path === ':memory:') {
+    return { kind: 'local', dir: join(tmpdir(), `chat-media-${process.pid}-${randomBytes(6).toString('hex')}`), ephemeral: true };
+  }
+  return { kind: 'local', dir: join(database.kind === 'sqlite' ? dirname(database.path) : './data', 'media'), ephemeral: false };
 }
 
 function parseDatabaseUrl(url: string): DatabaseConfig {

@@ -6,7 +6,7 @@ import { LEGACY_UNAVAILABLE_TEXT, minutesUntil, toLegacyError, toLegacyMessage, 
 const author = { id: '12', externalId: null, uname: 'Donald', displayName: null, role: UserRole.ADMIN, isBot: false, meta: null, createdAt: new Date(0) };
 const message = (over: Partial<Message> = {}): Message => ({
   id: '9007199254740', roomId: '1', author, kind: MessageKind.TEXT, text: 'hi', meta: null, clientMsgId: null,
-  createdAt: new Date(0), editedAt: null, deletedAt: null, ...over,
+  createdAt: new Date(0), editedAt: null, deletedAt: null, attachments: [], ...over,
 });
 
 describe('legacy protocol mappers', () => {

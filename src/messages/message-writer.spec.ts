@@ -12,7 +12,7 @@ import { MessageRow, MessagesRepository, NewMessage } from './messages.repositor
 const scope = scopeOf('1');
 const ann = { id: '7', uname: 'ann' } as UserEntity;
 const values = (text: string, clientMsgId: string | null = null): MessageValues => ({ text, kind: 'TEXT', meta: null, clientMsgId });
-const storedRow = (r: NewMessage, id: string): MessageRow => ({ ...r, id, author: null, editedAt: null, deletedAt: null, createdAt: new Date() });
+const storedRow = (r: NewMessage, id: string): MessageRow => ({ ...r, id, author: null, editedAt: null, deletedAt: null, createdAt: new Date(), attachments: r.attachments ?? [] });
 const idsOf = (events: DomainEvent[]) => events.map((e) => (e as { message: { id: string } }).message.id);
 const turns = async (n: number) => { for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve)); };
 

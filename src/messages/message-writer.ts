@@ -5,6 +5,7 @@ import { AppScope } from '../database/app-scope.js';
 import { isStatementRefusal } from '../database/db-errors.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { EventBus } from '../realtime/event-bus.js';
+import type { AttachmentFile } from '../media/attachment.model.js';
 import { UserEntity } from '../users/user.entity.js';
 import { MessageKindValue } from './message.entity.js';
 import { toMessage } from './message.mapper.js';
@@ -16,6 +17,8 @@ export interface MessageValues {
   kind: MessageKindValue;
   meta: Record<string, unknown> | null;
   clientMsgId: string | null;
+  /** The files of a FILE message, already claimed for it (MediaService.claim); empty otherwise. */
+  attachments?: readonly AttachmentFile[];
 }
 
 interface Pending {
@@ -209,7 +212,7 @@ export class MessageWriter {
   private asStored(p: Pending, id: string): Message {
     return toMessage({
       id, roomId: p.roomId, authorId: p.author?.id ?? null, kind: p.values.kind, text: p.values.text, meta: p.values.meta,
-      clientMsgId: p.values.clientMsgId, createdAt: p.createdAt, editedAt: null, deletedAt: null, author: p.author,
+      clientMsgId: p.values.clientMsgId, createdAt: p.createdAt, editedAt: null, deletedAt: null, attachments: p.values.attachments ?? [], author: p.author,
     });
   }
 }

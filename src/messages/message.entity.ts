@@ -1,5 +1,6 @@
 import { Column, Entity, ForeignKey, Index, JoinColumn, ManyToOne, type Relation } from 'typeorm';
 import { IdColumn, idColumn, jsonColumn } from '../database/columns.js';
+import type { AttachmentFile } from '../media/attachment.model.js';
 import type { UserEntity } from '../users/user.entity.js';
 
 export type MessageKindValue = 'TEXT' | 'FILE' | 'SYSTEM';
@@ -45,6 +46,10 @@ export class MessageEntity {
 
   @Column({ type: 'text', nullable: true, transformer: jsonColumn })
   meta: Record<string, unknown> | null;
+
+  /** The files of a FILE message as they were sent (JSON list of AttachmentFile); null without files and once deleted. */
+  @Column({ type: 'text', nullable: true, transformer: jsonColumn })
+  attachments: AttachmentFile[] | null;
 
   @Column({ name: 'client_msg_id', type: 'varchar', length: 64, nullable: true })
   clientMsgId: string | null;

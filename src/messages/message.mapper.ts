@@ -5,6 +5,7 @@ import { MessageRow } from './messages.repository.js';
 export const toMessage = (row: MessageRow): Message => ({
   id: row.id, roomId: row.roomId, author: row.author ? toUser(row.author) : null, kind: row.kind as MessageKind,
   text: row.text, meta: row.meta, clientMsgId: row.clientMsgId, createdAt: row.createdAt, editedAt: row.editedAt, deletedAt: row.deletedAt,
+  attachments: row.attachments,
 });
 
 /** Text as stored: trimmed, 1..max characters (counted as the user sees them). */

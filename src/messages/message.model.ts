@@ -1,5 +1,6 @@
 import { Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { JSONScalar } from '../common/graphql/scalars.js';
+import type { AttachmentFile } from '../media/attachment.model.js';
 import { User } from '../users/user.model.js';
 
 export enum MessageKind { TEXT = 'TEXT', FILE = 'FILE', SYSTEM = 'SYSTEM' }
@@ -36,6 +37,9 @@ export class Message {
 
   @Field(() => Date, { nullable: true })
   deletedAt: Date | null;
+
+  /** The files as stored; the GraphQL field `attachments` signs their URLs per read (MessagesResolver). */
+  attachments: readonly AttachmentFile[];
 }
 
 @ObjectType({ description: 'One page of history, oldest first.' })

@@ -8,6 +8,7 @@ import { RawSql } from '../database/raw-sql.js';
 import { joined, list, scoped, sql, TenantInsert } from '../database/tenant-sql.js';
 import { toDate } from '../users/users.repository.js';
 import { UserRoleValue } from '../users/user.entity.js';
+import type { AttachmentFile } from '../media/attachment.model.js';
 import { MessageEntity, MessageKindValue } from './message.entity.js';
 
 /** A message with its author's columns, as history and live events need them. */
@@ -22,6 +23,7 @@ export interface MessageRow {
   createdAt: Date;
   editedAt: Date | null;
   deletedAt: Date | null;
+  attachments: readonly AttachmentFile[];
   author: {
     id: string; externalId: string | null; uname: string; displayName: string | null; role: UserRoleValue;
     isBot: boolean; meta: Record<string, unknown> | null; createdAt: Date;
@@ -35,6 +37,8 @@ export interface NewMessage {
   text: string;
   meta: Record<string, unknown> | null;
   clientMsgId: string | null;
+  /** The files of a FILE message (none otherwise). */
+  attachments?: readonly AttachmentFile[];
   /** When it was sent; now when left out. */
   createdAt?: Date;
 }
@@ -46,11 +50,11 @@ export interface PageQuery {
 }
 
 const COLUMNS = sql`m.id AS id, m.room_id AS room_id, m.author_id AS author_id, m.kind AS kind, m.text AS text, m.meta AS meta,
-  m.client_msg_id AS client_msg_id, m.created_at AS created_at, m.edited_at AS edited_at, m.deleted_at AS deleted_at,
+  m.client_msg_id AS client_msg_id, m.attachments AS attachments, m.created_at AS created_at, m.edited_at AS edited_at, m.deleted_at AS deleted_at,
   u.id AS u_id, u.external_id AS u_external_id, u.uname AS u_uname, u.display_name AS u_display_name, u.role AS u_role,
   u.is_bot AS u_is_bot, u.meta AS u_meta, u.created_at AS u_created_at`;
 
-const INSERT = new TenantInsert('messages', ['room_id', 'author_id', 'kind', 'text', 'meta', 'client_msg_id', 'created_at']);
+const INSERT = new TenantInsert('messages', ['room_id', 'author_id', 'kind', 'text', 'meta', 'client_msg_id', 'attachments', 'created_at']);
 
 /** The history index, named so neither planner can walk another one (MariaDB otherwise may). */
 const HISTORY_INDEX = { sqlite: sql`INDEXED BY ix_messages_room_id`, mysql: sql`FORCE INDEX (ix_messages_room_id)` };
@@ -70,7 +74,7 @@ function toRow(raw: Record<string, unknown>): MessageRow {
     id: String(raw.id), roomId: String(raw.room_id), authorId: raw.author_id == null ? null : String(raw.author_id),
     kind: raw.kind as MessageKindValue, text: (raw.text as string | null) ?? null, meta: json(raw.meta),
     clientMsgId: (raw.client_msg_id as string | null) ?? null, createdAt: toDate(raw.created_at)!,
-    editedAt: toDate(raw.edited_at), deletedAt: toDate(raw.deleted_at),
+    editedAt: toDate(raw.edited_at), deletedAt: toDate(raw.deleted_at), attachments: json(raw.attachments) ?? [],
     author: raw.u_id == null ? null : {
       id: String(raw.u_id), externalId: (raw.u_external_id as string | null) ?? null, uname: String(raw.u_uname),
       displayName: (raw.u_display_name as string | null) ?? null, role: raw.u_role as UserRoleValue,
@@ -111,7 +115,8 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
     const params: unknown[] = [];
     for (const { scope, values } of items) {
       INSERT.row(params, scope).push(values.roomId, values.authorId, values.kind, values.text,
-        values.meta === null ? null : JSON.stringify(values.meta), values.clientMsgId, values.createdAt ?? new Date());
+        values.meta === null ? null : JSON.stringify(values.meta), values.clientMsgId,
+        values.attachments?.length ? JSON.stringify(values.attachments) : null, values.createdAt ?? new Date());
     }
     const ids = await this.raw.insert(INSERT.sql(items.length, params), params, items.length);
     return ids.map(String);
@@ -204,9 +209,9 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
     await this.update(scope, { id }, { text, editedAt: at });
   }
 
-  /** Leaves a tombstone: the row keeps its place in history without its text or meta. */
+  /** Leaves a tombstone: the row keeps its place in history without its text, meta or files. */
   async tombstone(scope: AppScope, id: string, at: Date): Promise<void> {
-    await this.update(scope, { id }, { text: null, meta: null, deletedAt: at });
+    await this.update(scope, { id }, { text: null, meta: null, attachments: null, deletedAt: at });
   }
 
   async setMeta(scope: AppScope, id: string, meta: Record<string, unknown> | null): Promise<void> {

@@ -94,6 +94,21 @@ export function list<T>(item: Codec<T>): Codec<readonly T[]> {
   };
 }
 
+/**
+ * A list that may be missing: a missing field decodes as an empty list, so a list added to a
+ * view does not make a newer instance drop an older one's events during a rolling upgrade.
+ */
+export function listOrEmpty<T>(item: Codec<T>): Codec<readonly T[]> {
+  const inner = list(item);
+  return { encode: inner.encode, decode: (input, path) => (input === undefined ? [] : inner.decode(input, path)) };
+}
+
+/** A whole number (a size, a pixel count). */
+export const integer: Codec<number> = {
+  encode: (value) => value,
+  decode: (input, path) => (typeof input === 'number' && Number.isSafeInteger(input) ? input : fail(path, 'an integer')),
+};
+
 /** Free-form meta (the JSON scalar): a JSON object, already plain JSON in process. */
 export const jsonObject: Codec<Record<string, unknown>> = {
   encode: (value) => value as Json,

@@ -1,3 +1,4 @@
+import type { AttachmentFile } from '../media/attachment.model.js';
 import { Message, MessageKind } from '../messages/message.model.js';
 import { Report, ReportCategory, ReportStatus, ReportTarget } from '../moderation/report.model.js';
 import { MemberRole } from '../rooms/member.model.js';
@@ -5,7 +6,7 @@ import { MembershipEvent, MembershipEventType } from '../rooms/membership-event.
 import { Room, RoomType } from '../rooms/room.model.js';
 import { User, UserRole } from '../users/user.model.js';
 import {
-  boolean, Codec, CodecError, date, enumOf, Fields, id, Json, jsonObject, list, literal, nullable, object, oneOf, string,
+  boolean, Codec, CodecError, date, enumOf, Fields, id, integer, Json, jsonObject, list, listOrEmpty, literal, nullable, object, oneOf, string,
 } from './codec.js';
 import type { DomainEvent, DomainEventType, EventOf } from './domain-events.js';
 
@@ -16,9 +17,13 @@ export const userCodec = object<User>({
   isBot: boolean, meta: nullable(jsonObject), createdAt: date,
 });
 
+export const attachmentFileCodec = object<AttachmentFile>({
+  id, contentType: string, name: string, size: integer, width: nullable(integer), height: nullable(integer), hasThumbnail: boolean,
+});
+
 export const messageCodec = object<Message>({
   id, roomId: id, author: nullable(userCodec), kind: enumOf(MessageKind), text: nullable(string), meta: nullable(jsonObject),
-  clientMsgId: nullable(string), createdAt: date, editedAt: nullable(date), deletedAt: nullable(date),
+  clientMsgId: nullable(string), createdAt: date, editedAt: nullable(date), deletedAt: nullable(date), attachments: listOrEmpty(attachmentFileCodec),
 });
 
 export const roomCodec = object<Room>({

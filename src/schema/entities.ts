@@ -9,9 +9,10 @@ import { BanEntity } from '../rooms/ban.entity.js';
 import { ReportEntity } from '../moderation/report.entity.js';
 import { BlockEntity } from '../users/block.entity.js';
 import { AuditEntryEntity } from '../moderation/audit-entry.entity.js';
+import { MediaEntity } from '../media/media.entity.js';
 
 /** The whole schema, listed once (ESM has no reliable glob loading). */
 export const ENTITIES = [
   AppEntity, UserEntity, UserTokenEntity, RoomEntity, MemberEntity, MessageEntity,
-  MuteEntity, BanEntity, ReportEntity, BlockEntity, AuditEntryEntity,
+  MuteEntity, BanEntity, ReportEntity, BlockEntity, AuditEntryEntity, MediaEntity,
 ];

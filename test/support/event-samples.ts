@@ -18,10 +18,12 @@ const bot: User = {
 export const message: Message = {
   id: '9007199254740993', roomId: '5', author: alice, kind: MessageKind.TEXT, text: 'hello', meta: { reply: '7' },
   clientMsgId: 'c-1', createdAt: at('2026-03-04T05:06:07.089Z'), editedAt: at('2026-03-04T05:07:00.000Z'), deletedAt: null,
+  attachments: [{ id: '40', contentType: 'image/png', name: 'cat é "x".png', size: 300000, width: 1200, height: 800, hasThumbnail: true },
+    { id: '41', contentType: 'application/pdf', name: 'a.pdf', size: 9, width: null, height: null, hasThumbnail: false }],
 };
 const tombstone: Message = {
   ...message, id: '9007199254740994', author: null, kind: MessageKind.SYSTEM, text: null, meta: null, clientMsgId: null,
-  editedAt: null, deletedAt: at('2026-03-04T06:00:00.001Z'),
+  editedAt: null, deletedAt: at('2026-03-04T06:00:00.001Z'), attachments: [],
 };
 const room: Room = {
   id: '5', key: 'lobby', name: 'Lobby', type: RoomType.OPEN, status: null, frozen: true, meta: { topic: 'x' },
