@@ -101,6 +101,7 @@ async function uploadAll(target, uploaders, count, mib, label) {
   const bytes = mib * MiB;
   const latency = new Histogram();
   const cpu0 = cpuUsOf(target.pid);
+  const storeCpu0 = target.storePid ? cpuUsOf(target.storePid) : 0;
   const start = nowUs();
   await Promise.all(Array.from({ length: count }, async (_, i) => {
     const answer = await upload(target.url, { bytes, name: `${label}-${i}.bin`, headers: uploaders[i % uploaders.length] });
@@ -110,7 +111,8 @@ async function uploadAll(target, uploaders, count, mib, label) {
     latency.record(answer.us);
   }));
   const wallS = (nowUs() - start) / 1e6;
-  return { wallS, latency, mib: count * mib, count, cpuS: (cpuUsOf(target.pid) - cpu0) / 1e6 };
+  const storeCpuS = target.storePid ? (cpuUsOf(target.storePid) - storeCpu0) / 1e6 : 0;
+  return { wallS, latency, mib: count * mib, count, cpuS: (cpuUsOf(target.pid) - cpu0) / 1e6, storeCpuS };
 }
 
 /** Resets the kernel's peak-RSS mark of a process of ours (VmHWM); false when not allowed. */
@@ -168,9 +170,9 @@ async function chatTarget(store, dirs) {
   await gql(server.url, 'mutation($b: Int!) { updateAppSettings(input: { maxUploadBytes: $b }) { maxUploadBytes } }', { b: limit }, asApp(tenant));
   const users = await createUsers(server, tenant, Math.max(opts.concurrency, opts['rss-clients']), 'up');
   return {
-    kind: `chat server, ${store} store`, url: server.url, pid: server.pid,
+    kind: `chat server, ${store} store`, url: server.url, pid: server.pid, storePid: s3?.pid ?? null,
     uploaders: users.map((u) => asUser(u.token)),
-    note: store === 's3' ? `s3rver (pid ${s3.pid}) on loopback` : 'files under a temporary directory',
+    note: store === 's3' ? 's3rver on loopback' : 'files under a temporary directory',
     async stop() { await server.stop(); await s3?.stop(); },
   };
 }
@@ -217,12 +219,13 @@ async function main() {
           rounds.push(await uploadAll(target, target.uploaders, opts.concurrency, opts.size, `round${r}`));
           process.stderr.write(`  ${name}: round ${r + 1}: ${fmt(mibS(rounds[r]), 1)} MiB/s\n`);
         }
-        const all = rounds.reduce((sum, run) => ({ mib: sum.mib + run.mib, count: sum.count + run.count, wallS: sum.wallS + run.wallS, cpuS: sum.cpuS + run.cpuS }), { mib: 0, count: 0, wallS: 0, cpuS: 0 });
+        const all = rounds.reduce((sum, run) => ({ mib: sum.mib + run.mib, count: sum.count + run.count, wallS: sum.wallS + run.wallS, cpuS: sum.cpuS + run.cpuS, storeCpuS: sum.storeCpuS + run.storeCpuS }),
+          { mib: 0, count: 0, wallS: 0, cpuS: 0, storeCpuS: 0 });
         const p = (q) => median(rounds.map((run) => run.latency.quantile(q)));
         const medianMibS = median(rounds.map(mibS));
         if (name === 'bare') bareMibS = medianMibS;
         throughput.push({ name, medianMibS, row: [target.kind, rounds.map((run) => fmt(mibS(run), 1)).join(' / '), fmt(all.count / all.wallS, 2), seconds(p(0.5)), seconds(p(0.99)),
-          fmt((all.cpuS / all.mib) * 1000, 1), target.note] });
+          fmt((all.cpuS / all.mib) * 1000, 1), target.storePid ? `${target.note} (its CPU: ${fmt((all.storeCpuS / all.mib) * 1000, 1)} ms per MiB, ${fmt((100 * all.storeCpuS) / all.wallS)}% of a core)` : target.note] });
       } finally {
         await target.stop();
       }
