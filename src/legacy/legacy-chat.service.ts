@@ -16,6 +16,7 @@ import { PresenceService } from '../realtime/presence.service.js';
 import { toUser, User } from '../users/user.model.js';
 import { UserCache } from '../users/user.cache.js';
 import { UsersService } from '../users/users.service.js';
+import { MediaService } from '../media/media.service.js';
 import {
   CLIENT_EVENTS, LEGACY_EVENTS, LEGACY_HISTORY_SIZE, LEGACY_MAX_TEXT, LegacyAckError, LegacyAuthData, LegacyMessage,
   blockersChannel, LegacyMuteEntry, LegacyUser, roomChannel, toLegacyError, toLegacyMessage, toLegacyMute, toLegacyUser, userChannel,
@@ -68,6 +69,7 @@ export class LegacyChatService {
     private readonly blocks: BlocksService,
     private readonly access: RoomAccessService,
     private readonly presence: PresenceService,
+    private readonly media: MediaService,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -256,7 +258,7 @@ export class LegacyChatService {
     let before: string | null = null;
     for (;;) {
       const page = await this.messages.page(reader, { roomId: ready.lobbyId, before, limit: LEGACY_HISTORY_SIZE });
-      const kept = page.nodes.map(toLegacyMessage).filter((m): m is LegacyMessage => m !== null);
+      const kept = page.nodes.map((m) => toLegacyMessage(m, (file) => this.media.signForLegacy(ready.scope.appId, file))).filter((m): m is LegacyMessage => m !== null);
       collected.unshift(...kept);
       if (collected.length >= LEGACY_HISTORY_SIZE || !page.hasMore || page.nodes.length === 0) break;
       before = page.nodes[0].id;

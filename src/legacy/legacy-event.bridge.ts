@@ -3,6 +3,7 @@ import type { Server } from 'socket.io';
 import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { MediaService } from '../media/media.service.js';
 import { MembershipEventType } from '../rooms/membership-event.model.js';
 import { blockersChannel, LEGACY_EVENTS, minutesUntil, roomChannel, toLegacyMessage, toLegacyRole, toLegacyUser, userChannel } from './legacy-protocol.js';
 
@@ -16,7 +17,7 @@ export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
   private server: Server | null = null;
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly bus: EventBus, private readonly metrics: MetricsService) {}
+  constructor(private readonly bus: EventBus, private readonly metrics: MetricsService, private readonly media: MediaService) {}
 
   /** The gateway hands over its server once Socket.IO is up. */
   attach(server: Server) {
@@ -50,7 +51,7 @@ export class LegacyEventBridge implements OnModuleInit, OnModuleDestroy {
         // This instance's sockets only (the bus brings the event to every instance): none here, nothing to encode.
         const listeners = server.sockets.adapter.rooms.get(channel)?.size ?? 0;
         if (listeners === 0) return;
-        const message = toLegacyMessage(event.message);
+        const message = toLegacyMessage(event.message, (file) => this.media.signForLegacy(event.appId, file));
         const author = event.message.author;
         if (message) {
           (author ? lobby.except(blockersChannel(event.appId, author.id)) : lobby).local.emit(LEGACY_EVENTS.newMessage, message);

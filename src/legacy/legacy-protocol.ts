@@ -1,5 +1,6 @@
 import { ChatError } from '../common/errors/chat-error.js';
 import { isUnavailableError } from '../common/errors/unavailable.js';
+import type { Attachment, AttachmentFile } from '../media/attachment.model.js';
 import type { Message } from '../messages/message.model.js';
 import type { Mute } from '../rooms/mute.model.js';
 import type { User } from '../users/user.model.js';
@@ -72,11 +73,21 @@ export const toLegacyRole = (role: string) => role.toLowerCase() as LegacyRole;
 export const toLegacyUser = (user: Pick<User, 'id' | 'uname' | 'role'>): LegacyUser =>
   ({ id: Number(user.id), uname: user.uname, role: toLegacyRole(user.role) });
 
-/** A stored message with an author (history and new_message); ids are integers on this wire. */
-export function toLegacyMessage(message: Message): LegacyMessage | null {
+/**
+ * A stored message with an author (history and new_message); ids are integers on this wire. The
+ * protocol has only text: each file of a FILE message follows the text as `[file] <name> <url>`,
+ * its URL signed by `sign` (for as long as a chat line stays on an open page).
+ */
+export function toLegacyMessage(message: Message, sign?: (file: AttachmentFile) => Attachment): LegacyMessage | null {
   if (!message.author || message.text === null || message.deletedAt) return null;
-  return { id: Number(message.id), user: { uname: message.author.uname, role: toLegacyRole(message.author.role) }, text: message.text };
+  const files = sign ? message.attachments.map((file) => fileLine(sign(file))) : [];
+  const text = [message.text, ...files].filter((part) => part !== '').join(' ');
+  if (text === '') return null;
+  return { id: Number(message.id), user: { uname: message.author.uname, role: toLegacyRole(message.author.role) }, text };
 }
+
+/** One file in a legacy chat line: its name (spaces and control characters kept out of the line's shape) and its URL. */
+export const fileLine = (file: Attachment) => `[file] ${file.name.replace(/\s+/g, ' ')} ${file.url}`;
 
 export const toLegacyMute = (mute: Mute): LegacyMuteEntry =>
   ({ uname: mute.user.uname, mins: mute.minutes, expires_at: mute.endsAt.toISOString() });

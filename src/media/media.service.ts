@@ -262,11 +262,13 @@ export const ownerOf = (caller: ScopedPrincipal): MediaOwner =>
 /** A signed URL names its app; the signature (checked first) proves it. */
 const scopeOfUrl = (appId: string) => ({ appId }) as AppScope;
 
+const isControl = (c: string) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f);
+
 /** A file name as kept and shown: one name, no path, no control characters. */
 function checkName(raw: string | null): string {
   const name = (raw ?? '').normalize('NFC').trim();
   if (name === '') return 'file';
-  if (/[\u0000-\u001f\u007f-\u009f]/.test(name)) throw badInput('The file name must not contain control characters');
+  if ([...name].some(isControl)) throw badInput('The file name must not contain control characters');
   if (/[/\\]/.test(name) || name === '.' || name === '..') throw badInput('The file name must be a name, not a path (no / or \\)');
   if ([...name].length > NAME_MAX) throw badInput(`The file name must be at most ${NAME_MAX} characters`);
   return name;

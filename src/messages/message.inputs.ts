@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, Int } from '@nestjs/graphql';
-import { IsBoolean, IsEnum, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsEnum, IsInt, IsObject, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
 import { JSONScalar } from '../common/graphql/scalars.js';
 import { MessageKind } from './message.model.js';
 
@@ -8,9 +8,13 @@ const INTEGER_ID = /^[1-9]\d{0,18}$/;
 
 @InputType()
 export class SendMessageInput {
-  @Field({ description: 'Trimmed; 1 to the app\'s limit (4000 by default) characters.' })
-  @IsString()
-  text: string;
+  @Field(() => String, { nullable: true, description: 'Trimmed; 1 to the app\'s limit (4000 by default) characters. May be empty or left out when attachmentIds are given.' })
+  @IsOptional() @IsString()
+  text?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Uploads (POST /media) of the sender to attach, at most 10: the message is then a FILE message. Each upload is attached once.' })
+  @IsOptional() @IsArray() @ArrayMaxSize(10) @Matches(INTEGER_ID, { each: true, message: 'attachmentIds must be integer ids' })
+  attachmentIds?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Your idempotency key: the same key from the same sender returns the first message.' })
   @IsOptional() @IsString() @Length(1, 64)
@@ -24,7 +28,7 @@ export class SendMessageInput {
   @IsOptional() @Matches(INTEGER_ID, { message: 'asUserId must be an integer id' })
   asUserId?: string | null;
 
-  @Field(() => MessageKind, { nullable: true, description: 'TEXT by default; FILE for a file described in meta.' })
+  @Field(() => MessageKind, { nullable: true, description: 'TEXT by default (FILE when attachmentIds are given); FILE for a file described in meta.' })
   @IsOptional() @IsEnum(MessageKind)
   kind?: MessageKind | null;
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AppsModule } from '../apps/apps.module.js';
+import { MediaModule } from '../media/media.module.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
 import { UsersModule } from '../users/users.module.js';
 import { FloodControlService } from './flood-control.service.js';
@@ -10,8 +11,8 @@ import { RoomActivityResolver } from './room-activity.resolver.js';
 import { MessageWriter } from './message-writer.js';
 
 @Module({
-  imports: [AppsModule, RoomsModule, UsersModule],
+  imports: [AppsModule, RoomsModule, UsersModule, MediaModule],
   providers: [MessagesRepository, MessagesService, MessageWriter, FloodControlService, MessagesResolver, RoomActivityResolver],
-  exports: [MessagesService, MessagesRepository],
+  exports: [MessagesService, MessagesRepository, MediaModule],
 })
 export class MessagesModule {}

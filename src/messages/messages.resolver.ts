@@ -1,4 +1,4 @@
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Allow } from '../principal/allow.decorator.js';
 import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
 import type { ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
@@ -9,10 +9,12 @@ import { MetaPatchInput } from '../common/graphql/meta-patch.input.js';
 import { MessagesArgs, SearchMessagesArgs, SendMessageInput, TypingArgs } from './message.inputs.js';
 import { Message, MessagePage } from './message.model.js';
 import { MessagesService } from './messages.service.js';
+import { Attachment } from '../media/attachment.model.js';
+import { MediaService } from '../media/media.service.js';
 
 @Resolver(() => Message)
 export class MessagesResolver {
-  constructor(private readonly service: MessagesService) {}
+  constructor(private readonly service: MessagesService, private readonly media: MediaService) {}
 
   @Mutation(() => Message, { description: 'Returned once stored. The same clientMsgId from the same sender returns the first message.' })
   @Allow('user', 'app')
@@ -72,5 +74,11 @@ export class MessagesResolver {
   @Allow('user')
   setTyping(@CurrentPrincipal() caller: UserPrincipal, @Args() { roomId, isTyping }: TypingArgs): Promise<boolean> {
     return this.service.typing(caller, roomId, isTyping);
+  }
+
+  @ResolveField(() => [Attachment], { description: 'The files of a FILE message, with URLs signed for this read (they expire: read the message again for fresh ones).' })
+  attachments(@CurrentPrincipal() caller: ScopedPrincipal, @Parent() message: Message): Attachment[] {
+    // Whoever got the message may read it; the reader's app is the message's.
+    return message.attachments.map((file) => this.media.sign(caller.scope.appId, file));
   }
 }

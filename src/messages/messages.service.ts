@@ -24,6 +24,7 @@ import { normalizeText, toMessage } from './message.mapper.js';
 import { Message, MessagePage } from './message.model.js';
 import { MessageRow, MessagesRepository } from './messages.repository.js';
 import { MessageValues, MessageWriter } from './message-writer.js';
+import { MediaService, ownerOf } from '../media/media.service.js';
 
 const DEFAULT_PAGE = 50;
 const REPLAY_PAGE = 100;
@@ -40,6 +41,7 @@ export class MessagesService {
     private readonly events: EventBus,
     private readonly flood: FloodControlService,
     private readonly blocks: BlocksService,
+    private readonly media: MediaService,
   ) {}
 
   /** Acknowledged (returned) only after the message is committed and published. */
@@ -50,14 +52,15 @@ export class MessagesService {
   private async sendAsUser(caller: UserPrincipal, roomId: string, input: SendMessageInput): Promise<Message> {
     if (input.asUserId) throw forbidden('Only the app backend sends as another user');
     const settings = await this.apps.settings(caller.scope);
-    const text = this.normalize(settings, input.text);
+    const files = input.attachmentIds ?? [];
+    const text = this.normalize(settings, input.text, files.length > 0);
     assertMetaSize(input.meta);
     const { room, author } = await this.access.requirePoster(caller, roomId);
     const other = room.type === 'DIRECT' ? room.directKey?.split(':').find((id) => id !== author.id) : undefined;
     if (other && (await this.blocks.hasBlocked(caller.scope, other, author.id))) throw forbidden('This user blocked you');
     try {
       await this.flood.consume(caller.scope, room.id, author.id, settings);
-      await this.flood.assertNotRepeated(caller.scope, room.id, author.id, text, settings.duplicateWindowSeconds);
+      if (text !== '') await this.flood.assertNotRepeated(caller.scope, room.id, author.id, text, settings.duplicateWindowSeconds);
     } catch (refusal) {
       // A resend of a stored message is answered with it, never refused as a flood or a duplicate.
       const prior = input.clientMsgId ? await this.messages.findByClientMsgId(caller.scope, author.id, input.clientMsgId) : null;
@@ -66,22 +69,51 @@ export class MessagesService {
     }
     const filtered = this.flood.filterWords(text, settings.wordFilter);
     // A clientMsgId sent before is caught by its unique key when stored: the writer answers with the first message.
-    return this.write(caller.scope, room.id, author, { text: filtered, kind: input.kind ?? 'TEXT', meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null });
+    const values: MessageValues = { text: filtered, kind: input.kind ?? 'TEXT', meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null };
+    return files.length > 0 ? this.writeWithFiles(caller, room.id, author, values, files) : this.write(caller.scope, room.id, author, values);
   }
 
   /** The app backend's message: as one of its users (a bot, say), or a SYSTEM message. */
   private async sendAsApp(caller: AppPrincipal, roomId: string, input: SendMessageInput): Promise<Message> {
-    const text = this.normalize(await this.apps.settings(caller.scope), input.text);
+    const files = input.attachmentIds ?? [];
+    const text = this.normalize(await this.apps.settings(caller.scope), input.text, files.length > 0);
     assertMetaSize(input.meta);
     const room = await this.access.requireRoom(caller.scope, roomId);
     const author = input.asUserId ? await this.users.get(caller.scope, input.asUserId) : null;
     if (input.asUserId && !author) throw notFound('User');
     const kind: MessageKindValue = author ? (input.kind ?? 'TEXT') : 'SYSTEM';
-    return this.write(caller.scope, room.id, author, { text, kind, meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null });
+    const values: MessageValues = { text, kind, meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null };
+    return files.length > 0 ? this.writeWithFiles(caller, room.id, author, values, files) : this.write(caller.scope, room.id, author, values);
   }
 
-  private normalize(settings: AppSettings, raw: string): string {
-    const text = normalizeText(raw, settings.maxMessageLength);
+  /**
+   * A message with the caller's uploads: taken for this send first (NOT_FOUND for one that is not
+   * the caller's, CONFLICT for one attached before), stored with the message in its INSERT (so
+   * history and every event carry them), then marked attached. A send that fails lets them go.
+   * A user's message with files is FILE; the app's own (no author) stays SYSTEM.
+   */
+  private async writeWithFiles(caller: ScopedPrincipal, roomId: string, author: UserEntity | null, values: MessageValues, ids: readonly string[]): Promise<Message> {
+    if (author && values.clientMsgId) {
+      // A resend after a lost answer: its files are attached to the first message already.
+      const prior = await this.messages.findByClientMsgId(caller.scope, author.id, values.clientMsgId);
+      if (prior) return toMessage(prior);
+    }
+    const claim = await this.media.claim(caller.scope, ownerOf(caller), ids);
+    let message: Message;
+    try {
+      message = await this.write(caller.scope, roomId, author, { ...values, kind: author ? 'FILE' : values.kind, attachments: claim.files });
+    } catch (error) {
+      await this.media.release(caller.scope, claim).catch(() => undefined);
+      throw error;
+    }
+    await this.media.attach(caller.scope, claim, message.id, roomId);
+    return message;
+  }
+
+  /** Text as stored; empty is allowed for a message that carries files. */
+  private normalize(settings: AppSettings, raw: string | null | undefined, withFiles = false): string {
+    if (withFiles && (raw ?? '').trim() === '') return '';
+    const text = normalizeText(raw ?? '', settings.maxMessageLength);
     if (typeof text !== 'string') throw badInput(text.error);
     return text;
   }
@@ -110,6 +142,7 @@ export class MessagesService {
     if (row.deletedAt) return notDeleted('Message already deleted');
     await this.messages.tombstone(caller.scope, row.id, new Date());
     await this.announce(caller.scope, row.id, 'message.deleted');
+    if (row.attachments.length > 0) await this.media.removeForMessage(caller.scope, row.id);
     return deleted();
   }
 
