@@ -154,8 +154,9 @@ describe.each(testDrivers())('query cost limits on %s', (driver) => {
     const mine = liveQueue(ws, Q.myEvents);
     const typing = liveQueue(ws, Q.typingEvents, { roomId });
     try {
-      await untilLive([added, mine], () => overHttp(Q.send, { roomId, input: { text: 'probe' } }));
-      await untilLive([typing], () => overHttp(Q.typing, { roomId, isTyping: true }));
+      // Each probe carries its tag (untilLive's fence); a typing event can not, so it names its typist.
+      await untilLive([added, mine], (tag) => overHttp(Q.send, { roomId, input: { text: tag } }));
+      await untilLive([typing], async () => { await overHttp(Q.typing, { roomId, isTyping: true }); return alice.uname; });
       for (const queue of [added, mine, typing]) expect(queue.received.every((r: GqlResult) => !r.errors)).toBe(true);
     } finally {
       for (const queue of [added, mine, typing]) queue.stop();
