@@ -118,7 +118,8 @@ function receiveOne(req: Request, handle: (file: UploadInput) => Promise<Attachm
       settled = true;
       req.unpipe(parser);
       req.resume(); // the rest of the body is read and dropped, so the client gets the answer
-      if (current && !current.readableEnded) current.destroy(error instanceof Error ? error : undefined);
+      // Destroyed with the error (a stream that ended but was not read yet and is destroyed without one never ends its pipeline): the upload reading it fails and cleans up.
+      if (current && !current.readableEnded) current.destroy(error instanceof Error ? error : new Error(String(error)));
       const upload = pending;
       if (!upload) return reject(error);
       // Answer once the upload under way has cleaned up (or withdraw it, if it made it into the store).
@@ -126,6 +127,7 @@ function receiveOne(req: Request, handle: (file: UploadInput) => Promise<Attachm
     };
 
     parser.on('file', (field, stream, info) => {
+      stream.on('error', () => undefined); // its failures reach the upload reading it, or nobody needs them
       files += 1;
       if (field !== 'file') {
         stream.resume();

@@ -102,6 +102,8 @@ export class MediaService {
         contentType = await sniff(head, input.declaredType, settings.allowedMediaKinds);
       },
     );
+    // The transport gave up on the body while the settings were read (a stream destroyed before it is piped would never end the pipeline).
+    if (input.stream.destroyed) throw badInput('The upload stopped before its file was read');
     try {
       await pipeline(input.stream, inspector, createWriteStream(spool, { flags: 'wx' }));
       const size = (await stat(spool)).size;

@@ -29,7 +29,9 @@ export async function uploadRaw(url: string, headers: Headers, body: string | Bu
 export const BOUNDARY = 'xTESTBOUNDARYx';
 /** One multipart part, as text (for hand-written bodies). */
 export function part(field: string, content: string | Buffer, filename?: string, type = 'application/octet-stream'): Buffer {
-  const disposition = filename === undefined ? `form-data; name="${field}"` : `form-data; name="${field}"; filename="${filename}"`;
+  // A name starting with * is sent as RFC 5987 `filename*=UTF-8''…` (percent-encoded), as clients send names with unusual characters.
+  const name = filename === undefined ? '' : filename.startsWith('*') ? `; filename*=UTF-8''${filename.slice(1)}` : `; filename="${filename}"`;
+  const disposition = `form-data; name="${field}"${name}`;
   return Buffer.concat([Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\nContent-Type: ${type}\r\n\r\n`), Buffer.from(content), Buffer.from('\r\n')]);
 }
 export const multipart = (...parts: Buffer[]) => Buffer.concat([...parts, Buffer.from(`--${BOUNDARY}--\r\n`)]);
