@@ -4,6 +4,7 @@
 //   npm run bench                                   build, then the full set (about 8 minutes on 2 cores)
 //   node bench/run.mjs --quick                      small scale, to see that everything works (about 3 minutes)
 //   node bench/run.mjs --only fanout,history        some of them
+//   node bench/run.mjs --only uploads               upload throughput and server RSS under large uploads (local store, S3 via s3rver)
 //   node bench/run.mjs --only fanout2               fan-out on one instance vs two through Redis (not in the default set)
 //   node bench/run.mjs --out bench/RESULTS.md       also write the report as markdown
 //   BENCH_DURATION=5 BENCH_N=1000 node bench/run.mjs --only fanout    any bench option as BENCH_<NAME>
@@ -14,7 +15,7 @@ import { machineLine, othersRunning } from './lib/measure.mjs';
 import { options } from './lib/report.mjs';
 import { ROOT } from './lib/server.mjs';
 
-const BENCHES = ['fanout', 'ingest', 'connections', 'history'];
+const BENCHES = ['fanout', 'ingest', 'connections', 'history', 'uploads'];
 /**
  * Runs of a bench script with other settings, only when named in --only: `fanout2` is the
  * scale-out comparison (one instance vs two through Redis, N = 1,000), about a minute.

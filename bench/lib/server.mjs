@@ -178,3 +178,24 @@ export async function startBareServer(which, { inspect = profilingWanted(), env 
     stop: () => stopChild(child),
   };
 }
+
+/**
+ * A real S3 endpoint on loopback: s3rver (the tests' S3 too) as a child process keeping its
+ * objects under `directory`, with `bucket` created at start. Its keys are s3rver's fixed ones.
+ */
+export async function startS3Server({ directory, bucket = 'bench-media' }) {
+  const port = await freePort();
+  const script = join(ROOT, 'node_modules', 's3rver', 'bin', 's3rver.js');
+  const args = [script, '-d', directory, '-a', '127.0.0.1', '-p', String(port), '--silent', '--configure-bucket', bucket];
+  const child = adopt(spawn(process.execPath, args, { cwd: ROOT, env: { PATH: process.env.PATH, HOME: process.env.HOME }, stdio: ['ignore', 'pipe', 'pipe'] }));
+  const output = tail(child);
+  await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`s3rver did not start:\n${output()}`)), 15_000);
+    child.stdout.on('data', (chunk) => { if (String(chunk).includes('listening')) { clearTimeout(timer); resolve(); } });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`s3rver exited with ${code}:\n${output()}`)); });
+  });
+  return {
+    kind: 's3rver', endpoint: `http://127.0.0.1:${port}`, bucket, pid: child.pid, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER',
+    stop: () => stopChild(child),
+  };
+}

@@ -9,11 +9,13 @@
     for (const [key, value] of Object.entries(props || {})) {
       if (value === undefined || value === null || value === false) continue;
       if (key === 'dataset') Object.assign(node.dataset, value);
-      else if (key === 'href') node.setAttribute('href', safeHref(value));
+      else if (key === 'href' || key === 'src') node.setAttribute(key, safeHref(value));
       else if (key === 'className' || key === 'id' || key === 'type' || key === 'name' || key === 'value' ||
                key === 'placeholder' || key === 'title' || key === 'disabled' || key === 'hidden' ||
-               key === 'maxLength' || key === 'required' || key === 'autocomplete' || key === 'htmlFor') node[key] = value;
-      else if (key.startsWith('aria-') || key === 'role' || key === 'target' || key === 'rel') node.setAttribute(key, String(value));
+               key === 'maxLength' || key === 'required' || key === 'autocomplete' || key === 'htmlFor' ||
+               key === 'alt' || key === 'multiple') node[key] = value;
+      else if (key.startsWith('aria-') || key === 'role' || key === 'target' || key === 'rel' || key === 'download' ||
+               key === 'width' || key === 'height' || key === 'loading' || key === 'decoding') node.setAttribute(key, String(value));
       else throw new Error('el: unsupported property ' + key);
     }
     append(node, children);
@@ -28,7 +30,7 @@
     return node;
   }
 
-  /** Only links into this server (relative paths); anything else becomes '#'. */
+  /** Only links and images into this server (relative paths); anything else becomes '#'. */
   function safeHref(value) {
     const text = String(value);
     return text.startsWith('/') && !text.startsWith('//') ? text : '#';

@@ -1,6 +1,7 @@
 // The GraphQL chat page: queries and mutations with fetch (POST /graphql, Bearer token), live
 // updates over one graphql-ws connection: messageAdded + typing for the open room, myEvents for
-// the unread counts of the others. Every text goes through text nodes.
+// the unread counts of the others. Files go to POST /media (fetch + FormData, same token) and
+// are sent as attachmentIds. Every text goes through text nodes; every URL must be this server's.
 (function () {
   'use strict';
   const { el, clear, stickToBottom, time } = window.ConsoleDom;
@@ -13,18 +14,18 @@
     return;
   }
 
-  const MESSAGE_FIELDS = 'id roomId kind text createdAt deletedAt author { id uname role }';
+  const MESSAGE_FIELDS = 'id roomId kind text createdAt deletedAt author { id uname role } attachments { id url contentType name size width height thumbnailUrl }';
   const Q = {
     start: '{ me { id uname role } app { id name lobby { id } } myRooms { id } }',
     join: 'mutation($roomId: ID!) { joinRoom(roomId: $roomId) { joinedAt } }',
-    rooms: '{ myRooms { id name key type memberCount unreadCount lastMessage { id text author { uname } } } }',
+    rooms: '{ myRooms { id name key type memberCount unreadCount lastMessage { id text author { uname } attachments { name } } } }',
     messages: `query($roomId: ID!, $before: ID, $limit: Int) { messages(roomId: $roomId, before: $before, limit: $limit) { hasMore nodes { ${MESSAGE_FIELDS} } } }`,
     send: `mutation($roomId: ID!, $input: SendMessageInput!) { sendMessage(roomId: $roomId, input: $input) { ${MESSAGE_FIELDS} } }`,
     markRead: 'mutation($roomId: ID!, $messageId: ID!) { markRead(roomId: $roomId, messageId: $messageId) { lastReadMessageId } }',
     typing: 'mutation($roomId: ID!, $isTyping: Boolean!) { typing(roomId: $roomId, isTyping: $isTyping) }',
     messageAdded: `subscription($roomId: ID!, $after: ID) { messageAdded(roomId: $roomId, after: $after) { ${MESSAGE_FIELDS} } }`,
     typingEvents: 'subscription($roomId: ID!) { typing(roomId: $roomId) { user { id uname } isTyping } }',
-    myEvents: 'subscription { myEvents { type roomId message { id text author { id uname } } } }',
+    myEvents: 'subscription { myEvents { type roomId message { id text author { id uname } attachments { name } } } }',
   };
 
   const $ = (id) => document.getElementById(id);
@@ -37,6 +38,9 @@
   const sendForm = $('send');
   const input = $('text');
   const sendButton = $('send-button');
+  const fileInput = $('file');
+  const attachButton = $('attach-button');
+  const pendingBox = $('pending');
   const roomInfo = $('room-info');
   chat.hidden = false;
 
@@ -111,10 +115,14 @@
 
   const roomLabel = (room) => room.name || room.key || room.type.toLowerCase() + ' room ' + room.id;
 
+  /** A message's text for a one-line preview: its text, else the names of its files. */
+  const previewText = (message) => message.text
+    || (message.attachments && message.attachments.length ? '[file] ' + message.attachments.map((a) => a.name).join(', ') : '');
+
   function renderRooms() {
     clear(roomsList);
     for (const room of rooms) {
-      const preview = room.lastMessage ? (room.lastMessage.author ? room.lastMessage.author.uname + ': ' : '') + (room.lastMessage.text || '') : '';
+      const preview = room.lastMessage ? (room.lastMessage.author ? room.lastMessage.author.uname + ': ' : '') + previewText(room.lastMessage) : '';
       const item = el('li', { className: room.id === selectedId ? 'selected' : '', dataset: { roomId: room.id }, title: roomLabel(room) },
         el('span', {}, el('span', { className: 'room-name' }, roomLabel(room)), el('span', { className: 'last' }, preview)),
         room.unreadCount > 0 && room.id !== selectedId ? el('span', { className: 'badge', 'aria-label': 'unread' }, room.unreadCount) : null);
@@ -147,10 +155,59 @@
 
   function messageNode(message) {
     const system = message.kind === 'SYSTEM' || !message.author;
+    const attachments = !message.deletedAt && Array.isArray(message.attachments) ? message.attachments : [];
     return el('li', { className: 'msg' + (system ? ' system' : ''), dataset: { id: message.id } },
       el('span', { className: 'time' }, time(message.createdAt)),
       el('span', { className: 'uname' }, message.author ? message.author.uname : 'system'),
-      el('span', { className: 'text' }, message.deletedAt ? '(deleted)' : String(message.text ?? '')));
+      el('span', { className: 'text' }, message.deletedAt ? '(deleted)' : String(message.text ?? '')),
+      attachments.length ? el('div', { className: 'attachments' }, attachments.map(attachmentNode)) : null);
+  }
+
+  // ---- attachments ----------------------------------------------------------------------------
+
+  const THUMBNAIL_BOX = 320;
+
+  function formatSize(bytes) {
+    const n = Number(bytes);
+    if (!Number.isFinite(n) || n < 0) return '? B';
+    if (n < 1024) return n + ' B';
+    if (n < 1024 * 1024) return (n / 1024).toFixed(1) + ' KiB';
+    return (n / 1024 / 1024).toFixed(1) + ' MiB';
+  }
+
+  /**
+   * A media URL as a path on this server, or null: the page shows and links only its own
+   * server's files (absolute URLs of another origin, and other schemes, are dropped).
+   */
+  function ownUrl(value) {
+    if (typeof value !== 'string' || !value) return null;
+    let url;
+    try { url = new URL(value, location.href); } catch { return null; }
+    return url.origin === location.origin ? url.pathname + url.search : null;
+  }
+
+  /** The thumbnail's box in CSS pixels (at most THUMBNAIL_BOX on the long side), when the sizes are known. */
+  function thumbnailSize(width, height) {
+    if (!(width > 0) || !(height > 0)) return {};
+    const scale = Math.min(1, THUMBNAIL_BOX / Math.max(width, height));
+    return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+  }
+
+  /** An image with a thumbnail inline (a click opens the file), anything else as a download link. */
+  function attachmentNode(attachment) {
+    const name = String(attachment.name ?? 'file');
+    const label = name + ' (' + formatSize(attachment.size) + ')';
+    const url = ownUrl(attachment.url);
+    const thumbnail = ownUrl(attachment.thumbnailUrl);
+    if (!url) return el('span', { className: 'attachment file unavailable', title: 'no link on this server' }, label);
+    if (thumbnail && /^image\//i.test(String(attachment.contentType ?? ''))) {
+      const size = thumbnailSize(attachment.width, attachment.height);
+      const image = el('img', { src: thumbnail, alt: name, title: label, width: size.width, height: size.height, decoding: 'async' });
+      if (!size.width) image.addEventListener('load', () => { if (list.scrollHeight - list.scrollTop - list.clientHeight < 40 + image.height) list.scrollTop = list.scrollHeight; });
+      return el('a', { className: 'attachment image', href: url, target: '_blank', rel: 'noopener' }, image);
+    }
+    return el('a', { className: 'attachment file', href: url, download: name, title: String(attachment.contentType ?? '') },
+      el('span', { className: 'name' }, name), ' ', el('span', { className: 'size' }, '(' + formatSize(attachment.size) + ')'));
   }
 
   /** Puts a message in id order, once; returns true when it was new. */
@@ -301,17 +358,115 @@
 
   // ---- sending --------------------------------------------------------------------------------
 
-  function setCanSend(canSend) {
-    input.disabled = !canSend;
-    sendButton.disabled = !canSend;
+  let canSend = false;
+  let uploading = false;
+  function setCanSend(allowed) {
+    canSend = allowed;
+    input.disabled = !allowed;
+    sendButton.disabled = !allowed || uploading;
+    attachButton.disabled = !allowed || uploading;
+  }
+
+  /** Files chosen for the next message: { file, uploaded } (uploaded: POST /media's answer, once it answered). */
+  const pending = [];
+  let uploadStatus = { text: '', kind: '' };
+
+  function setUploadStatus(text, kind) {
+    uploadStatus = { text, kind: kind || '' };
+    renderPending();
+  }
+
+  function renderPending() {
+    clear(pendingBox);
+    pendingBox.hidden = pending.length === 0 && !uploadStatus.text;
+    pending.forEach((item, index) => {
+      const remove = el('button', { type: 'button', className: 'secondary remove', title: 'Remove', 'aria-label': 'remove ' + item.file.name, disabled: uploading }, '×');
+      remove.addEventListener('click', () => { pending.splice(index, 1); setUploadStatus(''); });
+      pendingBox.appendChild(el('span', { className: 'pending-file' + (item.uploaded ? ' uploaded' : '') },
+        item.file.name + ' (' + formatSize(item.file.size) + ')', remove));
+    });
+    if (uploadStatus.text) pendingBox.appendChild(el('span', { className: 'upload-status ' + uploadStatus.kind, id: 'upload-status' }, uploadStatus.text));
+  }
+
+  attachButton.addEventListener('click', () => fileInput.click());
+  fileInput.addEventListener('change', () => {
+    for (const file of fileInput.files) pending.push({ file, uploaded: null });
+    fileInput.value = '';
+    setUploadStatus('');
+  });
+
+  /** The error an HTTP answer's JSON body gives, whatever its shape. */
+  function httpError(status, body) {
+    const nested = body && typeof body.error === 'object' && body.error ? body.error : null;
+    const message = nested ? nested.message : body && (Array.isArray(body.message) ? body.message.join('; ') : body.message || body.error);
+    const code = (nested && nested.code) || (body && body.code);
+    return 'HTTP ' + status + (code ? ' ' + code : '') + (message ? ': ' + message : '');
+  }
+
+  /** POST /media with the page's token; resolves to the stored file's description. */
+  async function upload(file) {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    let response;
+    try {
+      response = await fetch('/media', { method: 'POST', headers: { authorization: 'Bearer ' + token }, body: form });
+    } catch (error) {
+      throw new Error('network error: ' + error.message);
+    }
+    let body = null;
+    try { body = await response.json(); } catch { /* not JSON */ }
+    if (response.status !== 201 || !body || !body.id) throw new Error(httpError(response.status, body));
+    return body;
+  }
+
+  /** Uploads the pending files not uploaded yet, one at a time; resolves to all their ids. */
+  async function uploadPending() {
+    for (let i = 0; i < pending.length; i++) {
+      const item = pending[i];
+      if (item.uploaded) continue;
+      setUploadStatus('Uploading ' + item.file.name + ' (' + formatSize(item.file.size) + (pending.length > 1 ? ', ' + (i + 1) + ' of ' + pending.length : '') + ')…');
+      try {
+        item.uploaded = await upload(item.file);
+      } catch (error) {
+        throw new Error('Upload of ' + item.file.name + ' failed: ' + error.message);
+      }
+    }
+    return pending.map((item) => item.uploaded.id);
   }
 
   const clientMsgId = () => Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 10);
 
+  /** A message with files: upload them, then send; on failure the files stay (uploaded ones are not sent again). */
+  async function sendWithFiles(roomId, text) {
+    uploading = true;
+    setCanSend(canSend);
+    try {
+      const attachmentIds = await uploadPending();
+      setUploadStatus('Sending…');
+      const data = await gql(Q.send, { roomId, input: { text, attachmentIds, clientMsgId: clientMsgId() } });
+      pending.length = 0;
+      if (input.value === text) input.value = '';
+      setUploadStatus('');
+      if (insertMessage(data.sendMessage)) markReadSoon();
+    } catch (error) {
+      setUploadStatus(error.code ? 'Not sent (' + error.code + '): ' + error.message : error.message, 'bad');
+    } finally {
+      uploading = false;
+      setCanSend(canSend);
+      renderPending();
+    }
+  }
+
   sendForm.addEventListener('submit', async (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text || !selectedId) return;
+    if (!selectedId || uploading) return;
+    if (pending.length > 0) {
+      stopTyping();
+      await sendWithFiles(selectedId, text);
+      return;
+    }
+    if (!text) return;
     input.value = '';
     stopTyping();
     try {
