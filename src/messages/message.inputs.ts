@@ -8,9 +8,9 @@ const INTEGER_ID = /^[1-9]\d{0,18}$/;
 
 @InputType()
 export class SendMessageInput {
-  @Field(() => String, { nullable: true, description: 'Trimmed; 1 to the app\'s limit (4000 by default) characters. May be empty or left out when attachmentIds are given.' })
-  @IsOptional() @IsString()
-  text?: string | null;
+  @Field({ description: 'Trimmed; 1 to the app\'s limit (4000 by default) characters; may be empty ("") when attachmentIds are given.' })
+  @IsString()
+  text: string;
 
   @Field(() => [ID], { nullable: true, description: 'Uploads (POST /media) of the sender to attach, at most 10: the message is then a FILE message. Each upload is attached once.' })
   @IsOptional() @IsArray() @ArrayMaxSize(10) @Matches(INTEGER_ID, { each: true, message: 'attachmentIds must be integer ids' })

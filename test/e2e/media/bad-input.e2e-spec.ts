@@ -169,7 +169,7 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
       const gone = await upload(short.url, bob.headers, { bytes: randomBinary(500), name: 'gone.bin' });
       const kept = await upload(short.url, bob.headers, { bytes: randomBinary(500), name: 'kept.bin' });
       const uploadedBy = Date.now();
-      await expect(short.gql(SEND, { r: tenant.lobbyId, input: { attachmentIds: [kept.body.id] } }, bob.headers)).resolves.toMatchObject({ data: { sendMessage: { kind: 'FILE' } } });
+      await expect(short.gql(SEND, { r: tenant.lobbyId, input: { text: '', attachmentIds: [kept.body.id] } }, bob.headers)).resolves.toMatchObject({ data: { sendMessage: { kind: 'FILE' } } });
       expect((await filesUnder(shortDir)).filter((f) => !f.startsWith('.spool'))).toHaveLength(2);
       await untilClockPasses(uploadedBy + 1000); // the age under test is time itself
       await expect(short.server.app.get(MediaSweeper).sweep()).resolves.toBe(1);

@@ -174,7 +174,7 @@ describe.each(testDrivers())('media on %s', (driver) => {
       const [alice, bob] = [await t.factories.user(app), await t.factories.user(app)];
       const before = await store.objects();
       const attached = await upload(t.url, alice.headers, { bytes: randomBinary(1000), name: 'a.bin' });
-      await t.gql(SEND, { r: app.lobbyId, input: { attachmentIds: [attached.body.id] } }, alice.headers);
+      await t.gql(SEND, { r: app.lobbyId, input: { text: '', attachmentIds: [attached.body.id] } }, alice.headers);
       await upload(t.url, alice.headers, { bytes: randomBinary(1000), name: 'b.bin' });
       const kept = await upload(t.url, bob.headers, { bytes: randomBinary(1000), name: 'c.bin' });
       expect((await store.objects()).length).toBe(before.length + 3);
@@ -189,7 +189,7 @@ describe.each(testDrivers())('media on %s', (driver) => {
       const room = (await t.gql(GROUP, { m: [alice.id] }, app.headers)).data!.createRoom.id;
       const before = await store.objects();
       const up = await upload(t.url, alice.headers, { bytes: await png(50, 50), name: 'room.png' });
-      await t.gql(SEND, { r: room, input: { attachmentIds: [up.body.id] } }, alice.headers);
+      await t.gql(SEND, { r: room, input: { text: '', attachmentIds: [up.body.id] } }, alice.headers);
       expect((await store.objects()).length).toBe(before.length + 2);
       await expect(t.gql(`mutation($id: ID!) { deleteRoom(id: $id) { ok } }`, { id: room }, app.headers)).resolves.toMatchObject({ data: { deleteRoom: { ok: true } } });
       await waitFor('the room\'s file and thumbnail to leave the store', () => store.objects(), (objects) => objects.length === before.length);
