@@ -21,7 +21,7 @@ export interface SharedSubscribeStats {
  */
 export function sharedSubscribe(stats: SharedSubscribeStats = {}) {
   const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
-  /** Per parsed document (the document cache hands out one object per query text). */
+  /** Per parsed document (the document cache hands out one object per query text; one schema per server). */
   const viewerDependent = new WeakMap<DocumentNode, boolean>();
   const dependsOnViewer = (schema: GraphQLSchema, document: DocumentNode) => {
     let dependent = viewerDependent.get(document);
