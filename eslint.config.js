@@ -5,7 +5,7 @@ import boundaries from 'eslint-plugin-boundaries';
 import tseslint from 'typescript-eslint';
 
 /**
- * The layers, bottom first: leaves, then features, then transports, then the root files
+ * The layers, bottom first: leaves, then features, then the event table, then transports, then the root files
  * (main.ts, server.ts, app.module.ts). A folder may import only from the folders before it
  * (and itself). Because every allowed edge points to an earlier entry of one list, no chain of
  * imports can come back to where it started: this allow-list makes a cycle between folders
@@ -16,6 +16,8 @@ const LAYERS = [
   'config', 'common', 'metrics', 'database', 'principal', 'realtime',
   // features
   'users', 'rooms', 'apps', 'auth', 'media', 'messages', 'moderation', 'schema',
+  // the event table: every domain event's codec (over the features' views) and what it feeds; the transports' bridges read it
+  'events',
   // transports
   'graphql', 'legacy', 'health', 'console', 'cli',
   'root', // src/*.ts; a new folder under src/ must be given its place above, or it counts as root

@@ -16,6 +16,7 @@ import { MessagesModule } from './messages/messages.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { LiveModule } from './graphql/live.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { EVENT_CODEC } from './events/event-table.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { UsersModule } from './users/users.module.js';
 
@@ -30,7 +31,7 @@ export class AppModule {
         LoggingModule,
         MetricsModule,
         DatabaseModule.forRoot(ENTITIES),
-        RealtimeModule,
+        RealtimeModule.forRoot({ codec: EVENT_CODEC }),
         AuthModule,
         AppsModule,
         UsersModule,

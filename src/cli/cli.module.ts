@@ -8,6 +8,7 @@ import { ConfigModule } from '../config/config.module.js';
 import { DatabaseModule } from '../database/database.module.js';
 import { ENTITIES } from '../schema/entities.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
+import { EVENT_CODEC } from '../events/event-table.js';
 import { UsersModule } from '../users/users.module.js';
 
 /** What the CLI needs: the same services as the server, without HTTP, GraphQL or sockets. */
@@ -16,7 +17,7 @@ export class CliModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: CliModule,
-      imports: [ConfigModule.forRoot(config), LoggingModule, MetricsModule, DatabaseModule.forRoot(ENTITIES), RealtimeModule, AuthModule, AppsModule, UsersModule],
+      imports: [ConfigModule.forRoot(config), LoggingModule, MetricsModule, DatabaseModule.forRoot(ENTITIES), RealtimeModule.forRoot({ codec: EVENT_CODEC }), AuthModule, AppsModule, UsersModule],
     };
   }
 }

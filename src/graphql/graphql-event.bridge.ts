@@ -12,10 +12,8 @@ import { RoomAccessService } from '../rooms/room-access.service.js';
 import { Channel } from './channel.js';
 import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
-import { MyEvent, MyEventType, ReceiptKind } from '../messages/live-events.model.js';
-
-/** What one room subscription listens to. */
-export type RoomTopic = 'messageAdded' | 'messageUpdated' | 'messageDeleted' | 'membershipChanged' | 'typing' | 'readReceipt' | 'reportCreated';
+import type { MyEvent } from '../messages/live-events.model.js';
+import { entryOf, RoomTopic, RoomTopics } from '../events/event-table.js';
 
 interface RoomSubscriber {
   /** Who subscribed, with their app role as of now (a role change replaces it). */
@@ -39,22 +37,17 @@ const NOBODY: ReadonlySet<string> = new Set();
 /** How many replayed ids a resumed messageAdded remembers, to skip their live copies. */
 const REPLAY_MEMORY = 10_000;
 
-/** Whether an event is a message by an author the reader blocked. */
-const hiddenFrom = (event: DomainEvent, hidden: ReadonlySet<string>) =>
-  hidden.size > 0 && (event.type === 'message.created' || event.type === 'message.updated' || event.type === 'message.deleted')
-  && event.message.author !== null && hidden.has(event.message.author.id);
+/** Whether an event's content is by a user the reader blocked (the table's `author`: messages). */
+const hiddenFrom = (author: string | null, hidden: ReadonlySet<string>) => author !== null && hidden.has(author);
 
 const roomKey = (appId: string, roomId: string | null) => `${appId}:${roomId ?? '-'}`;
 
-const TOPIC_OF: Partial<Record<DomainEvent['type'], RoomTopic>> = {
-  'message.created': 'messageAdded', 'message.updated': 'messageUpdated', 'message.deleted': 'messageDeleted',
-  'membership.changed': 'membershipChanged', typing: 'typing', receipt: 'readReceipt', 'report.created': 'reportCreated',
-};
-
 /**
- * Turns bus events into GraphQL subscription payloads, on this instance. Subscribers are kept
- * per app and room (no global topic with a filter), and per user for myEvents. Authorization
- * happens at subscribe time and again when the subscriber's membership changes, never per event.
+ * Turns bus events into GraphQL subscription payloads, on this instance, as the event table
+ * (src/events/event-table.ts) says: which room topic an event feeds, its payload, its myEvents
+ * item, whose content it is (for blocks). Subscribers are kept per app and room (no global
+ * topic with a filter), and per user for myEvents. Authorization happens at subscribe time and
+ * again when the subscriber's membership changes, never per event.
  */
 @Injectable()
 export class GraphqlEventBridge implements OnModuleInit {
@@ -79,7 +72,7 @@ export class GraphqlEventBridge implements OnModuleInit {
   }
 
   /** A live stream of one topic of one room. Call after the caller's read access was checked. */
-  async room<T>(caller: ScopedPrincipal, roomId: string, topic: RoomTopic): Promise<Channel<T>> {
+  async room<K extends RoomTopic>(caller: ScopedPrincipal, roomId: string, topic: K): Promise<Channel<RoomTopics[K]>> {
     const key = roomKey(caller.scope.appId, roomId);
     const hidden = caller.kind === 'user' ? await this.blocks.blockedBy(caller.scope, caller.userId) : NOBODY;
     const subscriber: RoomSubscriber = { caller, roomId, topic, channel: new Channel<unknown>(), hidden };
@@ -94,7 +87,7 @@ export class GraphqlEventBridge implements OnModuleInit {
       own?.delete(subscriber);
       if (userKey && own?.size === 0 && this.subscribersByUser.get(userKey) === own) this.subscribersByUser.delete(userKey);
     });
-    return subscriber.channel as Channel<T>;
+    return subscriber.channel as Channel<RoomTopics[K]>;
   }
 
   /**
@@ -102,7 +95,7 @@ export class GraphqlEventBridge implements OnModuleInit {
    * continues live, skipping what the replay already gave: nothing missed, nothing repeated.
    */
   async messagesFrom(caller: ScopedPrincipal, roomId: string, after: string | null, replay: (after: string) => AsyncGenerator<Message>): Promise<AsyncIterableIterator<Message>> {
-    const live = await this.room<Message>(caller, roomId, 'messageAdded');
+    const live = await this.room(caller, roomId, 'messageAdded');
     if (!after) return live; // nothing to replay: the live stream as it is
     const resumeAfter = after;
     async function* stream(): AsyncGenerator<Message> {
@@ -156,30 +149,33 @@ export class GraphqlEventBridge implements OnModuleInit {
 
   private route(event: DomainEvent) {
     const key = roomKey(event.appId, event.roomId);
-    const topic = TOPIC_OF[event.type];
-    const payload = payloadOf(event);
-    if (topic) {
+    const entry = entryOf(event);
+    const author = entry.author?.(event) ?? null;
+    if (entry.subscription) {
+      const { topic } = entry.subscription;
+      // One payload object for every subscriber: shared-subscribe executes it once per alike group.
+      const payload = entry.subscription.payload(event);
       let delivered = 0;
       for (const subscriber of this.byRoom.get(key) ?? []) {
-        if (subscriber.topic !== topic || hiddenFrom(event, subscriber.hidden)) continue;
+        if (subscriber.topic !== topic || hiddenFrom(author, subscriber.hidden)) continue;
         subscriber.channel.push(payload);
         delivered++;
       }
       if (event.type === 'message.created') this.metrics.delivered('graphql-ws', delivered, event.message.createdAt);
     }
     // Streams first: a JOINED reaches the joiner's myEvents once, from onMembership, which follows the room.
-    this.deliverToStreams(key, event);
+    this.deliverToStreams(key, event, author);
     if (event.type === 'membership.changed') this.onMembership(event);
     if (event.type === 'room.deleted') for (const subscriber of [...(this.byRoom.get(key) ?? [])]) subscriber.channel.end();
   }
 
-  private deliverToStreams(key: string, event: DomainEvent) {
+  private deliverToStreams(key: string, event: DomainEvent, author: string | null) {
     const streams = this.streamsByRoom.get(key);
     if (!streams?.size) return;
     const myEvent = toMyEvent(event);
     if (!myEvent) return;
     for (const stream of [...streams]) {
-      if (!hiddenFrom(event, stream.hidden)) stream.channel.push(myEvent);
+      if (!hiddenFrom(author, stream.hidden)) stream.channel.push(myEvent);
       if (event.type === 'room.deleted') this.unfollow(stream, event.roomId);
     }
   }
@@ -243,32 +239,10 @@ export class GraphqlEventBridge implements OnModuleInit {
   }
 }
 
-function payloadOf(event: DomainEvent): unknown {
-  switch (event.type) {
-    case 'message.created': case 'message.updated': case 'message.deleted': return event.message;
-    case 'membership.changed': return event.change;
-    case 'typing': return { roomId: event.roomId, user: event.user, isTyping: event.isTyping };
-    case 'receipt': return { roomId: event.roomId, user: event.user, messageId: event.messageId, kind: event.kind as ReceiptKind, at: event.at };
-    case 'room.updated': case 'room.deleted': return event.room;
-    case 'report.created': return event.report;
-    default: return null; // presence (the legacy bridge's user_joined/user_left) and blocks have no GraphQL topic
-  }
-}
-
+/** The event's myEvents item (the table's), on its room; null for events that are not everyone's or concern no room. */
 function toMyEvent(event: DomainEvent): MyEvent | null {
-  if (event.roomId === null) return null;
-  const base = { roomId: event.roomId };
-  switch (event.type) {
-    case 'message.created': return { ...base, type: MyEventType.MESSAGE_ADDED, message: event.message };
-    case 'message.updated': return { ...base, type: MyEventType.MESSAGE_UPDATED, message: event.message };
-    case 'message.deleted': return { ...base, type: MyEventType.MESSAGE_DELETED, message: event.message };
-    case 'membership.changed': return { ...base, type: MyEventType.MEMBERSHIP_CHANGED, membership: event.change };
-    case 'typing': return { ...base, type: MyEventType.TYPING, typing: payloadOf(event) as MyEvent['typing'] };
-    case 'receipt': return { ...base, type: MyEventType.READ_RECEIPT, receipt: payloadOf(event) as MyEvent['receipt'] };
-    case 'room.updated': return { ...base, type: MyEventType.ROOM_UPDATED, room: event.room };
-    case 'room.deleted': return { ...base, type: MyEventType.ROOM_DELETED, room: event.room };
-    default: return null; // presence, blocks and reports are not everyone's events
-  }
+  const item = entryOf(event).myEvents;
+  return item && event.roomId !== null ? { roomId: event.roomId, ...item(event) } : null;
 }
 
 /**

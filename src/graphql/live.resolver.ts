@@ -29,42 +29,42 @@ export class LiveResolver {
   @Allow('user', 'app')
   async messageUpdated(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
     await this.messages.assertCanRead(caller, roomId);
-    return this.live.room<Message>(caller, roomId, 'messageUpdated');
+    return this.live.room(caller, roomId, 'messageUpdated');
   }
 
   @Subscription(() => Message, { resolve: asIs, description: 'Deleted messages of a room (as tombstones).' })
   @Allow('user', 'app')
   async messageDeleted(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
     await this.messages.assertCanRead(caller, roomId);
-    return this.live.room<Message>(caller, roomId, 'messageDeleted');
+    return this.live.room(caller, roomId, 'messageDeleted');
   }
 
   @Subscription(() => MembershipEvent, { resolve: asIs })
   @Allow('user', 'app')
   async membershipChanged(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
     await this.access.requireReader(caller, roomId);
-    return this.live.room<MembershipEvent>(caller, roomId, 'membershipChanged');
+    return this.live.room(caller, roomId, 'membershipChanged');
   }
 
   @Subscription(() => TypingEvent, { resolve: asIs, name: 'typing' })
   @Allow('user', 'app')
   async typingEvents(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
     await this.access.requireReader(caller, roomId);
-    return this.live.room<TypingEvent>(caller, roomId, 'typing');
+    return this.live.room(caller, roomId, 'typing');
   }
 
   @Subscription(() => ReadReceipt, { resolve: asIs })
   @Allow('user', 'app')
   async readReceipt(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
     await this.access.requireReader(caller, roomId);
-    return this.live.room<ReadReceipt>(caller, roomId, 'readReceipt');
+    return this.live.room(caller, roomId, 'readReceipt');
   }
 
   @Subscription(() => Report, { resolve: asIs, description: 'New reports about a room, for its managers, staff and the app backend.' })
   @Allow('user', 'app')
   async reportCreated(@CurrentPrincipal() caller: ScopedPrincipal, @IdArg('roomId') roomId: string) {
     await this.access.requireManager(caller, roomId);
-    return this.live.room<Report>(caller, roomId, 'reportCreated');
+    return this.live.room(caller, roomId, 'reportCreated');
   }
 
   @Subscription(() => MyEvent, { resolve: asIs, description: 'Every event of every room you are a member of, including rooms you join later.' })

@@ -1,11 +1,9 @@
 import {
-  createSourceEventStream, DocumentNode, execute, ExecutionArgs, ExecutionResult, FieldNode, FragmentDefinitionNode,
-  Kind, print, SelectionSetNode,
+  BREAK, createSourceEventStream, DocumentNode, execute, ExecutionArgs, ExecutionResult, GraphQLSchema, print, TypeInfo, visit,
+  visitWithTypeInfo,
 } from 'graphql';
 import type { Principal } from '../principal/principal.js';
-
-/** Fields whose value depends on who asks (beyond the app): a selection with one is executed per subscriber. */
-export const VIEWER_DEPENDENT_FIELDS: ReadonlySet<string> = new Set(['unreadCount']);
+import { isViewerDependent } from '../common/graphql/viewer-dependent.js';
 
 export interface SharedSubscribeStats {
   /** Executions of an event for a subscription, counted per path. */
@@ -17,15 +15,23 @@ export interface SharedSubscribeStats {
  * variables) instead of once per subscriber. Authorization stays where it is: at subscribe time
  * (the root field's resolver) and on membership changes (the event bridge ends streams), never
  * per delivery; the bridge hands one payload object to every subscriber of an event, so results
- * are cached per payload object and freed with it. A selection with a viewer-dependent field
- * (unreadCount) is executed per subscriber, exactly as graphql's own subscribe does.
+ * are cached per payload object and freed with it. A selection with a field marked
+ * @ViewerDependent() where it is defined (Room.unreadCount) is executed per subscriber, exactly as
+ * graphql's own subscribe does.
  */
 export function sharedSubscribe(stats: SharedSubscribeStats = {}) {
   const results = new WeakMap<object, Map<string, Promise<ExecutionResult>>>();
+  /** Per parsed document (the document cache hands out one object per query text; one schema per server). */
+  const viewerDependent = new WeakMap<DocumentNode, boolean>();
+  const dependsOnViewer = (schema: GraphQLSchema, document: DocumentNode) => {
+    let dependent = viewerDependent.get(document);
+    if (dependent === undefined) viewerDependent.set(document, (dependent = selectsViewerDependent(schema, document)));
+    return dependent;
+  };
   return async (args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> => {
     const source = await createSourceEventStream(args);
     if (!isAsyncIterable(source)) return source; // errors of subscribing, as graphql's subscribe returns them
-    const key = shareKey(args);
+    const key = dependsOnViewer(args.schema, args.document) ? null : shareKey(args);
     const executeOwn = (event: unknown) => {
       stats.onExecute?.('own');
       return Promise.resolve(execute({ ...args, rootValue: event }));
@@ -45,35 +51,29 @@ export function sharedSubscribe(stats: SharedSubscribeStats = {}) {
   };
 }
 
-/** What subscribers must have in common to share an execution; null when the selection depends on the viewer. */
+/** What subscribers must have in common to share an execution; null when they cannot (the operator, no principal). */
 function shareKey(args: ExecutionArgs): string | null {
-  if (dependsOnViewer(args.document)) return null;
   const principal = (args.contextValue as { principal?: Principal | null } | undefined)?.principal;
   if (!principal || principal.kind === 'operator') return null;
   const viewer = principal.kind === 'user' ? `user:${principal.role}` : 'app';
   return JSON.stringify([principal.scope.appId, viewer, args.operationName ?? null, print(args.document), args.variableValues ?? {}]);
 }
 
-function dependsOnViewer(document: DocumentNode): boolean {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  const seen = new Set<string>();
-  const visit = (selectionSet: SelectionSetNode | undefined): boolean => {
-    for (const selection of selectionSet?.selections ?? []) {
-      if (selection.kind === Kind.FIELD) {
-        if (VIEWER_DEPENDENT_FIELDS.has((selection as FieldNode).name.value) || visit(selection.selectionSet)) return true;
-      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-        if (visit(selection.selectionSet)) return true;
-      } else if (!seen.has(selection.name.value)) {
-        seen.add(selection.name.value);
-        if (visit(fragments.get(selection.name.value)?.selectionSet)) return true;
-      }
-    }
-    return false;
-  };
-  return document.definitions.some((d) => d.kind === Kind.OPERATION_DEFINITION && visit(d.selectionSet));
+/**
+ * Whether the document selects a field marked viewer-dependent, on whatever type and however deep
+ * (fragments included: each is visited with its own type condition).
+ */
+function selectsViewerDependent(schema: GraphQLSchema, document: DocumentNode): boolean {
+  const types = new TypeInfo(schema);
+  let found = false;
+  visit(document, visitWithTypeInfo(types, {
+    Field: () => {
+      if (!isViewerDependent(types.getFieldDef())) return undefined;
+      found = true;
+      return BREAK;
+    },
+  }));
+  return found;
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {

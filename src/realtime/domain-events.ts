@@ -8,7 +8,8 @@ import type { User } from '../users/user.model.js';
  * The closed list of what happens, with the tenant on every event. Services publish these after
  * commit; the GraphQL bridge and the legacy bridge turn them into wire messages. Events carry
  * already-mapped views, so bridges only reshape them. One member per type (so EventOf<T> names
- * each one); every type has its JSON codec in event-codec.ts, which carries it across instances.
+ * each one); every type has its entry in the event table (src/events/event-table.ts): the codec
+ * that carries it across instances and what it feeds. A type without an entry does not compile.
  */
 export type DomainEvent =
   | { type: 'message.created'; appId: string; roomId: string; message: Message }

@@ -5,12 +5,12 @@ import type { Logger } from 'pino';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { CodecError, Json } from './codec.js';
 import type { DomainEvent } from './domain-events.js';
-import { decodeEvent, encodeEvent } from './event-codec.js';
+import { EventCodec } from './event-codec.js';
 import { EventBus, EventListener } from './event-bus.js';
 import { LocalEventBus } from './local-event-bus.js';
 import { RedisConnections } from './redis-connections.js';
 
-/** What one Redis message carries: plain JSON, the event encoded by its type's codec. */
+/** What one Redis message carries: plain JSON, the event encoded by the codec the bus was given (its type's codec in the event table). */
 interface Envelope {
   /** The publishing instance: it already delivered locally and skips its own echo. */
   from: string;
@@ -42,6 +42,7 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
   constructor(
     private readonly local: LocalEventBus,
     private readonly redis: RedisConnections,
+    private readonly codec: EventCodec,
     private readonly metrics: MetricsService,
     private readonly log: Logger,
   ) {
@@ -65,7 +66,7 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
     // Onto the wire first, so other instances do not wait for this one's own fan-out.
     let encoded: string;
     try {
-      const envelope: Envelope = { from: this.instanceId, at: Date.now(), event: encodeEvent(event) };
+      const envelope: Envelope = { from: this.instanceId, at: Date.now(), event: this.codec.encode(event) };
       encoded = JSON.stringify(envelope);
     } catch (error) {
       // A view the codec cannot write (an invalid Date): a bug. This instance still gets the event.
@@ -90,7 +91,7 @@ export class RedisEventBus extends EventBus implements OnModuleInit, OnModuleDes
       const envelope = readEnvelope(raw);
       if (envelope.from === this.instanceId) return;
       type = (envelope.event as { type?: unknown } | null)?.type;
-      received = { at: envelope.at, event: decodeEvent(envelope.event) };
+      received = { at: envelope.at, event: this.codec.decode(envelope.event) };
     } catch (error) {
       const where = error instanceof CodecError ? { path: error.path, expected: error.expected } : { err: error };
       this.log.warn({ ...where, type: typeof type === 'string' ? type.slice(0, 64) : undefined }, 'malformed event on the Redis bus; dropped');

@@ -5,10 +5,11 @@ import { SAMPLES } from '../../test/support/event-samples.js';
 import { REDIS_URL, redisReady } from '../../test/support/redis.js';
 import { loadConfig } from '../config/load-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import type { DomainEvent } from './domain-events.js';
-import { LocalEventBus } from './local-event-bus.js';
-import { RedisConnections } from './redis-connections.js';
-import { RedisEventBus } from './redis-event-bus.js';
+import type { DomainEvent } from '../realtime/domain-events.js';
+import { LocalEventBus } from '../realtime/local-event-bus.js';
+import { RedisConnections } from '../realtime/redis-connections.js';
+import { RedisEventBus } from '../realtime/redis-event-bus.js';
+import { EVENT_CODEC } from './event-table.js';
 
 const until = async (check: () => boolean, timeoutMs = 3000) => {
   for (const end = Date.now() + timeoutMs; Date.now() < end; await new Promise((r) => setTimeout(r, 10))) if (check()) return;
@@ -17,7 +18,10 @@ const until = async (check: () => boolean, timeoutMs = 3000) => {
 
 const ready = await redisReady('Redis event bus spec');
 
-/** The bus between two instances over a real Redis, each on the namespace of one test deployment. */
+/**
+ * The bus between two instances over a real Redis, each on the namespace of one test deployment,
+ * with the table's codec (as RealtimeModule.forRoot({ codec: EVENT_CODEC }) gives it in the app).
+ */
 (ready ? describe : describe.skip)('RedisEventBus', () => {
   let config: ReturnType<typeof loadConfig>;
   const started: { bus: RedisEventBus; redis: RedisConnections }[] = [];
@@ -37,7 +41,7 @@ const ready = await redisReady('Redis event bus spec');
     const warnings: Record<string, unknown>[] = [];
     const log = pino({ level: 'warn' }, { write: (line: string) => { warnings.push(JSON.parse(line)); } });
     const redis = new RedisConnections(config, log);
-    const bus = new RedisEventBus(new LocalEventBus(log), redis, new MetricsService(), log);
+    const bus = new RedisEventBus(new LocalEventBus(log), redis, EVENT_CODEC, new MetricsService(), log);
     await bus.onModuleInit();
     started.push({ bus, redis });
     const heard: DomainEvent[] = [];
