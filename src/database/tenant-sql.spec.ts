@@ -62,6 +62,7 @@ describe('scoped', () => {
     ['a table without an alias', () => sql`SELECT id FROM messages WHERE id = ${'1'}`, /give messages an alias/],
     ['a FROM without a WHERE', () => sql`SELECT m.id FROM messages m ORDER BY m.id`, /needs its WHERE/],
     ['a JOIN without an ON', () => sql`SELECT m.id FROM messages m JOIN users u WHERE m.id = ${'1'}`, /needs its ON/],
+    ['a comma join (its second table would go unscoped)', () => sql`SELECT m.id FROM messages m, users u WHERE u.id = m.author_id`, /JOIN … ON, not a comma/],
     ['a table it does not know', () => sql`SELECT x.id FROM sessions x WHERE x.id = ${'1'}`, /unknown table sessions/],
     ['a table given as a value', () => sql`SELECT m.id FROM ${'messages'} m WHERE m.id = ${'1'}`, /name the table/],
     ['an empty list', () => sql`SELECT m.id FROM messages m WHERE m.id IN (${list([])})`, /no empty IN list/],

@@ -45,7 +45,7 @@ export function joined(parts: readonly SqlTemplate[], separator: 'AND' | 'OR'): 
 
 /** The tables whose rows belong to one app (they have app_id). `apps` is the only other table. */
 const TENANT_TABLES = new Set([
-  'users', 'user_tokens', 'rooms', 'room_members', 'messages', 'room_mutes', 'room_bans', 'reports', 'user_blocks', 'audit_log',
+  'users', 'user_tokens', 'rooms', 'room_members', 'messages', 'room_mutes', 'room_bans', 'reports', 'user_blocks', 'audit_log', 'media',
 ]);
 const OTHER_TABLES = new Set(['apps']);
 
@@ -125,6 +125,9 @@ function tokenize(strings: readonly string[]): Token[] {
         at = close + 1;
       } else if (c === '?') {
         throw new Error(`scoped SQL: write values as \${value}, not ?: ${strings.join('${}')}`);
+      } else if (c === ',') {
+        tokens.push({ word: c, piece, start: at, end: at + 1, depth });
+        at++;
       } else if (c === '(' || c === ')') {
         if (c === ')') depth--;
         tokens.push({ word: c, piece, start: at, end: at + 1, depth });
@@ -143,7 +146,7 @@ function tokenize(strings: readonly string[]): Token[] {
   return tokens;
 }
 
-const NOT_ALIASES = new Set(['WHERE', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'ON', 'GROUP', 'ORDER', 'LIMIT', 'INDEXED', 'FORCE', 'USE', '$']);
+const NOT_ALIASES = new Set([',', 'WHERE', 'JOIN', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'ON', 'GROUP', 'ORDER', 'LIMIT', 'INDEXED', 'FORCE', 'USE', '$']);
 const WHERE_ENDS = new Set(['GROUP', 'ORDER', 'LIMIT', 'HAVING', 'UNION']);
 const ON_ENDS = new Set(['JOIN', 'LEFT', 'RIGHT', 'INNER', 'CROSS', 'WHERE', ...WHERE_ENDS]);
 
@@ -164,6 +167,8 @@ function planOf(strings: TemplateStringsArray): Plan {
     const alias = tokens[aliasAt];
     if (!alias || NOT_ALIASES.has(alias.word)) throw new Error(`scoped SQL: give ${table} an alias: ${statement}`);
     const aliasText = strings[alias.piece].slice(alias.start, alias.end);
+    // `FROM a x, b y` would leave b unscoped: every further table comes in through a JOIN … ON.
+    if (tokens[aliasAt + 1]?.word === ',' && tokens[aliasAt + 1].depth === depth) throw new Error(`scoped SQL: join ${table} ${aliasText} to the next table with JOIN … ON, not a comma: ${statement}`);
     const opener = word === 'FROM' ? 'WHERE' : 'ON';
     const open = find(tokens, aliasAt + 1, depth, (t) => t.word === opener);
     if (open < 0) throw new Error(`scoped SQL: ${table} ${aliasText} needs its ${opener} in the same template: ${statement}`);

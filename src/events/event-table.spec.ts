@@ -123,6 +123,15 @@ describe('event codec', () => {
     expect(back.change).toMatchObject({ type: 'JOINED', role: 'MANAGER', reason: null });
   });
 
+  it('reads an app.changed without secretRotated (from an instance not upgraded yet) as a rotation, and a message without attachments as none', () => {
+    const changed = encodedSample('app.changed');
+    edit(changed, ['secretRotated'], REMOVE);
+    expect(decodeEvent(changed)).toMatchObject({ type: 'app.changed', secretRotated: true });
+    const created = encodedSample('message.created');
+    edit(created, ['message', 'attachments'], REMOVE);
+    expect((decodeEvent(created) as EventOf<'message.created'>).message.attachments).toEqual([]);
+  });
+
   it('encodes an optional field left out as null', () => {
     const { role: _, ...change } = SAMPLES['membership.changed'].change;
     expect(encodeEvent({ ...SAMPLES['membership.changed'], change })).toMatchObject({ change: { role: null } });

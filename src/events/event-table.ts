@@ -2,7 +2,7 @@ import { MyEvent, MyEventType, ReadReceipt, ReceiptKind, TypingEvent } from '../
 import type { Message } from '../messages/message.model.js';
 import type { Report } from '../moderation/report.model.js';
 import type { MembershipEvent } from '../rooms/membership-event.model.js';
-import { boolean, Codec, CodecError, date, Fields, id, Json, list, literal, nullable, object, oneOf, string } from '../realtime/codec.js';
+import { boolean, Codec, CodecError, date, Fields, id, Json, list, literal, nullable, object, oneOf, orWhenMissing, string } from '../realtime/codec.js';
 import type { DomainEvent, DomainEventType, EventOf } from '../realtime/domain-events.js';
 import { EventCodec } from '../realtime/event-codec.js';
 import { membershipEventCodec, messageCodec, reportCodec, roomCodec, userCodec } from './view-codecs.js';
@@ -116,7 +116,7 @@ export const EVENTS = {
   },
   /** Caches of the app and open sockets' credentials on every instance. */
   'app.changed': {
-    fields: { appId: id, roomId: literal(null), secretRotated: boolean },
+    fields: { appId: id, roomId: literal(null), secretRotated: orWhenMissing(boolean, true) }, // missing (an older instance): re-check its sockets
   },
   /** For the room's managers only: not on myEvents. */
   'report.created': {

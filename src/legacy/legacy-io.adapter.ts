@@ -72,6 +72,11 @@ export class LegacyIoAdapter extends IoAdapter {
       // Nothing rides on cookies here (auth is the hashed_token in the payload), so allowing
       // credentials hands a foreign page no ambient authority.
       cors: { origin: true, credentials: true },
+      // JSONP polling (`j=` in the query, 1.x/2.x clients' fallback or forceJSONP) loads as a
+      // <script>, which sends no Origin, so an app's allowedOrigins could not judge it: refused
+      // with a message. Every browser the old clients support has XHR, which they prefer.
+      allowRequest: (req: { url?: string }, answer: (error: string | null, allowed: boolean) => void) =>
+        isJsonp(req.url) ? answer('JSONP polling is not served: connect with XHR polling or websocket', false) : answer(null, true),
       destroyUpgrade: false,
     } as IoServerOptions);
     const redis = this.app.get(RedisConnections);
@@ -81,4 +86,9 @@ export class LegacyIoAdapter extends IoAdapter {
     }
     return server;
   }
+}
+
+/** Whether an Engine.IO request asks for JSONP polling (its `j` query parameter). */
+export function isJsonp(url: string | undefined): boolean {
+  return new URL(url ?? '/', 'http://localhost').searchParams.has('j');
 }

@@ -14,6 +14,13 @@ describe('legacy protocol mappers', () => {
     expect(toLegacyMessage(message())).toEqual({ id: 9007199254740, user: { uname: 'Donald', role: 'admin' }, text: 'hi' });
   });
 
+  it('writes each attachment as one "[file] name url" word group, white space in a name folded to _', () => {
+    const file = { id: '4', contentType: 'text/plain', name: 'notes x https:evil.example', size: 3, width: null, height: null, hasThumbnail: false };
+    const signed = { ...file, url: '/media/4/notes?sig=s', thumbnailUrl: null };
+    expect(toLegacyMessage(message({ text: 'see', attachments: [file] }), () => signed)?.text)
+      .toBe('see [file] notes_x_https:evil.example /media/4/notes?sig=s');
+  });
+
   it('has no legacy form for system messages and deleted ones', () => {
     expect(toLegacyMessage(message({ author: null, kind: MessageKind.SYSTEM }))).toBeNull();
     expect(toLegacyMessage(message({ text: null, deletedAt: new Date() }))).toBeNull();

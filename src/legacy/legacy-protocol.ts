@@ -86,8 +86,11 @@ export function toLegacyMessage(message: Message, sign?: (file: AttachmentFile) 
   return { id: Number(message.id), user: { uname: message.author.uname, role: toLegacyRole(message.author.role) }, text };
 }
 
-/** One file in a legacy chat line: its name (spaces and control characters kept out of the line's shape) and its URL. */
-export const fileLine = (file: Attachment) => `[file] ${file.name.replace(/\s+/g, ' ')} ${file.url}`;
+/**
+ * One file in a legacy chat line: `[file] <name> <url>`, the name one word (its white space as `_`),
+ * so a name can not pose as a second URL in the line (names never hold `/` or control characters).
+ */
+export const fileLine = (file: Attachment) => `[file] ${file.name.replace(/\s+/g, '_')} ${file.url}`;
 
 export const toLegacyMute = (mute: Mute): LegacyMuteEntry =>
   ({ uname: mute.user.uname, mins: mute.minutes, expires_at: mute.endsAt.toISOString() });

@@ -13,7 +13,7 @@ import { MediaKindValue } from '../apps/app-settings.js';
 import { ChatError, badInput, conflict, forbidden, notFound } from '../common/errors/chat-error.js';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppConfig } from '../config/app-config.js';
-import { AppScope } from '../database/app-scope.js';
+import { AppScope, scopeOf } from '../database/app-scope.js';
 import type { ScopedPrincipal } from '../principal/principal.js';
 import { Attachment, AttachmentFile } from './attachment.model.js';
 import { MediaEntity } from './media.entity.js';
@@ -213,7 +213,8 @@ export class MediaService {
     if (!/^[1-9]\d{0,18}$/.test(id)) throw notFound('File');
     const verdict = this.urls.verify(id, query);
     if (!verdict.ok) throw forbidden(verdict.reason);
-    const row = await this.media.findById(scopeOfUrl(verdict.appId), id);
+    // The verified signature names the app, as a verified token does: it is where this request's scope comes from.
+    const row = await this.media.findById(scopeOf(verdict.appId), id);
     if (!row) throw notFound('File');
     if (verdict.variant === 'thumb') {
       if (!row.thumbKey) throw notFound('Thumbnail');
@@ -262,8 +263,6 @@ export const ownerOf = (caller: ScopedPrincipal): MediaOwner =>
   caller.kind === 'user' ? { uploaderId: caller.userId, byApp: false } : { uploaderId: null, byApp: true };
 
 /** A signed URL names its app; the signature (checked first) proves it. */
-const scopeOfUrl = (appId: string) => ({ appId }) as AppScope;
-
 const isControl = (c: string) => c.charCodeAt(0) < 0x20 || (c.charCodeAt(0) >= 0x7f && c.charCodeAt(0) <= 0x9f);
 
 /** A file name as kept and shown: one name, no path, no control characters. */

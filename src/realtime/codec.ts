@@ -103,6 +103,14 @@ export function listOrEmpty<T>(item: Codec<T>): Codec<readonly T[]> {
   return { encode: inner.encode, decode: (input, path) => (input === undefined ? [] : inner.decode(input, path)) };
 }
 
+/**
+ * A field that an older instance does not send yet: missing decodes as `fallback` (pick the value
+ * whose effect is safe, e.g. one that makes the receiver re-check), so a rolling upgrade keeps events.
+ */
+export function orWhenMissing<T>(inner: Codec<T>, fallback: T): Codec<T> {
+  return { encode: inner.encode, decode: (input, path) => (input === undefined ? fallback : inner.decode(input, path)) };
+}
+
 /** A whole number (a size, a pixel count). */
 export const integer: Codec<number> = {
   encode: (value) => value,

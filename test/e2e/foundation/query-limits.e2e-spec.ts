@@ -128,6 +128,12 @@ describe.each(testDrivers())('query cost limits on %s', (driver) => {
     await expect(overWs('{ me { id } }')).resolves.toEqual({ data: { me: { id: alice.id } } });
   });
 
+  it('refuses a graphql-ws operation text over 100,000 characters (comments are no tokens), as HTTP refuses such a body, and the socket stays', async () => {
+    const padded = `{ me { id } }\n# ${'x'.repeat(100_000)}`;
+    await expect(overWs(padded)).resolves.toMatchObject({ errors: [{ message: expect.stringContaining('at most 100000'), extensions: { code: 'BAD_USER_INPUT' } }] });
+    await expect(overWs(`{ me { id } }\n# ${'x'.repeat(90_000)}`)).resolves.toEqual({ data: { me: { id: alice.id } } });
+  });
+
   it('refuses an over-limit operation every time, not only before it is cached', async () => {
     const [, , query] = OVER_LIMIT[0];
     for (let i = 0; i < 3; i++) {

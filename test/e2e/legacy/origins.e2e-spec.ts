@@ -59,6 +59,13 @@ describe.each(testDrivers())('legacy sockets from other origins on %s', (driver)
       expect(post.headers['access-control-allow-credentials']).toBe('true');
     });
 
+    it('refuses JSONP polling (a <script> load carries no Origin to judge) with a message, before any session', async () => {
+      const jsonp = await http(`${t.url}/socket.io/?EIO=${eio}&transport=polling&t=c&j=0`, 'GET', {});
+      expect(jsonp.status).toBe(403);
+      expect(JSON.parse(jsonp.body)).toMatchObject({ message: 'JSONP polling is not served: connect with XHR polling or websocket' });
+      expect(jsonp.body).not.toMatch(/"sid"/);
+    });
+
     it('answers a preflight with the origin, credentials and the methods polling uses', async () => {
       const preflight = await http(`${t.url}/socket.io/?EIO=${eio}&transport=polling&t=c`, 'OPTIONS', {
         Origin: origin, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type',
