@@ -120,6 +120,8 @@ function receiveOne(req: Request, handle: (file: UploadInput) => Promise<Attachm
       req.resume(); // the rest of the body is read and dropped, so the client gets the answer
       // Destroyed with the error (a stream that ended but was not read yet and is destroyed without one never ends its pipeline): the upload reading it fails and cleans up.
       if (current && !current.readableEnded) current.destroy(error instanceof Error ? error : new Error(String(error)));
+      // Busboy would go on emitting the parts left in the chunk it is parsing: no more of them.
+      parser.destroy();
       const upload = pending;
       if (!upload) return reject(error);
       // Answer once the upload under way has cleaned up (or withdraw it, if it made it into the store).
@@ -128,6 +130,10 @@ function receiveOne(req: Request, handle: (file: UploadInput) => Promise<Attachm
 
     parser.on('file', (field, stream, info) => {
       stream.on('error', () => undefined); // its failures reach the upload reading it, or nobody needs them
+      if (settled) {
+        stream.resume(); // a part after the body was refused: dropped, never handed on (nobody would end it)
+        return;
+      }
       files += 1;
       if (field !== 'file') {
         stream.resume();
