@@ -32,9 +32,10 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
 
   /** Nothing in the store and nothing left in the spool. */
   const everything = () => filesUnder(dir);
-  const refusedCleanly = async (answer: Promise<{ status: number; body: any }>, status: number, code: string, message?: RegExp) => {
+  /** `send` starts the request only once the files before it are listed (a request in flight has a spool file). */
+  const refusedCleanly = async (send: () => Promise<{ status: number; body: any }>, status: number, code: string, message?: RegExp) => {
     const before = await everything();
-    const { status: got, body } = await answer;
+    const { status: got, body } = await send();
     expect({ got, body }).toEqual({ got: status, body: { error: { code, message: message ? expect.stringMatching(message) : expect.any(String) } } });
     await expect(everything()).resolves.toEqual(before);
   };
@@ -60,28 +61,28 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
     ['a name with ../', multipart(part('file', 'x', '../../etc/passwd')), 400, /not a path/],
     ['a name with control characters', multipart(part('file', 'x', '*evil%01name.txt')), 400, /control characters/],
   ])('refuses %s with a clear error and keeps nothing', async (_case, body, status, message) => {
-    await refusedCleanly(uploadRaw(t.url, alice.headers, body, MULTIPART_TYPE), status, 'BAD_USER_INPUT', message);
+    await refusedCleanly(() => uploadRaw(t.url, alice.headers, body, MULTIPART_TYPE), status, 'BAD_USER_INPUT', message);
   });
 
   it('refuses a body that is not multipart, or has no boundary', async () => {
-    await refusedCleanly(uploadRaw(t.url, alice.headers, '{"file":"x"}', 'application/json'), 400, 'BAD_USER_INPUT', /multipart\/form-data/);
-    await refusedCleanly(uploadRaw(t.url, alice.headers, 'x', 'multipart/form-data'), 400, 'BAD_USER_INPUT', /multipart\/form-data/);
+    await refusedCleanly(() => uploadRaw(t.url, alice.headers, '{"file":"x"}', 'application/json'), 400, 'BAD_USER_INPUT', /multipart\/form-data/);
+    await refusedCleanly(() => uploadRaw(t.url, alice.headers, 'x', 'multipart/form-data'), 400, 'BAD_USER_INPUT', /multipart\/form-data/);
   });
 
   it('refuses an upload without credentials (401) and the operator (403)', async () => {
-    await refusedCleanly(upload(t.url, {}, { bytes: randomBinary(10) }), 401, 'UNAUTHENTICATED');
-    await refusedCleanly(upload(t.url, { 'x-admin-key': 'test-operator-key-0123456789' }, { bytes: randomBinary(10) }), 403, 'FORBIDDEN');
+    await refusedCleanly(() => upload(t.url, {}, { bytes: randomBinary(10) }), 401, 'UNAUTHENTICATED');
+    await refusedCleanly(() => upload(t.url, { 'x-admin-key': 'test-operator-key-0123456789' }, { bytes: randomBinary(10) }), 403, 'FORBIDDEN');
   });
 
   it('answers 413 over the app\'s limit, whether the body says its length or not, and keeps nothing', async () => {
     const small = await t.factories.app();
     const bob = await t.factories.user(small);
     await t.gql(SETTINGS, { input: { maxUploadBytes: 100_000 } }, small.headers);
-    await refusedCleanly(upload(t.url, bob.headers, { bytes: randomBinary(300_000) }), 413, 'BAD_USER_INPUT', /limit of 100000 bytes/);
+    await refusedCleanly(() => upload(t.url, bob.headers, { bytes: randomBinary(300_000) }), 413, 'BAD_USER_INPUT', /limit of 100000 bytes/);
     // Streamed with no Content-Length: refused as it passes the limit.
     const chunks = [multipart(part('file', randomBinary(150_000), 'big.bin'))];
     const stream = new ReadableStream({ pull(controller) { const next = chunks.shift(); if (next) controller.enqueue(next); else controller.close(); } });
-    const streamed = fetch(`${t.url}/media`, { method: 'POST', headers: { ...bob.headers, 'content-type': MULTIPART_TYPE }, body: stream, duplex: 'half' } as RequestInit)
+    const streamed = () => fetch(`${t.url}/media`, { method: 'POST', headers: { ...bob.headers, 'content-type': MULTIPART_TYPE }, body: stream, duplex: 'half' } as RequestInit)
       .then(async (r) => ({ status: r.status, body: await r.json() }));
     await refusedCleanly(streamed, 413, 'BAD_USER_INPUT');
     // Exactly the limit is fine.
@@ -92,11 +93,11 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
     const images = await t.factories.app();
     const bob = await t.factories.user(images);
     await t.gql(SETTINGS, { input: { allowedMediaKinds: ['IMAGE'] } }, images.headers);
-    await refusedCleanly(upload(t.url, bob.headers, { bytes: EXE, name: 'cat.png', type: 'image/png' }), 415, 'BAD_USER_INPUT', /declared image\/png, but the bytes are application\/x-msdownload/);
-    await refusedCleanly(upload(t.url, bob.headers, { bytes: randomBinary(100), name: 'a.txt', type: 'text/plain' }), 415, 'BAD_USER_INPUT');
+    await refusedCleanly(() => upload(t.url, bob.headers, { bytes: EXE, name: 'cat.png', type: 'image/png' }), 415, 'BAD_USER_INPUT', /declared image\/png, but the bytes are application\/x-msdownload/);
+    await refusedCleanly(() => upload(t.url, bob.headers, { bytes: randomBinary(100), name: 'a.txt', type: 'text/plain' }), 415, 'BAD_USER_INPUT');
     await expect(upload(t.url, bob.headers, { bytes: await png(10, 10), name: 'real.png', type: 'application/octet-stream' })).resolves.toMatchObject({ status: 201, body: { contentType: 'image/png' } });
     await t.gql(SETTINGS, { input: { allowedMediaKinds: [] } }, images.headers);
-    await refusedCleanly(upload(t.url, bob.headers, { bytes: await png(10, 10) }), 403, 'FORBIDDEN', /does not take uploads/);
+    await refusedCleanly(async () => upload(t.url, bob.headers, { bytes: await png(10, 10) }), 403, 'FORBIDDEN', /does not take uploads/);
   });
 
   it('survives a client that stops half-way: nothing kept, and the next upload works', async () => {
