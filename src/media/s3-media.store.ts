@@ -55,9 +55,14 @@ export class S3MediaStore extends MediaStore {
   }
 
   async putFile(key: string, path: string, size: number, contentType: string): Promise<void> {
-    await this.call(() => this.client.send(new PutObjectCommand({
-      Bucket: this.config.bucket, Key: key, Body: createReadStream(path), ContentLength: size, ContentType: contentType,
-    })));
+    const body = createReadStream(path);
+    try {
+      await this.call(() => this.client.send(new PutObjectCommand({
+        Bucket: this.config.bucket, Key: key, Body: body, ContentLength: size, ContentType: contentType,
+      })));
+    } finally {
+      body.destroy(); // the SDK only pipes it: a failed send leaves it open (and its file descriptor with it)
+    }
   }
 
   async open(key: string, range?: ByteRange): Promise<Readable> {

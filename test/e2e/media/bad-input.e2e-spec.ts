@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startApp, TestApp } from '../../support/app.js';
@@ -13,6 +13,12 @@ const SEND = `mutation($r: ID!, $input: SendMessageInput!) { sendMessage(roomId:
 const SETTINGS = `mutation($input: UpdateAppSettingsInput!) { updateAppSettings(input: $input) { maxUploadBytes allowedMediaKinds } }`;
 /** The first bytes of a Windows executable: file-type knows them. */
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0'), randomBinary(5000)]);
+
+/** This process's open files under an S3 store's spool directory. */
+const spoolDescriptors = async () => {
+  const links = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
+  return links.filter((link) => link.includes('chat-media-spool-'));
+};
 
 describe.each(testDrivers())('media bad input on %s', (driver) => {
   let t: TestApp;
@@ -153,6 +159,8 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
       const bob = await down.factories.user(await down.factories.app());
       const answer = await upload(down.url, bob.headers, { bytes: randomBinary(1000) });
       expect(answer).toEqual({ status: 503, body: { error: { code: 'UNAVAILABLE', message: expect.stringContaining('retry later') } } });
+      // The spool file the SDK was to send is closed, not held open after its removal (the server runs in this process).
+      await waitFor('no descriptor left on a spool file', () => spoolDescriptors(), (open) => open.length === 0);
       await expect(down.gql('{ me { id } }', {}, bob.headers)).resolves.toEqual({ data: { me: { id: bob.id } } });
     } finally {
       await down.close();
