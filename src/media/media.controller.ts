@@ -69,6 +69,11 @@ export class MediaController {
       await pipeline(stream, res);
     } catch (error) {
       stream?.destroy();
+      if ((error as NodeJS.ErrnoException)?.code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        // The client went away mid-download (a video seek, a cancelled image): nobody to answer, nothing wrong.
+        res.destroy();
+        return;
+      }
       this.fail(req, res, error);
     }
   }

@@ -1,12 +1,15 @@
+import { jest } from '@jest/globals';
 import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from 'pino';
 import { startApp, TestApp } from '../../support/app.js';
 import { codeOf } from '../../support/clients.js';
 import { testDrivers } from '../../support/drivers.js';
 import { TestAppTenant, TestUser } from '../../support/factories.js';
 import { abandonUpload, filesUnder, multipart, MULTIPART_TYPE, part, png, randomBinary, upload, uploadRaw } from '../../support/media.js';
 import { untilClockPasses, waitFor } from '../../support/wait.js';
+import { LOGGER } from '../../../src/common/logging/logging.module.js';
 import { MediaSweeper } from '../../../src/media/media.sweeper.js';
 
 const SEND = `mutation($r: ID!, $input: SendMessageInput!) { sendMessage(roomId: $r, input: $input) { id kind attachments { id } } }`;
@@ -14,10 +17,10 @@ const SETTINGS = `mutation($input: UpdateAppSettingsInput!) { updateAppSettings(
 /** The first bytes of a Windows executable: file-type knows them. */
 const EXE = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(62), Buffer.from('PE\0\0'), randomBinary(5000)]);
 
-/** This process's open files under an S3 store's spool directory. */
-const spoolDescriptors = async () => {
+/** This process's open files whose path holds `part` (the servers under test run in this process). */
+const descriptorsOn = async (part: string) => {
   const links = await Promise.all((await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')));
-  return links.filter((link) => link.includes('chat-media-spool-'));
+  return links.filter((link) => link.includes(part));
 };
 
 describe.each(testDrivers())('media bad input on %s', (driver) => {
@@ -150,6 +153,25 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
     expect((await fetch(`${t.url}/media/12345?app=1&exp=1&sig=x`)).status).toBe(403);
   });
 
+  it('takes a download the client stops half-way (a video seek) quietly: no error logged, the file closed', async () => {
+    const big = await upload(t.url, alice.headers, { bytes: randomBinary(8 * 1024 * 1024), name: 'movie.bin' });
+    expect(big.status).toBe(201);
+    const errors = jest.spyOn(t.server.app.get<Logger>(LOGGER), 'error');
+    try {
+      const abort = new AbortController();
+      const response = await fetch(`${t.url}${big.body.url}`, { signal: abort.signal });
+      const reader = response.body!.getReader();
+      await reader.read(); // the first bytes came: the server is streaming the file
+      abort.abort();
+      await reader.read().catch(() => undefined);
+      // The server destroyed its read stream once it saw the client go: no descriptor left on the stored file.
+      await waitFor('the stored file to be closed', () => descriptorsOn(dir), (open) => open.length === 0);
+      expect(errors).not.toHaveBeenCalled();
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
   it('answers 503 UNAVAILABLE when the store cannot be reached, and keeps nothing', async () => {
     const down = await startApp(driver, {
       MEDIA_STORE: 's3', MEDIA_S3_BUCKET: 'nowhere', MEDIA_S3_ENDPOINT: 'http://127.0.0.1:9', MEDIA_S3_FORCE_PATH_STYLE: 'true',
@@ -160,7 +182,7 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
       const answer = await upload(down.url, bob.headers, { bytes: randomBinary(1000) });
       expect(answer).toEqual({ status: 503, body: { error: { code: 'UNAVAILABLE', message: expect.stringContaining('retry later') } } });
       // The spool file the SDK was to send is closed, not held open after its removal (the server runs in this process).
-      await waitFor('no descriptor left on a spool file', () => spoolDescriptors(), (open) => open.length === 0);
+      await waitFor('no descriptor left on a spool file', () => descriptorsOn('chat-media-spool-'), (open) => open.length === 0);
       await expect(down.gql('{ me { id } }', {}, bob.headers)).resolves.toEqual({ data: { me: { id: bob.id } } });
     } finally {
       await down.close();
