@@ -51,6 +51,8 @@ export interface MediaDownload {
 /** At most this many files in one message. */
 export const MAX_ATTACHMENTS = 10;
 export const THUMBNAIL_EDGE = 320;
+/** Images with more pixels are kept as files without sizes or thumbnail: decoding one would take memory and CPU an upload should not (a small PNG can claim 100k × 100k). */
+export const MAX_IMAGE_PIXELS = 40_000_000;
 /** Types kept as declared when the bytes have no signature (plain text has none); anything else unsniffed is application/octet-stream. */
 const PLAIN_TYPES = new Set(['text/plain', 'text/csv', 'text/markdown', 'application/json']);
 const NAME_MAX = 255;
@@ -142,14 +144,14 @@ export class MediaService {
     if (row && !row.attachedAt) await this.discard([row]);
   }
 
-  /** Pixel size and a thumbnail (at most 320 px on the long side, JPEG, or PNG for images with alpha); null for images sharp cannot read. */
+  /** Pixel size and a thumbnail (at most 320 px on the long side, JPEG, or PNG for images with alpha); null for images sharp cannot read or that are over MAX_IMAGE_PIXELS. */
   private async thumbnail(path: string, thumbPath: string): Promise<{ width: number; height: number; thumb: { size: number; type: string } | null } | null> {
     try {
-      const meta = await sharp(path).metadata();
+      const meta = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
       const width = meta.autoOrient?.width ?? meta.width;
       const height = meta.autoOrient?.height ?? meta.height;
       const png = Boolean(meta.hasAlpha);
-      const made = await sharp(path).autoOrient()
+      const made = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS }).autoOrient()
         .resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, { fit: 'inside', withoutEnlargement: true })
         .toFormat(png ? 'png' : 'jpeg').toFile(thumbPath);
       return { width, height, thumb: { size: made.size, type: png ? 'image/png' : 'image/jpeg' } };

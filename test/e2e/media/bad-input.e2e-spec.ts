@@ -3,6 +3,7 @@ import { mkdtemp, readdir, readlink, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import sharp from 'sharp';
 import { startApp, TestApp } from '../../support/app.js';
 import { codeOf } from '../../support/clients.js';
 import { testDrivers } from '../../support/drivers.js';
@@ -151,6 +152,19 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
     expect(missing.status).toBe(404);
     await expect(missing.json()).resolves.toEqual({ error: { code: 'NOT_FOUND', message: 'File not found' } });
     expect((await fetch(`${t.url}/media/12345?app=1&exp=1&sig=x`)).status).toBe(403);
+  });
+
+  it('keeps an image over 40 million pixels as a file without decoding it: no sizes, no thumbnail', async () => {
+    // 48 million pixels of one colour: a 150 kB PNG that would take ~150 MB to decode.
+    const huge = await sharp({ create: { width: 8000, height: 6000, channels: 3, background: { r: 10, g: 20, b: 30 } } }).png({ compressionLevel: 9 }).toBuffer();
+    const answer = await upload(t.url, alice.headers, { bytes: huge, name: 'huge.png' });
+    expect(answer).toMatchObject({ status: 201, body: { contentType: 'image/png', size: huge.length, width: null, height: null, thumbnailUrl: null } });
+    const download = await fetch(`${t.url}${answer.body.url}`);
+    expect(download.status).toBe(200);
+    expect(Buffer.from(await download.arrayBuffer()).equals(huge)).toBe(true);
+    // Under the limit, an image still gets both.
+    await expect(upload(t.url, alice.headers, { bytes: await png(50, 40), name: 'small.png' }))
+      .resolves.toMatchObject({ status: 201, body: { width: 50, height: 40, thumbnailUrl: expect.stringContaining('v=thumb') } });
   });
 
   it('takes a download the client stops half-way (a video seek) quietly: no error logged, the file closed', async () => {
