@@ -48,6 +48,8 @@ export interface MediaDownload {
   variant: 'file' | 'thumb';
 }
 
+/** A claim this old is a send (or a sweep) that never finished: its instance stopped. */
+const STALE_CLAIM_MS = 3_600_000;
 /** At most this many files in one message. */
 export const MAX_ATTACHMENTS = 10;
 export const THUMBNAIL_EDGE = 320;
@@ -177,15 +179,24 @@ export class MediaService {
       if (row.attachedAt || row.claim) throw conflict(`Attachment ${id} is already attached to a message; upload the file again to send it again`);
     }
     const token = randomUUID();
-    if ((await this.media.claim(scope, ids, owner, token)) !== ids.length) {
+    if ((await this.media.claim(scope, ids, owner, token, new Date())) !== ids.length) {
       await this.media.release(scope, token);
       throw conflict('An attachment was attached by another send at the same time');
     }
     return { token, files: ids.map((id) => toAttachmentFile(rows.get(id)!)) };
   }
 
-  async attach(scope: AppScope, claim: MediaClaim, messageId: string, roomId: string): Promise<void> {
-    await this.media.attach(scope, claim.token, messageId, roomId, new Date());
+  /**
+   * The claimed uploads become the message's. Fewer rows than files means the claim was lost
+   * meanwhile (only a sweep of a claim over an hour old takes one): the message is stored and
+   * announced already, so this is reported (error log) rather than thrown; returns how many attached.
+   */
+  async attach(scope: AppScope, claim: MediaClaim, messageId: string, roomId: string): Promise<number> {
+    const attached = await this.media.attach(scope, claim.token, messageId, roomId, new Date());
+    if (attached !== claim.files.length) {
+      this.log.error({ messageId, attached, claimed: claim.files.length }, 'a message lost attachments: their claim was taken before the send finished');
+    }
+    return attached;
   }
 
   async release(scope: AppScope, claim: MediaClaim): Promise<void> {
@@ -239,7 +250,7 @@ export class MediaService {
     const orphans = await this.media.orphans();
     await this.discard(orphans);
     const ttl = this.config.media.unattachedTtlSeconds * 1000;
-    const stale = await this.media.takeStale(new Date(now - ttl), new Date(now - ttl - 3_600_000), randomUUID());
+    const stale = await this.media.takeStale(new Date(now - ttl), new Date(now - STALE_CLAIM_MS), randomUUID(), new Date(now));
     await this.discard(stale);
     return orphans.length + stale.length;
   }

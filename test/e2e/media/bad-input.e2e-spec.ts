@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import sharp from 'sharp';
+import { DataSource } from 'typeorm';
 import { startApp, TestApp } from '../../support/app.js';
 import { codeOf } from '../../support/clients.js';
 import { testDrivers } from '../../support/drivers.js';
@@ -11,6 +12,9 @@ import { TestAppTenant, TestUser } from '../../support/factories.js';
 import { abandonUpload, filesUnder, multipart, MULTIPART_TYPE, part, png, randomBinary, upload, uploadRaw } from '../../support/media.js';
 import { untilClockPasses, waitFor } from '../../support/wait.js';
 import { LOGGER } from '../../../src/common/logging/logging.module.js';
+import { scopeOf } from '../../../src/database/app-scope.js';
+import { MediaEntity } from '../../../src/media/media.entity.js';
+import { MediaService } from '../../../src/media/media.service.js';
 import { MediaSweeper } from '../../../src/media/media.sweeper.js';
 
 const SEND = `mutation($r: ID!, $input: SendMessageInput!) { sendMessage(roomId: $r, input: $input) { id kind attachments { id } } }`;
@@ -201,6 +205,32 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
     } finally {
       await down.close();
     }
+  });
+
+  it('judges a claim by when it was taken: a send under way keeps even an old upload, a claim over an hour old is swept', async () => {
+    const db = t.server.app.get(DataSource);
+    const media = t.server.app.get(MediaService);
+    const backdate = (id: string, values: Partial<MediaEntity>) => db.createQueryBuilder().update(MediaEntity).set(values).where({ id }).execute();
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    const owner = { uploaderId: alice.id, byApp: false as const };
+    // Uploaded two days ago (past the day unattached uploads are kept), claimed by a send just now.
+    const old = await upload(t.url, alice.headers, { bytes: randomBinary(300), name: 'old.bin' });
+    await backdate(old.body.id, { createdAt: twoDaysAgo });
+    const sending = await media.claim(scopeOf(app.id), owner, [old.body.id]);
+    await t.server.app.get(MediaSweeper).sweep();
+    expect((await fetch(`${t.url}${old.body.url}`)).status).toBe(200);
+    // The send fails and lets it go: the next send attaches it.
+    await media.release(scopeOf(app.id), sending);
+    await expect(t.gql(SEND, { r: app.lobbyId, input: { text: '', attachmentIds: [old.body.id] } }, alice.headers))
+      .resolves.toMatchObject({ data: { sendMessage: { attachments: [{ id: old.body.id }] } } });
+    // A claim taken two hours ago by a send that never finished (its instance stopped): swept.
+    const abandoned = await upload(t.url, alice.headers, { bytes: randomBinary(300), name: 'abandoned.bin' });
+    await backdate(abandoned.body.id, { createdAt: twoDaysAgo });
+    await media.claim(scopeOf(app.id), owner, [abandoned.body.id]);
+    await backdate(abandoned.body.id, { claimedAt: new Date(Date.now() - 2 * 3_600_000) });
+    await t.server.app.get(MediaSweeper).sweep();
+    expect((await fetch(`${t.url}${abandoned.body.url}`)).status).toBe(404);
+    expect((await fetch(`${t.url}${old.body.url}`)).status).toBe(200);
   });
 
   it('sweeps uploads never attached once they are older than the configured age, and keeps attached ones', async () => {
