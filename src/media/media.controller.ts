@@ -30,7 +30,7 @@ export class MediaController {
   @Allow('user', 'app')
   async upload(@CurrentPrincipal() caller: ScopedPrincipal, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      await this.media.assertDeclaredLength(caller, Number(req.headers['content-length'] ?? NaN));
+      await this.media.admit(caller, Number(req.headers['content-length'] ?? NaN));
       const attachment = await receiveOne(req, (file) => this.media.upload(caller, file), (id) => this.media.withdraw(caller, id));
       res.status(201).json(attachment);
     } catch (error) {
@@ -87,6 +87,8 @@ export class MediaController {
       return;
     }
     for (const name of ['Content-Type', 'Content-Length', 'Content-Disposition', 'Cache-Control', 'ETag']) res.removeHeader(name);
+    const retryAfter = error instanceof ChatError ? error.details?.retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(status).json(body);
   }
 }

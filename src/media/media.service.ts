@@ -21,6 +21,7 @@ import { MediaOwner, MediaRepository } from './media.repository.js';
 import { ByteRange, MediaStore, MissingObjectError } from './media-store.js';
 import { MediaUrls, SignedQuery } from './media-urls.js';
 import { SNIFF_BYTES, UploadInspector } from './upload-inspector.js';
+import { UploadRate } from './upload-rate.js';
 
 /** One file as a transport hands it over: its bytes as a stream, and what the client said it is. */
 export interface UploadInput {
@@ -82,6 +83,7 @@ export class MediaService {
     private readonly urls: MediaUrls,
     private readonly apps: AppsService,
     private readonly config: AppConfig,
+    private readonly rate: UploadRate,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -132,8 +134,12 @@ export class MediaService {
     }
   }
 
-  /** A body whose Content-Length is already far over the app's limit is refused (413) before a byte is read. */
-  async assertDeclaredLength(caller: ScopedPrincipal, contentLength: number): Promise<void> {
+  /**
+   * Before a byte is read: the caller's upload rate (429 RATE_LIMITED past MEDIA_UPLOADS_PER_MINUTE),
+   * then a body whose Content-Length is already far over the app's limit is refused (413).
+   */
+  async admit(caller: ScopedPrincipal, contentLength: number): Promise<void> {
+    await this.rate.consume(caller.scope, ownerOf(caller));
     const { maxUploadBytes } = await this.apps.settings(caller.scope);
     if (Number.isFinite(contentLength) && contentLength > maxUploadBytes + MULTIPART_OVERHEAD) {
       throw tooLarge(maxUploadBytes);

@@ -35,7 +35,8 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
   let alice: TestUser;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'chat-media-bad-'));
-    t = await startApp(driver, { MEDIA_LOCAL_DIR: dir });
+    // alice uploads more than the default rate here; the rate has its own test.
+    t = await startApp(driver, { MEDIA_LOCAL_DIR: dir, MEDIA_UPLOADS_PER_MINUTE: '1000' });
     app = await t.factories.app();
     alice = await t.factories.user(app);
   });
@@ -187,6 +188,32 @@ describe.each(testDrivers())('media bad input on %s', (driver) => {
       expect(errors).not.toHaveBeenCalled();
     } finally {
       errors.mockRestore();
+    }
+  });
+
+  it('answers 429 RATE_LIMITED past MEDIA_UPLOADS_PER_MINUTE per uploader, before reading the body, and keeps nothing', async () => {
+    const limitedDir = await mkdtemp(join(tmpdir(), 'chat-media-rate-'));
+    const limited = await startApp(driver, { MEDIA_LOCAL_DIR: limitedDir, MEDIA_UPLOADS_PER_MINUTE: '2' });
+    try {
+      const tenant = await limited.factories.app();
+      const [bob, carol] = [await limited.factories.user(tenant), await limited.factories.user(tenant)];
+      await expect(upload(limited.url, bob.headers, { bytes: randomBinary(100) }).then((r) => r.status)).resolves.toBe(201);
+      // A refused upload counts too: the rate is of uploads started.
+      await expect(uploadRaw(limited.url, bob.headers, multipart(part('file', '', 'empty.bin')), MULTIPART_TYPE).then((r) => r.status)).resolves.toBe(400);
+      const before = await filesUnder(limitedDir);
+      const form = new FormData();
+      form.append('file', new Blob([randomBinary(300_000)]), 'third.bin');
+      const refused = await fetch(`${limited.url}/media`, { method: 'POST', headers: bob.headers, body: form });
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      await expect(refused.json()).resolves.toEqual({ error: { code: 'RATE_LIMITED', message: expect.stringMatching(/Too many uploads: wait \d+ s/) } });
+      await expect(filesUnder(limitedDir)).resolves.toEqual(before);
+      // Per uploader: another user, and the app backend, still upload.
+      await expect(upload(limited.url, carol.headers, { bytes: randomBinary(100) }).then((r) => r.status)).resolves.toBe(201);
+      await expect(upload(limited.url, tenant.headers, { bytes: randomBinary(100) }).then((r) => r.status)).resolves.toBe(201);
+    } finally {
+      await limited.close();
+      await rm(limitedDir, { recursive: true, force: true });
     }
   });
 
