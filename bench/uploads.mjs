@@ -154,7 +154,7 @@ async function chatTarget(store, dirs) {
   const dataDir = mkdtempSync(join(tmpdir(), `bench-media-${store}-`));
   dirs.push(dataDir);
   let s3 = null;
-  const env = { MEDIA_STORE: store, MEDIA_LOCAL_DIR: join(dataDir, 'media') };
+  const env = { MEDIA_STORE: store, MEDIA_UPLOADS_PER_MINUTE: '100000', MEDIA_LOCAL_DIR: join(dataDir, 'media') };
   if (store === 's3') {
     const s3Dir = mkdtempSync(join(tmpdir(), 'bench-s3rver-'));
     dirs.push(s3Dir);

@@ -59,6 +59,8 @@ export interface MediaConfig {
   unattachedTtlSeconds: number;
   /** How often each instance looks for uploads to remove. */
   sweepEveryMs: number;
+  /** Uploads one uploader (a user, or the app backend) may start per minute; past it 429 RATE_LIMITED. */
+  uploadsPerMinute: number;
 }
 
 /** The validated configuration every module reads (injected by class token). */

@@ -83,6 +83,10 @@ export class EnvSchema {
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
   MEDIA_SWEEP_INTERVAL_SECONDS?: number;
 
+  /** POST /media per uploader (a user, or the app backend) per minute. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
+  MEDIA_UPLOADS_PER_MINUTE?: number;
+
   /** This server as browsers reach it (e.g. https://chat.example.com): media URLs are absolute on it; unset: root-relative. */
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL such as https://chat.example.com' })
   PUBLIC_URL?: string;

@@ -33,7 +33,7 @@ describe('loadConfig', () => {
     const local = loadConfig({ DATABASE_URL: 'sqlite:/srv/chat/db.sqlite', CHAT_ADMIN_KEY: 'k'.repeat(20) });
     expect(local.media).toMatchObject({
       store: { kind: 'local', dir: '/srv/chat/media', ephemeral: false }, urlTtlSeconds: 3600, legacyUrlTtlSeconds: 604_800,
-      publicUrl: null, unattachedTtlSeconds: 86_400, sweepEveryMs: 60_000,
+      publicUrl: null, unattachedTtlSeconds: 86_400, sweepEveryMs: 60_000, uploadsPerMinute: 30,
     });
     expect(loadConfig({ DATABASE_URL: 'sqlite::memory:' }).media.store).toMatchObject({ kind: 'local', ephemeral: true });
     // The URL key: the same for every instance with the same operator key (or MEDIA_URL_SECRET), different otherwise.

@@ -61,6 +61,7 @@ function mediaConfig(env: EnvSchema, database: DatabaseConfig, adminKey: string)
     publicUrl: env.PUBLIC_URL ? env.PUBLIC_URL.replace(/\/+$/, '') : null,
     unattachedTtlSeconds: env.MEDIA_UNATTACHED_TTL_SECONDS ?? 86_400,
     sweepEveryMs: (env.MEDIA_SWEEP_INTERVAL_SECONDS ?? 60) * 1000,
+    uploadsPerMinute: env.MEDIA_UPLOADS_PER_MINUTE ?? 30,
   };
 }
 

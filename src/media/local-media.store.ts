@@ -1,8 +1,11 @@
 import { createReadStream } from 'node:fs';
-import { access, copyFile, mkdir, rename, rm, unlink } from 'node:fs/promises';
+import { access, copyFile, mkdir, readdir, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ByteRange, MediaStore, MissingObjectError } from './media-store.js';
+
+/** A spool file this old is a leftover of an earlier run (an upload under way writes to its file all along). */
+const SPOOL_LEFTOVER_MS = 3_600_000;
 
 /**
  * Files in a directory (MEDIA_STORE=local): beside the SQLite file by default, so `npm start`
@@ -16,8 +19,17 @@ export class LocalMediaStore extends MediaStore {
     this.root = resolve(dir);
   }
 
+  /** Makes the spool and empties it of files an earlier run left (a crash mid-upload): any older than an hour, which no upload under way is. */
   async init(): Promise<void> {
-    await mkdir(join(this.root, '.spool'), { recursive: true });
+    const spool = this.spoolDir();
+    await mkdir(spool, { recursive: true });
+    const before = Date.now() - SPOOL_LEFTOVER_MS;
+    for (const entry of await readdir(spool, { withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const path = join(spool, entry.name);
+      const { mtimeMs } = await stat(path).catch(() => ({ mtimeMs: Infinity }));
+      if (mtimeMs < before) await rm(path, { force: true });
+    }
   }
 
   /** The memory database's temporary directory goes with it. */
@@ -37,8 +49,13 @@ export class LocalMediaStore extends MediaStore {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
       const partial = `${target}.part`;
-      await copyFile(path, partial);
-      await rename(partial, target);
+      try {
+        await copyFile(path, partial);
+        await rename(partial, target);
+      } catch (copyError) {
+        await rm(partial, { force: true }); // a disk that filled up mid-copy keeps no half file
+        throw copyError;
+      }
     }
   }
 

@@ -1,19 +1,18 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Controller, Get, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
-import busboy from 'busboy';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { badInput, ChatError } from '../common/errors/chat-error.js';
+import { ChatError } from '../common/errors/chat-error.js';
 import { toHttpError } from '../common/errors/http-error.formatter.js';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { Allow, Public } from '../principal/allow.decorator.js';
 import { CurrentPrincipal } from '../principal/current-principal.decorator.js';
 import type { ScopedPrincipal } from '../principal/principal.js';
-import { Attachment } from './attachment.model.js';
 import { parseRange } from './byte-range.js';
-import { MediaService, UploadInput } from './media.service.js';
+import { MediaService } from './media.service.js';
 import type { SignedQuery } from './media-urls.js';
+import { receiveOne } from './multipart-upload.js';
 
 /** Content types a browser shows in place; everything else downloads (Content-Disposition: attachment). */
 const INLINE = /^(image|video|audio)\/|^application\/pdf$|^text\/plain$/;
@@ -31,7 +30,7 @@ export class MediaController {
   @Allow('user', 'app')
   async upload(@CurrentPrincipal() caller: ScopedPrincipal, @Req() req: Request, @Res() res: Response): Promise<void> {
     try {
-      await this.media.assertDeclaredLength(caller, Number(req.headers['content-length'] ?? NaN));
+      await this.media.admit(caller, Number(req.headers['content-length'] ?? NaN));
       const attachment = await receiveOne(req, (file) => this.media.upload(caller, file), (id) => this.media.withdraw(caller, id));
       res.status(201).json(attachment);
     } catch (error) {
@@ -70,6 +69,11 @@ export class MediaController {
       await pipeline(stream, res);
     } catch (error) {
       stream?.destroy();
+      if ((error as NodeJS.ErrnoException)?.code === 'ERR_STREAM_PREMATURE_CLOSE') {
+        // The client went away mid-download (a video seek, a cancelled image): nobody to answer, nothing wrong.
+        res.destroy();
+        return;
+      }
       this.fail(req, res, error);
     }
   }
@@ -83,6 +87,8 @@ export class MediaController {
       return;
     }
     for (const name of ['Content-Type', 'Content-Length', 'Content-Disposition', 'Cache-Control', 'ETag']) res.removeHeader(name);
+    const retryAfter = error instanceof ChatError ? error.details?.retryAfterSeconds : undefined;
+    if (typeof retryAfter === 'number') res.setHeader('Retry-After', String(retryAfter));
     res.status(status).json(body);
   }
 }
@@ -91,72 +97,4 @@ export class MediaController {
 function disposition(contentType: string, name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
   return `${INLINE.test(contentType) ? 'inline' : 'attachment'}; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
-}
-
-/**
- * Reads a multipart/form-data body with exactly one file part named `file`, handing its stream
- * to `handle` as it arrives (nothing buffered here). Every way the body can be wrong is a
- * BAD_USER_INPUT after `handle` settled, so no spool file outlives the answer; an upload that
- * succeeded before a later part proved the body wrong (a second file) is withdrawn.
- */
-function receiveOne(req: Request, handle: (file: UploadInput) => Promise<Attachment>, withdraw: (id: string) => Promise<void>): Promise<Attachment> {
-  return new Promise<Attachment>((resolve, reject) => {
-    let parser: busboy.Busboy;
-    try {
-      parser = busboy({ headers: req.headers, preservePath: true, limits: { fields: 20, fieldSize: 64 * 1024, parts: 40 } });
-    } catch (error) {
-      reject(badInput(`Send multipart/form-data with one part named "file" (${(error as Error).message})`));
-      return;
-    }
-    let files = 0;
-    let current: Readable | null = null;
-    let pending: Promise<Attachment> | null = null;
-    let settled = false;
-
-    const fail = (error: unknown) => {
-      if (settled) return;
-      settled = true;
-      req.unpipe(parser);
-      req.resume(); // the rest of the body is read and dropped, so the client gets the answer
-      // Destroyed with the error (a stream that ended but was not read yet and is destroyed without one never ends its pipeline): the upload reading it fails and cleans up.
-      if (current && !current.readableEnded) current.destroy(error instanceof Error ? error : new Error(String(error)));
-      const upload = pending;
-      if (!upload) return reject(error);
-      // Answer once the upload under way has cleaned up (or withdraw it, if it made it into the store).
-      upload.then((made) => withdraw(made.id), () => undefined).then(() => reject(error), () => reject(error));
-    };
-
-    parser.on('file', (field, stream, info) => {
-      stream.on('error', () => undefined); // its failures reach the upload reading it, or nobody needs them
-      files += 1;
-      if (field !== 'file') {
-        stream.resume();
-        return fail(badInput(`The file part must be named "file" (got "${field}")`));
-      }
-      if (files > 1) {
-        stream.resume();
-        return fail(badInput('Send one file per upload: the body has more than one file part'));
-      }
-      current = stream;
-      pending = handle({ stream, name: info.filename ?? null, declaredType: info.mimeType ?? null });
-      pending.catch(fail);
-    });
-    parser.on('field', () => undefined);
-    parser.on('partsLimit', () => fail(badInput('Too many parts in the multipart body')));
-    parser.on('fieldsLimit', () => fail(badInput('Too many fields in the multipart body')));
-    parser.on('error', (error: Error) => fail(badInput(`The multipart body is malformed or ended early (${error.message})`)));
-    parser.on('close', () => {
-      if (settled) return;
-      if (!pending) return fail(badInput('No file: send multipart/form-data with one part named "file"'));
-      pending.then((made) => {
-        if (settled) return;
-        settled = true;
-        resolve(made);
-      }, fail);
-    });
-    req.on('close', () => {
-      if (!req.complete) fail(badInput('The upload stopped before the end of its body'));
-    });
-    req.pipe(parser);
-  });
 }

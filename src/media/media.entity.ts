@@ -73,6 +73,10 @@ export class MediaEntity {
   @Column({ type: 'varchar', length: 36, nullable: true })
   claim: string | null;
 
+  /** When `claim` was taken: a claim older than an hour is a send (or sweep) that never finished. */
+  @Column({ name: 'claimed_at', type: 'datetime', precision: 3, nullable: true })
+  claimedAt: Date | null;
+
   @Column({ name: 'message_id', type: 'bigint', nullable: true, transformer: idColumn })
   messageId: string | null;
 

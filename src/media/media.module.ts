@@ -9,6 +9,7 @@ import { MediaStore } from './media-store.js';
 import { MediaSweeper } from './media.sweeper.js';
 import { MediaUrls } from './media-urls.js';
 import { S3MediaStore } from './s3-media.store.js';
+import { UploadRate } from './upload-rate.js';
 
 /** Uploads, signed downloads, the store (local directory or S3) and the sweeper. Messages attach through MediaService. */
 @Module({
@@ -26,7 +27,7 @@ import { S3MediaStore } from './s3-media.store.js';
         return store;
       },
     },
-    MediaRepository, MediaUrls, MediaService, MediaSweeper,
+    MediaRepository, MediaUrls, MediaService, MediaSweeper, UploadRate,
   ],
   exports: [MediaService],
 })

@@ -4,7 +4,7 @@ import { AppScope } from '../database/app-scope.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { MediaEntity } from './media.entity.js';
 
-export type NewMedia = Omit<MediaEntity, 'id' | 'appId' | 'claim' | 'messageId' | 'roomId' | 'attachedAt'>;
+export type NewMedia = Omit<MediaEntity, 'id' | 'appId' | 'claim' | 'claimedAt' | 'messageId' | 'roomId' | 'attachedAt'>;
 
 /** Who uploads or attaches: a user of the app, or the app backend itself. */
 export type MediaOwner = { uploaderId: string; byApp: false } | { uploaderId: null; byApp: true };
@@ -19,7 +19,7 @@ export class MediaRepository extends ScopedRepository<MediaEntity> {
   }
 
   async insert(scope: AppScope, values: NewMedia): Promise<MediaEntity> {
-    const row = this.stamp<MediaEntity>(scope, { ...values, claim: null, messageId: null, roomId: null, attachedAt: null } as Omit<MediaEntity, 'appId'>);
+    const row = this.stamp<MediaEntity>(scope, { ...values, claim: null, claimedAt: null, messageId: null, roomId: null, attachedAt: null } as Omit<MediaEntity, 'appId'>);
     return this.db.manager.save(MediaEntity, this.db.manager.create(MediaEntity, row));
   }
 
@@ -36,20 +36,20 @@ export class MediaRepository extends ScopedRepository<MediaEntity> {
    * Takes the owner's unattached, unclaimed uploads among `ids` for one send, marking them with
    * `claim`; returns how many it took (all of them, or the caller releases what it got).
    */
-  async claim(scope: AppScope, ids: readonly string[], owner: MediaOwner, claim: string): Promise<number> {
-    const result = await this.db.manager.createQueryBuilder().update(MediaEntity).set({ claim })
+  async claim(scope: AppScope, ids: readonly string[], owner: MediaOwner, claim: string, at: Date): Promise<number> {
+    const result = await this.db.manager.createQueryBuilder().update(MediaEntity).set({ claim, claimedAt: at })
       .where({ appId: scope.appId, id: In([...ids]), attachedAt: IsNull(), claim: IsNull(), ...ownerCriteria(owner) })
       .execute();
     return result.affected ?? 0;
   }
 
   async release(scope: AppScope, claim: string): Promise<void> {
-    await this.update(scope, { claim }, { claim: null });
+    await this.update(scope, { claim }, { claim: null, claimedAt: null });
   }
 
   /** The claimed uploads become the message's attachments. */
   async attach(scope: AppScope, claim: string, messageId: string, roomId: string, at: Date): Promise<number> {
-    const result = await this.update(scope, { claim }, { claim: null, messageId, roomId, attachedAt: at });
+    const result = await this.update(scope, { claim }, { claim: null, claimedAt: null, messageId, roomId, attachedAt: at });
     return result.affected ?? 0;
   }
 
@@ -78,21 +78,22 @@ export class MediaRepository extends ScopedRepository<MediaEntity> {
   }
 
   /**
-   * unscoped: the sweeper works for every app. Marks (with `claim`) and returns uploads never
-   * attached that were made before `before`; a claim older than `staleClaimBefore` is a send that
-   * never finished (its instance stopped), so those go too.
+   * unscoped: the sweeper works for every app. Marks (with `claim`, at `now`) and returns uploads
+   * never attached that were made before `before`; one claimed before `staleClaimBefore` (when the
+   * claim was taken, however old the upload) is a send or sweep that never finished (its instance
+   * stopped), so those go too.
    */
-  async takeStale(before: Date, staleClaimBefore: Date, claim: string): Promise<MediaEntity[]> {
+  async takeStale(before: Date, staleClaimBefore: Date, claim: string, now: Date): Promise<MediaEntity[]> {
     const candidates = await this.db.manager.createQueryBuilder(MediaEntity, 'media').select('media.id', 'id')
       .where('media.attachedAt IS NULL AND media.createdAt < :before', { before })
-      .andWhere(new Brackets((q) => q.where('media.claim IS NULL').orWhere('media.createdAt < :stale', { stale: staleClaimBefore })))
+      .andWhere(new Brackets((q) => q.where('media.claim IS NULL').orWhere('media.claimedAt < :stale', { stale: staleClaimBefore })))
       .limit(SWEEP_BATCH).getRawMany<{ id: unknown }>();
     if (candidates.length === 0) return [];
     const ids = candidates.map((c) => String(c.id));
     // Taken with a condition that a send's claim cannot slip past: the row is still unattached and unclaimed (or stale).
-    await this.db.manager.createQueryBuilder().update(MediaEntity).set({ claim })
+    await this.db.manager.createQueryBuilder().update(MediaEntity).set({ claim, claimedAt: now })
       .where({ id: In(ids), attachedAt: IsNull() })
-      .andWhere(new Brackets((q) => q.where('claim IS NULL').orWhere({ createdAt: LessThan(staleClaimBefore) })))
+      .andWhere(new Brackets((q) => q.where('claim IS NULL').orWhere({ claimedAt: LessThan(staleClaimBefore) })))
       .execute();
     return this.db.manager.find(MediaEntity, { where: { claim } });
   }

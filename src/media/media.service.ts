@@ -21,6 +21,7 @@ import { MediaOwner, MediaRepository } from './media.repository.js';
 import { ByteRange, MediaStore, MissingObjectError } from './media-store.js';
 import { MediaUrls, SignedQuery } from './media-urls.js';
 import { SNIFF_BYTES, UploadInspector } from './upload-inspector.js';
+import { UploadRate } from './upload-rate.js';
 
 /** One file as a transport hands it over: its bytes as a stream, and what the client said it is. */
 export interface UploadInput {
@@ -48,9 +49,13 @@ export interface MediaDownload {
   variant: 'file' | 'thumb';
 }
 
+/** A claim this old is a send (or a sweep) that never finished: its instance stopped. */
+const STALE_CLAIM_MS = 3_600_000;
 /** At most this many files in one message. */
 export const MAX_ATTACHMENTS = 10;
 export const THUMBNAIL_EDGE = 320;
+/** Images with more pixels are kept as files without sizes or thumbnail: decoding one would take memory and CPU an upload should not (a small PNG can claim 100k × 100k). */
+export const MAX_IMAGE_PIXELS = 40_000_000;
 /** Types kept as declared when the bytes have no signature (plain text has none); anything else unsniffed is application/octet-stream. */
 const PLAIN_TYPES = new Set(['text/plain', 'text/csv', 'text/markdown', 'application/json']);
 const NAME_MAX = 255;
@@ -78,6 +83,7 @@ export class MediaService {
     private readonly urls: MediaUrls,
     private readonly apps: AppsService,
     private readonly config: AppConfig,
+    private readonly rate: UploadRate,
     @Inject(LOGGER) private readonly log: Logger,
   ) {}
 
@@ -128,8 +134,12 @@ export class MediaService {
     }
   }
 
-  /** A body whose Content-Length is already far over the app's limit is refused (413) before a byte is read. */
-  async assertDeclaredLength(caller: ScopedPrincipal, contentLength: number): Promise<void> {
+  /**
+   * Before a byte is read: the caller's upload rate (429 RATE_LIMITED past MEDIA_UPLOADS_PER_MINUTE),
+   * then a body whose Content-Length is already far over the app's limit is refused (413).
+   */
+  async admit(caller: ScopedPrincipal, contentLength: number): Promise<void> {
+    await this.rate.consume(caller.scope, ownerOf(caller));
     const { maxUploadBytes } = await this.apps.settings(caller.scope);
     if (Number.isFinite(contentLength) && contentLength > maxUploadBytes + MULTIPART_OVERHEAD) {
       throw tooLarge(maxUploadBytes);
@@ -142,14 +152,14 @@ export class MediaService {
     if (row && !row.attachedAt) await this.discard([row]);
   }
 
-  /** Pixel size and a thumbnail (at most 320 px on the long side, JPEG, or PNG for images with alpha); null for images sharp cannot read. */
+  /** Pixel size and a thumbnail (at most 320 px on the long side, JPEG, or PNG for images with alpha); null for images sharp cannot read or that are over MAX_IMAGE_PIXELS. */
   private async thumbnail(path: string, thumbPath: string): Promise<{ width: number; height: number; thumb: { size: number; type: string } | null } | null> {
     try {
-      const meta = await sharp(path).metadata();
+      const meta = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS }).metadata();
       const width = meta.autoOrient?.width ?? meta.width;
       const height = meta.autoOrient?.height ?? meta.height;
       const png = Boolean(meta.hasAlpha);
-      const made = await sharp(path).autoOrient()
+      const made = await sharp(path, { limitInputPixels: MAX_IMAGE_PIXELS }).autoOrient()
         .resize(THUMBNAIL_EDGE, THUMBNAIL_EDGE, { fit: 'inside', withoutEnlargement: true })
         .toFormat(png ? 'png' : 'jpeg').toFile(thumbPath);
       return { width, height, thumb: { size: made.size, type: png ? 'image/png' : 'image/jpeg' } };
@@ -175,15 +185,24 @@ export class MediaService {
       if (row.attachedAt || row.claim) throw conflict(`Attachment ${id} is already attached to a message; upload the file again to send it again`);
     }
     const token = randomUUID();
-    if ((await this.media.claim(scope, ids, owner, token)) !== ids.length) {
+    if ((await this.media.claim(scope, ids, owner, token, new Date())) !== ids.length) {
       await this.media.release(scope, token);
       throw conflict('An attachment was attached by another send at the same time');
     }
     return { token, files: ids.map((id) => toAttachmentFile(rows.get(id)!)) };
   }
 
-  async attach(scope: AppScope, claim: MediaClaim, messageId: string, roomId: string): Promise<void> {
-    await this.media.attach(scope, claim.token, messageId, roomId, new Date());
+  /**
+   * The claimed uploads become the message's. Fewer rows than files means the claim was lost
+   * meanwhile (only a sweep of a claim over an hour old takes one): the message is stored and
+   * announced already, so this is reported (error log) rather than thrown; returns how many attached.
+   */
+  async attach(scope: AppScope, claim: MediaClaim, messageId: string, roomId: string): Promise<number> {
+    const attached = await this.media.attach(scope, claim.token, messageId, roomId, new Date());
+    if (attached !== claim.files.length) {
+      this.log.error({ messageId, attached, claimed: claim.files.length }, 'a message lost attachments: their claim was taken before the send finished');
+    }
+    return attached;
   }
 
   async release(scope: AppScope, claim: MediaClaim): Promise<void> {
@@ -238,7 +257,7 @@ export class MediaService {
     const orphans = await this.media.orphans();
     await this.discard(orphans);
     const ttl = this.config.media.unattachedTtlSeconds * 1000;
-    const stale = await this.media.takeStale(new Date(now - ttl), new Date(now - ttl - 3_600_000), randomUUID());
+    const stale = await this.media.takeStale(new Date(now - ttl), new Date(now - STALE_CLAIM_MS), randomUUID(), new Date(now));
     await this.discard(stale);
     return orphans.length + stale.length;
   }

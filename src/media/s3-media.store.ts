@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { mkdir } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { ChatError } from '../common/errors/chat-error.js';
 import type { MediaStoreConfig } from '../config/app-config.js';
@@ -19,7 +19,8 @@ type S3Config = Extract<MediaStoreConfig, { kind: 's3' }>;
  */
 export class S3MediaStore extends MediaStore {
   private readonly client: S3Client;
-  private readonly spool = join(tmpdir(), `chat-media-spool-${process.pid}`);
+  /** Made by init: one directory per store (several may run in one process, as in tests), removed by close. */
+  private spool = '';
 
   constructor(private readonly config: S3Config) {
     super();
@@ -34,11 +35,12 @@ export class S3MediaStore extends MediaStore {
   }
 
   async init(): Promise<void> {
-    await mkdir(this.spool, { recursive: true });
+    this.spool = await mkdtemp(join(tmpdir(), `chat-media-spool-${process.pid}-`));
   }
 
   async close(): Promise<void> {
     this.client.destroy();
+    if (this.spool) await rm(this.spool, { recursive: true, force: true });
   }
 
   spoolDir(): string {
@@ -55,9 +57,14 @@ export class S3MediaStore extends MediaStore {
   }
 
   async putFile(key: string, path: string, size: number, contentType: string): Promise<void> {
-    await this.call(() => this.client.send(new PutObjectCommand({
-      Bucket: this.config.bucket, Key: key, Body: createReadStream(path), ContentLength: size, ContentType: contentType,
-    })));
+    const body = createReadStream(path);
+    try {
+      await this.call(() => this.client.send(new PutObjectCommand({
+        Bucket: this.config.bucket, Key: key, Body: body, ContentLength: size, ContentType: contentType,
+      })));
+    } finally {
+      body.destroy(); // the SDK only pipes it: a failed send leaves it open (and its file descriptor with it)
+    }
   }
 
   async open(key: string, range?: ByteRange): Promise<Readable> {

@@ -8,7 +8,7 @@ export class Media1765000000000 implements MigrationInterface {
     await runner.query(`CREATE TABLE \`media\` (\`id\` bigint NOT NULL AUTO_INCREMENT, \`app_id\` bigint NOT NULL, \`uploader_id\` bigint NULL,
       \`by_app\` tinyint NOT NULL DEFAULT 0, \`storage_key\` varchar(100) NOT NULL, \`thumb_key\` varchar(100) NULL, \`thumb_type\` varchar(100) NULL,
       \`thumb_size\` int NULL, \`name\` varchar(255) NOT NULL, \`content_type\` varchar(100) NOT NULL, \`size\` bigint NOT NULL, \`width\` int NULL,
-      \`height\` int NULL, \`claim\` varchar(36) NULL, \`message_id\` bigint NULL, \`room_id\` bigint NULL, \`created_at\` datetime(3) NOT NULL,
+      \`height\` int NULL, \`claim\` varchar(36) NULL, \`claimed_at\` datetime(3) NULL, \`message_id\` bigint NULL, \`room_id\` bigint NULL, \`created_at\` datetime(3) NOT NULL,
       \`attached_at\` datetime(3) NULL, INDEX \`ix_media_claim\` (\`claim\`), INDEX \`ix_media_room\` (\`room_id\`),
       INDEX \`ix_media_uploader\` (\`uploader_id\`), INDEX \`ix_media_sweep\` (\`attached_at\`, \`created_at\`),
       INDEX \`ix_media_message\` (\`app_id\`, \`message_id\`), PRIMARY KEY (\`id\`)) ENGINE=InnoDB`);

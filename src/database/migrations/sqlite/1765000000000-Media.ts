@@ -22,7 +22,7 @@ export class Media1765000000000 implements MigrationInterface {
     await runner.query(`CREATE TABLE "media" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "app_id" bigint NOT NULL,
       "uploader_id" bigint, "by_app" boolean NOT NULL DEFAULT (0), "storage_key" varchar(100) NOT NULL, "thumb_key" varchar(100),
       "thumb_type" varchar(100), "thumb_size" integer, "name" varchar(255) NOT NULL, "content_type" varchar(100) NOT NULL,
-      "size" bigint NOT NULL, "width" integer, "height" integer, "claim" varchar(36), "message_id" bigint, "room_id" bigint,
+      "size" bigint NOT NULL, "width" integer, "height" integer, "claim" varchar(36), "claimed_at" datetime(3), "message_id" bigint, "room_id" bigint,
       "created_at" datetime(3) NOT NULL, "attached_at" datetime(3),
       CONSTRAINT "fk_media_app" FOREIGN KEY ("app_id") REFERENCES "apps" ("id") ON DELETE CASCADE ON UPDATE NO ACTION,
       CONSTRAINT "fk_media_uploader_app" FOREIGN KEY ("app_id", "uploader_id") REFERENCES "users" ("app_id", "id") ON DELETE NO ACTION ON UPDATE NO ACTION,
