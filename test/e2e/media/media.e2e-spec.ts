@@ -155,7 +155,7 @@ describe.each(testDrivers())('media on %s', (driver) => {
       const up = await upload(t.url, alice.headers, { bytes, name: 'tiny cat.png' });
       await t.gql(SEND, { r: app.lobbyId, input: { text: 'look', attachmentIds: [up.body.id] } }, alice.headers);
       const line = await socket.next('new_message');
-      expect(line).toMatchObject({ user: { uname: alice.uname }, text: expect.stringMatching(/^look \[file\] tiny cat\.png \/media\/\d+\/tiny%20cat\.png\?\S+$/) });
+      expect(line).toMatchObject({ user: { uname: alice.uname }, text: expect.stringMatching(/^look \[file\] tiny_cat\.png \/media\/\d+\/tiny%20cat\.png\?\S+$/) });
       const link = line.text.split(' ').pop();
       const opened = await get(link);
       expect(Buffer.from(await opened.arrayBuffer()).equals(bytes)).toBe(true);
@@ -165,7 +165,7 @@ describe.each(testDrivers())('media on %s', (driver) => {
       socket.close();
       const late = await legacySocket(t.url);
       const [, data] = await late.auth({ app_id: Number(app.id) });
-      expect(data.room.history.at(-1).text).toMatch(/^look \[file\] tiny cat\.png \/media\//);
+      expect(data.room.history.at(-1).text).toMatch(/^look \[file\] tiny_cat\.png \/media\//);
       late.close();
     });
 
