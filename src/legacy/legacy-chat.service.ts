@@ -4,7 +4,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Socket } from 'socket.io';
 import { AppsService } from '../apps/apps.service.js';
 import { OpenSession, OpenSessions, SessionTicket } from '../auth/open-sessions.js';
-import type { Principal, ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
+import type { ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { PrincipalService } from '../auth/principal.service.js';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppScope } from '../database/app-scope.js';
@@ -34,9 +34,12 @@ export type Ack = (...args: unknown[]) => void;
  */
 export const ABUSE_RATE = { points: 200, duration: 10 };
 
-/** What a socket is, kept on socket.data (principal is the AuthGuard's carrier field). */
+/**
+ * What a socket is, kept on socket.data. No principal here: the guard lets socket events through,
+ * and each event asks the socket's open session for its principal as of now (a copy kept from the
+ * handshake would go stale on a role change or a revoke).
+ */
 interface SocketState {
-  principal?: Principal | null;
   legacy?: { phase: 'authing' } | ReadySocket;
 }
 
@@ -136,7 +139,6 @@ export class LegacyChatService {
       if (session?.ended) return; // expired since the check: told so (client_error) and disconnected
       const ready: ReadySocket = { phase: 'ready', scope, lobbyId, user: identity.user };
       state.legacy = ready;
-      state.principal = ready.user?.principal ?? null;
       const banned = ready.user ? await this.isBanned(ready) : false;
       if (!banned) await socket.join(roomChannel(scope.appId, lobbyId));
       if (ready.user) {
