@@ -267,14 +267,14 @@ describe.each(testDrivers())('pre-send hook on %s', (driver) => {
   });
 
   it.each([
-    ['not JSON', () => ({ body: 'ok!' }), 'invalid'],
-    ['an unknown action', () => json({ action: 'maybe' }), 'invalid'],
-    ['replace without text', () => json({ action: 'replace' }), 'invalid'],
-    ['a JSON array', () => json(['allow']), 'invalid'],
-    ['HTTP 500', () => ({ status: 500, body: '{"action":"reject","reason":"x"}' }), 'error'],
-    ['a redirect', () => ({ status: 302 }), 'error'],
-    ['a closed connection', () => 'drop' as const, 'error'],
-  ] as [string, Answer, string][])('settles %s by onTimeout: ALLOW stores, REJECT refuses; counted as %s', async (_name, answer, outcome) => {
+    ['not JSON', 'invalid', () => ({ body: 'ok!' })],
+    ['an unknown action', 'invalid', () => json({ action: 'maybe' })],
+    ['replace without text', 'invalid', () => json({ action: 'replace' })],
+    ['a JSON array', 'invalid', () => json(['allow'])],
+    ['HTTP 500', 'error', () => ({ status: 500, body: '{"action":"reject","reason":"x"}' })],
+    ['a redirect', 'error', () => ({ status: 302 })],
+    ['a closed connection', 'error', () => 'drop' as const],
+  ] as [string, string, Answer][])('settles %s (counted as %s) by onTimeout: ALLOW stores, REJECT refuses', async (_name, outcome, answer) => {
     const before = await metric(outcome);
     const allowing = await withHook(answer, { onTimeout: 'ALLOW' });
     await expect(send(allowing.app, allowing.alice, 'let me in')).resolves.toMatchObject({ data: { sendMessage: { text: 'let me in' } } });
