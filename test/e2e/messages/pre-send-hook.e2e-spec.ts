@@ -37,6 +37,8 @@ class Receiver {
   readonly answers = new Map<string, Answer>();
   readonly secrets = new Map<string, string>();
   readonly unverified: string[] = [];
+  /** TCP connections the receiver accepted so far. */
+  connections = 0;
   private readonly held = new Set<ServerResponse>();
   private server!: Server;
   url = '';
@@ -44,6 +46,7 @@ class Receiver {
   async start(): Promise<void> {
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.keepAliveTimeout = 60_000;
+    this.server.on('connection', () => { this.connections++; });
     await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
@@ -216,6 +219,14 @@ describe.each(testDrivers())('pre-send hook on %s', (driver) => {
     await expect(texts(app)).resolves.toEqual(['fine words']);
   });
 
+  it('keeps its connection alive: ten messages in a row cost one TCP handshake, not ten', async () => {
+    const { app, alice } = await withHook(() => json({ action: 'allow' }));
+    await send(app, alice, 'warm up');
+    const before = receiver.connections;
+    for (let i = 0; i < 10; i++) await expect(send(app, alice, `again ${i}`)).resolves.toMatchObject({ data: { sendMessage: { text: `again ${i}` } } });
+    expect(receiver.connections - before).toBeLessThanOrEqual(1);
+  });
+
   it('rejects without a reason with a default one', async () => {
     const { app, alice } = await withHook(() => json({ action: 'reject' }));
     const refused = await send(app, alice, 'anything');
@@ -271,6 +282,7 @@ describe.each(testDrivers())('pre-send hook on %s', (driver) => {
     ['an unknown action', 'invalid', () => json({ action: 'maybe' })],
     ['replace without text', 'invalid', () => json({ action: 'replace' })],
     ['a JSON array', 'invalid', () => json(['allow'])],
+    ['an answer over 1 MB', 'invalid', () => json({ action: 'allow', padding: 'x'.repeat(1_100_000) })],
     ['HTTP 500', 'error', () => ({ status: 500, body: '{"action":"reject","reason":"x"}' })],
     ['a redirect', 'error', () => ({ status: 302 })],
     ['a closed connection', 'error', () => 'drop' as const],
