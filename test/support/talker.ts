@@ -136,7 +136,7 @@ export function confirmationOf(mail: ReceivedMail): { id: number; uuid: string }
 /** GET /talker<route>?<query> or POST /talker<route> with JSON; the status and the parsed answer. */
 export async function talkerHttp(url: string, route: string, payload: Record<string, unknown>, method: 'GET' | 'POST' = 'POST'): Promise<{ status: number; body: any }> {
   const response = method === 'GET'
-    ? await fetch(`${url}/talker${route}?${new URLSearchParams(Object.entries(payload).map(([k, v]) => [k, String(v)]))}`)
+    ? await fetch(`${url}/talker${route}?${new URLSearchParams(Object.entries(payload).map(([k, v]): [string, string] => [k, String(v)]))}`)
     : await fetch(`${url}/talker${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
   return { status: response.status, body: await response.json() };
 }
