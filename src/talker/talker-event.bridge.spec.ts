@@ -17,7 +17,7 @@ const principalOf = (userId: string): UserPrincipal => ({ kind: 'user', scope: s
 function setup(blocks: Array<[string, string]> = []) {
   const got: Record<string, Array<[string, unknown]>> = { '11': [], '12': [] };
   const socket = (userId: string): TalkerPeerSocket => ({
-    caller: { userId, principal: principalOf(userId), sessionKey: 's' },
+    principal: async () => principalOf(userId),
     emit: (event, payload) => { got[userId].push([event, payload]); },
   });
   const sockets: TalkerSocketDirectory = { hasAny: (appId) => appId === '7', ofUser: (_appId, userId) => (got[userId] ? [socket(userId)] : []) };

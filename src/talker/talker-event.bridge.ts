@@ -6,17 +6,18 @@ import { entryOf, TalkerEventType } from '../events/event-table.js';
 import { MediaService } from '../media/media.service.js';
 import { MessagesService } from '../messages/messages.service.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import type { UserPrincipal } from '../principal/principal.js';
 import type { DomainEvent, EventOf } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { BlocksService } from '../users/blocks.service.js';
 import { toTalkerMesseage } from './talker-messeage.js';
-import type { TalkerCaller } from './talker-route.js';
 
 /** One logged-in `/talker` socket of this instance, as the bridge emits to it. */
 export interface TalkerPeerSocket {
-  readonly caller: TalkerCaller;
   emit(event: string, payload: unknown): void;
+  /** Its user as of now (null once its session ended). */
+  principal(): Promise<UserPrincipal | null>;
 }
 
 /** The logged-in `/talker` sockets of this instance (kept by the gateway on login, logout and disconnect). */
@@ -102,7 +103,9 @@ export class TalkerEventBridge implements OnModuleInit, OnModuleDestroy {
       for (const socket of recipients) socket.emit(TALKER_EVENTS.messeage, wire);
       this.metrics.delivered('talker', own.length + recipients.length, event.message.createdAt);
       // Received by a socket of the recipient: DELIVERED, as that user (its receipt brings `notified` to the author, on any instance).
-      await this.messages.markDelivered(recipients[0].caller.principal, event.roomId, event.message.id)
+      const recipient = await recipients[0].principal();
+      if (!recipient) return;
+      await this.messages.markDelivered(recipient, event.roomId, event.message.id)
         .catch((error: unknown) => this.log.debug({ err: error, messageId: event.message.id }, 'talker delivery receipt not stored'));
     },
 
