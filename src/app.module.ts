@@ -4,6 +4,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { GraphqlApiModule } from './graphql/graphql-api.module.js';
 import { LoggingModule } from './common/logging/logging.module.js';
 import { LegacyModule } from './legacy/legacy.module.js';
+import { TalkerModule } from './talker/talker.module.js';
 import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { ConsoleModule } from './console/console.module.js';
@@ -40,6 +41,7 @@ export class AppModule {
         MessagesModule,
         ModerationModule,
         LegacyModule,
+        TalkerModule,
         LiveModule,
         GraphqlApiModule,
         HealthModule,

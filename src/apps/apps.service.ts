@@ -3,7 +3,7 @@ import { Injectable, OnModuleInit } from '@nestjs/common';
 import { badInput, notFound } from '../common/errors/chat-error.js';
 import { InvalidatedCache } from '../common/invalidated-cache.js';
 import { AppScope, scopeOf } from '../database/app-scope.js';
-import { UnitOfWork } from '../database/transaction.js';
+import { Tx, UnitOfWork } from '../database/transaction.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { newAppSecret } from '../principal/secrets.js';
 import { RoomsRepository } from '../rooms/rooms.repository.js';
@@ -51,13 +51,17 @@ export class AppsService implements OnModuleInit {
     this.events.onEvent((event) => { if (event.type === 'app.changed') this.cache.delete(event.appId); });
   }
 
-  /** Creates the app and its lobby (key "lobby", OPEN) in one transaction. */
-  async create(name: string): Promise<CreatedApp> {
+  /**
+   * Creates the app and its lobby (key "lobby", OPEN) in one transaction; `within` runs in that
+   * transaction too (a caller's own row naming the app), and when it throws nothing is created.
+   */
+  async create(name: string, within?: (tx: Tx, appId: string) => Promise<void>): Promise<CreatedApp> {
     const secret = newAppSecret();
     const app = await this.uow.run(async (tx) => {
       const row = await this.apps.insert({ name: name.trim(), secret }, tx);
       // A brand-new tenant: this is where its scope first exists.
       await this.rooms.insert(scopeOf(row.id), { key: LOBBY_KEY, name: 'Lobby', type: 'OPEN' }, tx);
+      if (within) await within(tx, row.id);
       return row;
     });
     return { app: toApp(app), secret };

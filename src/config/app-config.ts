@@ -63,6 +63,22 @@ export interface MediaConfig {
   uploadsPerMinute: number;
 }
 
+/** Outgoing mail (SMTP_URL, MAIL_FROM): without an SMTP URL, mail is written to the log. */
+export interface MailConfig {
+  smtpUrl: string | null;
+  from: string;
+}
+
+/** The talker API (README "Talker API"). */
+export interface TalkerConfig {
+  /** TALKER_APP_ID; null: a non-production server makes (once) and uses an app named `talker`, production serves no talker API. */
+  appId: string | null;
+  /** Failed logins allowed per account, and per client address, within loginWindowSeconds; then TOO_MANY_ATTEMPTS. */
+  loginAttemptsPerAccount: number;
+  loginAttemptsPerAddress: number;
+  loginWindowSeconds: number;
+}
+
 /** The validated configuration every module reads (injected by class token). */
 export class AppConfig {
   readonly port!: number;
@@ -75,6 +91,8 @@ export class AppConfig {
   readonly logLevel!: string;
   readonly queryLimits!: QueryLimits;
   readonly media!: MediaConfig;
+  readonly mail!: MailConfig;
+  readonly talker!: TalkerConfig;
   /** Not an env var: the defaults fit production; tests start instances with shorter ones. */
   readonly presence!: PresenceTiming;
 

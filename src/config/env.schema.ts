@@ -90,4 +90,27 @@ export class EnvSchema {
   /** This server as browsers reach it (e.g. https://chat.example.com): media URLs are absolute on it; unset: root-relative. */
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL such as https://chat.example.com' })
   PUBLIC_URL?: string;
+
+  // Talker API (README "Talker API"): the app whose users talker accounts are, mail, login attempts.
+  /** Unset: a non-production server creates (once) an app named `talker` and uses it; production leaves the talker API off. */
+  @IsOptional() @Matches(/^[1-9][0-9]{0,18}$/, { message: 'must be an app id (a positive integer)' })
+  TALKER_APP_ID?: string;
+
+  /** Where mail goes (e.g. smtp://127.0.0.1:2525 or smtps://user:pass@host:465); unset: mail is written to the log. */
+  @IsOptional() @Matches(/^smtps?:\/\/.+/, { message: 'must be smtp://host:port or smtps://user:pass@host:port' })
+  SMTP_URL?: string;
+
+  @IsOptional() @IsString() @Matches(/^(.*<)?[^\s@<>]+@[^\s@<>]+>?$/, { message: 'must be a mail address such as chat@example.com or "Chat <chat@example.com>"' })
+  MAIL_FROM?: string;
+
+  /** Failed talker logins per account per TALKER_LOGIN_WINDOW_SECONDS. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000)
+  TALKER_LOGIN_ATTEMPTS_PER_ACCOUNT?: number;
+
+  /** Failed talker logins per client address per TALKER_LOGIN_WINDOW_SECONDS. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100_000)
+  TALKER_LOGIN_ATTEMPTS_PER_ADDRESS?: number;
+
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(86_400)
+  TALKER_LOGIN_WINDOW_SECONDS?: number;
 }

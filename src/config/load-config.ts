@@ -7,7 +7,7 @@ import { AppConfig, DatabaseConfig, MediaConfig, PRESENCE_TIMING, QUERY_LIMITS }
 import { EnvSchema } from './env.schema.js';
 
 /** Variables whose value is never printed, even when it is wrong. */
-const SECRET_VARIABLES = new Set(['CHAT_ADMIN_KEY', 'MEDIA_URL_SECRET', 'MEDIA_S3_SECRET_ACCESS_KEY', 'MEDIA_S3_ACCESS_KEY_ID']);
+const SECRET_VARIABLES = new Set(['SMTP_URL', 'CHAT_ADMIN_KEY', 'MEDIA_URL_SECRET', 'MEDIA_S3_SECRET_ACCESS_KEY', 'MEDIA_S3_ACCESS_KEY_ID']);
 
 /** Thrown at boot; its message is the one line printed before exit 1. */
 export class ConfigError extends Error {}
@@ -41,6 +41,13 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     presence: PRESENCE_TIMING,
     media: mediaConfig(parsed, database, adminKey),
+    mail: { smtpUrl: parsed.SMTP_URL ?? null, from: parsed.MAIL_FROM ?? 'chat@localhost' },
+    talker: {
+      appId: parsed.TALKER_APP_ID ?? null,
+      loginAttemptsPerAccount: parsed.TALKER_LOGIN_ATTEMPTS_PER_ACCOUNT ?? 10,
+      loginAttemptsPerAddress: parsed.TALKER_LOGIN_ATTEMPTS_PER_ADDRESS ?? 100,
+      loginWindowSeconds: parsed.TALKER_LOGIN_WINDOW_SECONDS ?? 900,
+    },
   });
 }
 

@@ -10,9 +10,13 @@ import { ReportEntity } from '../moderation/report.entity.js';
 import { BlockEntity } from '../users/block.entity.js';
 import { AuditEntryEntity } from '../moderation/audit-entry.entity.js';
 import { MediaEntity } from '../media/media.entity.js';
+import { TalkerAccountEntity } from '../accounts/talker-account.entity.js';
+import { TalkerSessionEntity } from '../accounts/talker-session.entity.js';
+import { TalkerAppEntity } from '../accounts/talker-app.entity.js';
 
 /** The whole schema, listed once (ESM has no reliable glob loading). */
 export const ENTITIES = [
   AppEntity, UserEntity, UserTokenEntity, RoomEntity, MemberEntity, MessageEntity,
   MuteEntity, BanEntity, ReportEntity, BlockEntity, AuditEntryEntity, MediaEntity,
+  TalkerAccountEntity, TalkerSessionEntity, TalkerAppEntity,
 ];

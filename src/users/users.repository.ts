@@ -4,6 +4,7 @@ import { conflict } from '../common/errors/chat-error.js';
 import { AppScope } from '../database/app-scope.js';
 import { isUniqueViolation, violates } from '../database/db-errors.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
+import { Tx } from '../database/transaction.js';
 import { UserEntity, UserRoleValue } from './user.entity.js';
 import { UserTokenEntity } from './user-token.entity.js';
 
@@ -33,13 +34,14 @@ export class UsersRepository extends ScopedRepository<UserEntity> {
     super(db, UserEntity, 'user');
   }
 
-  async insert(scope: AppScope, values: NewUser): Promise<UserEntity> {
+  async insert(scope: AppScope, values: NewUser, tx?: Tx): Promise<UserEntity> {
     const now = new Date();
     const row = this.stamp<UserEntity>(scope, {
       ...values, unameKey: values.uname.toLowerCase(), tokensValidAfter: null, createdAt: now, updatedAt: now,
     } as Omit<UserEntity, 'appId' | 'id'> as Omit<UserEntity, 'appId'>);
     try {
-      return await this.db.manager.save(UserEntity, this.db.manager.create(UserEntity, row));
+      const em = this.manager(tx);
+      return await em.save(UserEntity, em.create(UserEntity, row));
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
       if (violates(error, 'uq_users_app_external', 'external_id')) throw conflict(`externalId "${values.externalId}" is already taken`);
