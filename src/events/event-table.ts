@@ -39,6 +39,8 @@ export interface EventEntry<T extends DomainEventType> {
   readonly author?: (event: EventOf<T>) => string | null;
   /** The legacy gateway turns it into socket events; its handler (legacy-event.bridge.ts) is typed to exist. */
   readonly legacy?: true;
+  /** The talker gateway turns it into `/talker` socket events for DIRECT rooms; its handler (talker/talker-event.bridge.ts) is typed to exist. */
+  readonly talker?: true;
   // Webhooks, when they come, are one more optional field here (e.g. `webhook: 'message.created'`).
 }
 
@@ -62,6 +64,7 @@ export const EVENTS = {
     myEvents: (event) => ({ type: MyEventType.MESSAGE_ADDED, message: event.message }),
     author: messageAuthor,
     legacy: true,
+    talker: true,
   },
   'message.updated': {
     fields: { appId: id, roomId: id, message: messageCodec },
@@ -94,11 +97,13 @@ export const EVENTS = {
     fields: { appId: id, roomId: id, user: userCodec, isTyping: boolean },
     subscription: { topic: 'typing', payload: typingOf },
     myEvents: (event) => ({ type: MyEventType.TYPING, typing: typingOf(event) }),
+    talker: true,
   },
   receipt: {
     fields: { appId: id, roomId: id, user: userCodec, messageId: id, kind: oneOf('READ', 'DELIVERED'), at: date },
     subscription: { topic: 'readReceipt', payload: receiptOf },
     myEvents: (event) => ({ type: MyEventType.READ_RECEIPT, receipt: receiptOf(event) }),
+    talker: true,
   },
   /** The legacy user_joined / user_left; GraphQL reads presence by query. */
   'presence.changed': {
@@ -127,6 +132,9 @@ export const EVENTS = {
 
 /** The event types the legacy gateway handles (their entries say `legacy: true`). */
 export type LegacyEventType = { [T in DomainEventType]: (typeof EVENTS)[T] extends { readonly legacy: true } ? T : never }[DomainEventType];
+
+/** The event types the talker gateway handles (their entries say `talker: true`). */
+export type TalkerEventType = { [T in DomainEventType]: (typeof EVENTS)[T] extends { readonly talker: true } ? T : never }[DomainEventType];
 
 /** The entry of an event, for code that handles every type alike (the bridges). */
 export function entryOf(event: DomainEvent): EventEntry<DomainEventType> {

@@ -78,6 +78,9 @@ export class LegacyIoAdapter extends IoAdapter {
       allowRequest: (req: { url?: string }, answer: (error: string | null, allowed: boolean) => void) =>
         isJsonp(req.url) ? answer('JSONP polling is not served: connect with XHR polling or websocket', false) : answer(null, true),
       destroyUpgrade: false,
+      // One frame may carry a talker file message: a data URI of up to 8 MiB decoded (talker/data-uri.ts) is
+      // about 11.2 MB of base64. Engine.IO's default (1 MB) would drop the socket instead of answering TOO_LARGE.
+      maxHttpBufferSize: 12 * 1024 * 1024,
     } as IoServerOptions);
     const redis = this.app.get(RedisConnections);
     if (redis.enabled) {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export type Transport = 'graphql-ws' | 'legacy';
+export type Transport = 'graphql-ws' | 'legacy' | 'talker';
 
 /**
  * This instance's Prometheus metrics, in a registry of its own (several app instances may share

@@ -49,6 +49,12 @@ export class MembersRepository extends ScopedRepository<MemberEntity> {
     return query.getMany() as Promise<MemberWithUser[]>;
   }
 
+  /** The memberships of these rooms (read and delivered positions included), in one statement. */
+  listInRooms(scope: AppScope, roomIds: readonly string[]): Promise<MemberEntity[]> {
+    if (roomIds.length === 0) return Promise.resolve([]);
+    return this.select(scope).andWhere('member.roomId IN (:...roomIds)', { roomIds: [...roomIds] }).getMany();
+  }
+
   async userIds(scope: AppScope, roomId: string): Promise<string[]> {
     const rows = await this.select(scope).select('member.userId', 'userId').andWhere('member.roomId = :roomId', { roomId }).getRawMany<{ userId: unknown }>();
     return rows.map((r) => String(r.userId));

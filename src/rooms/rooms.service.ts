@@ -25,6 +25,15 @@ import { RoomsRepository } from './rooms.repository.js';
 
 const directKeyOf = (a: string, b: string) => (BigInt(a) < BigInt(b) ? `${a}:${b}` : `${b}:${a}`);
 
+/** Where a user of a DIRECT room has read and received up to. */
+export interface DirectPosition { userId: string; lastReadMessageId: string | null; lastDeliveredMessageId: string | null }
+
+/** A DIRECT room seen from one of its two users: the room, the other user, and both positions. */
+export interface DirectConversation { roomId: string; peerId: string; positions: DirectPosition[] }
+
+const positionOf = (m: { userId: string; lastReadMessageId: string | null; lastDeliveredMessageId: string | null }): DirectPosition =>
+  ({ userId: m.userId, lastReadMessageId: m.lastReadMessageId, lastDeliveredMessageId: m.lastDeliveredMessageId });
+
 @Injectable()
 export class RoomsService {
   constructor(
@@ -191,6 +200,35 @@ export class RoomsService {
       if (raced) return toRoom(raced);
       throw error;
     }
+  }
+
+  /** The caller's DIRECT rooms (the talker's contacts), the one with the newest message first; three statements whatever their number. */
+  async directConversations(caller: UserPrincipal): Promise<DirectConversation[]> {
+    const rooms = (await this.rooms.ofMember(caller.scope, caller.userId)).filter((room) => room.type === 'DIRECT' && room.directKey);
+    const members = await this.members.listInRooms(caller.scope, rooms.map((room) => room.id));
+    return rooms.flatMap((room) => {
+      const peerId = room.directKey!.split(':').find((id) => id !== caller.userId);
+      if (!peerId) return [];
+      return [{ roomId: room.id, peerId, positions: members.filter((m) => m.roomId === room.id).map(positionOf) }];
+    });
+  }
+
+  /** The caller's DIRECT room with that user if they have one (never creates it); NOT_FOUND for a user the app does not have. */
+  async findDirect(caller: UserPrincipal, otherUserId: string): Promise<DirectConversation | null> {
+    const other = await this.userCache.get(caller.scope, otherUserId);
+    if (!other) throw notFound('User');
+    if (other.id === caller.userId) return null;
+    const room = await this.rooms.findByDirectKey(caller.scope, directKeyOf(caller.userId, other.id));
+    if (!room) return null;
+    const members = await this.members.listInRooms(caller.scope, [room.id]);
+    return { roomId: room.id, peerId: other.id, positions: members.map(positionOf) };
+  }
+
+  /** The two users of a DIRECT room (from the room cache), or null for any other room or none. */
+  async directPairOf(scope: AppScope, roomId: string): Promise<[string, string] | null> {
+    const room = await this.access.requireRoom(scope, roomId).catch(() => null);
+    const ids = room?.type === 'DIRECT' ? room.directKey?.split(':') : undefined;
+    return ids?.length === 2 ? [ids[0], ids[1]] : null;
   }
 
   /** Freezes or thaws the room and announces it (the caller's right was checked by moderation). */

@@ -1,0 +1,36 @@
+import { ChatError } from '../common/errors/chat-error.js';
+import type { ErrorCode } from '../common/errors/error-code.js';
+import { TalkerError } from './talker-route.js';
+
+/** The platform's refusals as talker codes (README "Talker API: conversations"). */
+const TALKER_CODES: Record<ErrorCode, [code: string, status: number]> = {
+  BAD_USER_INPUT: ['BAD_REQUEST', 400],
+  CONFLICT: ['BAD_REQUEST', 400],
+  NOT_FOUND: ['NOT_FOUND', 404],
+  UNAUTHENTICATED: ['NOT_LOGGED_IN', 401],
+  FORBIDDEN: ['FORBIDDEN', 403],
+  MUTED: ['MUTED', 403],
+  BANNED: ['BANNED', 403],
+  ROOM_FROZEN: ['FROZEN', 403],
+  RATE_LIMITED: ['RATE_LIMITED', 429],
+  UNAVAILABLE: ['UNAVAILABLE', 503],
+  INTERNAL: ['INTERNAL', 500],
+};
+
+/** A ChatError the services threw, as the talker client sees it; anything else unchanged (the gateway logs it as INTERNAL). */
+export function toTalkerError(error: unknown): unknown {
+  if (!(error instanceof ChatError)) return error;
+  const status = error.details?.httpStatus;
+  if (status === 413) return new TalkerError('TOO_LARGE', 413, error.message);
+  const [code, httpStatus] = TALKER_CODES[error.code] ?? ['INTERNAL', 500];
+  return new TalkerError(code, httpStatus, error.message);
+}
+
+/** Runs a service call with its ChatErrors turned into TalkerErrors. */
+export async function talkerErrors<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    throw toTalkerError(error);
+  }
+}
