@@ -104,6 +104,12 @@ export class WebhookDeliveriesRepository extends ScopedRepository<WebhookDeliver
       .execute();
   }
 
+  /** unscoped: gives a claim back untried (a shutdown abandoned its POST). */
+  async release(id: string, claim: string): Promise<void> {
+    await this.db.createQueryBuilder().update(WebhookDeliveryEntity).set({ claimedBy: null, claimUntil: null })
+      .where('id = :id AND claimed_by = :claim', { id, claim }).execute();
+  }
+
   /** unscoped: when the next delivery is due (epoch ms), or null when none is pending; the worker sleeps until then. */
   async nextDue(): Promise<number | null> {
     const rows: { at: unknown }[] = await this.db.query(`SELECT MIN(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'PENDING'`);
