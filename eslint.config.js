@@ -15,9 +15,13 @@ const LAYERS = [
   // leaves
   'config', 'common', 'metrics', 'database', 'principal', 'realtime', 'mail',
   // features
-  'users', 'rooms', 'apps', 'auth', 'media', 'messages', 'moderation', 'accounts', 'schema',
+  'users', 'rooms', 'apps', 'auth', 'media', 'messages', 'moderation', 'accounts',
   // the event table: every domain event's codec (over the features' views) and what it feeds; the transports' bridges read it
   'events',
+  // webhooks: the app backends' endpoints and deliveries, fed by the event table
+  'webhooks',
+  // the whole schema: every feature's entities, listed once
+  'schema',
   // transports
   'graphql', 'legacy', 'talker', 'health', 'console', 'cli',
   'root', // src/*.ts; a new folder under src/ must be given its place above, or it counts as root

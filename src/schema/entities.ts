@@ -13,10 +13,13 @@ import { MediaEntity } from '../media/media.entity.js';
 import { TalkerAccountEntity } from '../accounts/talker-account.entity.js';
 import { TalkerSessionEntity } from '../accounts/talker-session.entity.js';
 import { TalkerAppEntity } from '../accounts/talker-app.entity.js';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
+import { WebhookEntity } from '../webhooks/webhook.entity.js';
 
 /** The whole schema, listed once (ESM has no reliable glob loading). */
 export const ENTITIES = [
   AppEntity, UserEntity, UserTokenEntity, RoomEntity, MemberEntity, MessageEntity,
   MuteEntity, BanEntity, ReportEntity, BlockEntity, AuditEntryEntity, MediaEntity,
   TalkerAccountEntity, TalkerSessionEntity, TalkerAppEntity,
+  WebhookEntity, WebhookDeliveryEntity,
 ];
