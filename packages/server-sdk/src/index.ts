@@ -1,0 +1,11 @@
+export { ChatClient } from './client.js';
+export type { ChatClientOptions, UsersApi, TokensApi, RoomsApi, MessagesApi, ModerationApi, SettingsApi, WebhooksApi } from './client.js';
+export { ChatApiError } from './errors.js';
+export type { GraphqlErrorEntry } from './errors.js';
+export type { RetryOptions } from './transport.js';
+export { mintUserToken } from './user-token.js';
+export type { MintOptions } from './user-token.js';
+export { verifyWebhook } from './webhook-verify.js';
+export type { WebhookEvent, HeadersLike } from './webhook-verify.js';
+export type { ResultOf, VariablesOf } from './document-type.js';
+export type * from './generated/graphql.js';
