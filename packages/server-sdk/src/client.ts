@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ChatApiError } from './errors.js';
 import * as ops from './generated/graphql.js';
 import { Transport, RetryOptions, Operation } from './transport.js';
 import { MintOptions, mintUserToken } from './user-token.js';
@@ -90,7 +91,7 @@ export class UsersApi {
   constructor(private readonly call: Call) {}
   async create(input: ops.CreateUserInput) { return (await this.call(ops.CreateUserDocument, { input }, ONCE)).createUser; }
   /** null when there is no such user in your app. */
-  async get(id: string) { return (await this.call(ops.UserDocument, { id }, IDEMPOTENT)).user; }
+  async get(id: string) { return orNull(this.call(ops.UserDocument, { id }, IDEMPOTENT).then((r) => r.user)); }
   async list(page: Page = {}) { return (await this.call(ops.UsersDocument, page, IDEMPOTENT)).users; }
   /** Sets (`set`) and removes (`remove`) meta keys. */
   async updateMeta(id: string, patch: Patch) { return (await this.call(ops.UpdateUserMetaDocument, { id, patch }, IDEMPOTENT)).updateUserMeta; }
@@ -119,7 +120,7 @@ export class RoomsApi {
   /** By id, or by your key: `get({ key: 'team-42' })`. null when there is no such room. */
   async get(idOrKey: string | { id?: string; key?: string }) {
     const by = typeof idOrKey === 'string' ? { id: idOrKey } : idOrKey;
-    return (await this.call(ops.RoomDocument, by, IDEMPOTENT)).room;
+    return orNull(this.call(ops.RoomDocument, by, IDEMPOTENT).then((r) => r.room));
   }
   async list(filter: Vars<typeof ops.RoomsDocument> = {}) { return (await this.call(ops.RoomsDocument, filter, IDEMPOTENT)).rooms; }
   async update(id: string, input: ops.UpdateRoomInput) { return (await this.call(ops.UpdateRoomDocument, { id, input }, IDEMPOTENT)).updateRoom; }
@@ -145,7 +146,8 @@ export class MessagesApi {
     const retrySafe = Boolean(keyed.asUserId && keyed.clientMsgId);
     return (await this.call(ops.SendMessageDocument, { roomId, input: keyed }, retrySafe)).sendMessage;
   }
-  async get(id: string) { return (await this.call(ops.MessageDocument, { id }, IDEMPOTENT)).message; }
+  /** null when there is no such message in your app. */
+  async get(id: string) { return orNull(this.call(ops.MessageDocument, { id }, IDEMPOTENT).then((r) => r.message)); }
   /** One page of history, oldest first inside the page: the newest, `before` an id, or `after` one. */
   async list(roomId: string, page: { before?: string; after?: string; limit?: number } = {}) {
     return (await this.call(ops.MessagesDocument, { roomId, ...page }, IDEMPOTENT)).messages;
@@ -215,6 +217,16 @@ export class WebhooksApi {
   verify<T = unknown>(body: string | Uint8Array, headers: HeadersLike, secret = this.defaultSecret): WebhookEvent<T> {
     if (!secret) throw new TypeError('webhooks.verify: no secret (pass one, or set webhookSecret / CHAT_WEBHOOK_SECRET)');
     return verifyWebhook<T>(body, headers, secret);
+  }
+}
+
+/** The getters' answer for what does not exist (the server says NOT_FOUND): null, as the schema types it. */
+async function orNull<T>(result: Promise<T>): Promise<T | null> {
+  try {
+    return await result;
+  } catch (error) {
+    if (error instanceof ChatApiError && error.code === 'NOT_FOUND') return null;
+    throw error;
   }
 }
 
