@@ -89,11 +89,12 @@ function parseJson(text: string): { data?: unknown; errors?: unknown } | null {
   }
 }
 
+/** Says why no answer came: the system error's code (ECONNREFUSED, ECONNRESET…) or "timed out". */
 function describe(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  if (error.name === 'TimeoutError') return 'timed out';
-  const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? error.message;
+  // Read by shape, not instanceof: fetch's errors may come from another realm (a vm context, a test runner).
+  const failure = (typeof error === 'object' && error !== null ? error : {}) as { name?: string; message?: string; cause?: { code?: string; message?: string } };
+  if (failure.name === 'TimeoutError' || failure.name === 'AbortError') return 'timed out';
+  return failure.cause?.code ?? failure.cause?.message ?? failure.message ?? String(error);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
