@@ -15,9 +15,13 @@ const LAYERS = [
   // leaves
   'config', 'common', 'metrics', 'database', 'principal', 'realtime',
   // features
-  'users', 'rooms', 'apps', 'auth', 'media', 'messages', 'moderation', 'schema',
+  'users', 'rooms', 'apps', 'auth', 'media', 'messages', 'moderation',
   // the event table: every domain event's codec (over the features' views) and what it feeds; the transports' bridges read it
   'events',
+  // webhooks: the app backends' endpoints and deliveries, fed by the event table
+  'webhooks',
+  // the whole schema: every feature's entities, listed once
+  'schema',
   // transports
   'graphql', 'legacy', 'health', 'console', 'cli',
   'root', // src/*.ts; a new folder under src/ must be given its place above, or it counts as root

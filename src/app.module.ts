@@ -19,6 +19,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 import { EVENT_CODEC } from './events/event-table.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { UsersModule } from './users/users.module.js';
+import { WebhooksModule } from './webhooks/webhooks.module.js';
 
 /** Imports the feature modules; owns no providers. */
 @Module({})
@@ -39,6 +40,7 @@ export class AppModule {
         MediaModule,
         MessagesModule,
         ModerationModule,
+        WebhooksModule,
         LegacyModule,
         LiveModule,
         GraphqlApiModule,

@@ -63,6 +63,18 @@ export interface MediaConfig {
   uploadsPerMinute: number;
 }
 
+/** Webhook sending (README "Webhooks"). */
+export interface WebhookConfig {
+  /** The wait after each failed attempt; a failure after the last one marks the delivery FAILED. */
+  retryDelaysMs: readonly number[];
+  timeoutMs: number;
+  concurrency: number;
+  pollMs: number;
+}
+
+/** 5 s, 30 s, 2 min, 10 min, 1 h, 6 h: seven attempts over about 7 hours. */
+export const WEBHOOK_RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 3_600_000, 21_600_000];
+
 /** The validated configuration every module reads (injected by class token). */
 export class AppConfig {
   readonly port!: number;
@@ -75,6 +87,7 @@ export class AppConfig {
   readonly logLevel!: string;
   readonly queryLimits!: QueryLimits;
   readonly media!: MediaConfig;
+  readonly webhooks!: WebhookConfig;
   /** Not an env var: the defaults fit production; tests start instances with shorter ones. */
   readonly presence!: PresenceTiming;
 

@@ -90,4 +90,20 @@ export class EnvSchema {
   /** This server as browsers reach it (e.g. https://chat.example.com): media URLs are absolute on it; unset: root-relative. */
   @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL such as https://chat.example.com' })
   PUBLIC_URL?: string;
+
+  /** Webhook retry delays after each failed attempt, comma-separated milliseconds; the attempt after the last one failing marks it FAILED. */
+  @IsOptional() @IsString() @Matches(/^\d{1,9}(,\d{1,9}){0,19}$/, { message: 'must be comma-separated milliseconds such as 5000,30000,120000' })
+  WEBHOOK_RETRY_DELAYS_MS?: string;
+
+  /** How long one webhook POST may take before it counts as failed. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(100) @Max(120_000)
+  WEBHOOK_TIMEOUT_MS?: number;
+
+  /** Webhook POSTs in flight at once on one instance. */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000)
+  WEBHOOK_CONCURRENCY?: number;
+
+  /** How often each instance looks for due deliveries (besides being woken by the events that cause them). */
+  @IsOptional() @Type(() => Number) @IsInt() @Min(10) @Max(60_000)
+  WEBHOOK_POLL_MS?: number;
 }

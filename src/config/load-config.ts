@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { AppConfig, DatabaseConfig, MediaConfig, PRESENCE_TIMING, QUERY_LIMITS } from './app-config.js';
+import { AppConfig, DatabaseConfig, MediaConfig, PRESENCE_TIMING, QUERY_LIMITS, WEBHOOK_RETRY_DELAYS_MS } from './app-config.js';
 import { EnvSchema } from './env.schema.js';
 
 /** Variables whose value is never printed, even when it is wrong. */
@@ -41,6 +41,12 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     },
     presence: PRESENCE_TIMING,
     media: mediaConfig(parsed, database, adminKey),
+    webhooks: {
+      retryDelaysMs: parsed.WEBHOOK_RETRY_DELAYS_MS?.split(',').map(Number) ?? WEBHOOK_RETRY_DELAYS_MS,
+      timeoutMs: parsed.WEBHOOK_TIMEOUT_MS ?? 10_000,
+      concurrency: parsed.WEBHOOK_CONCURRENCY ?? 32,
+      pollMs: parsed.WEBHOOK_POLL_MS ?? 1_000,
+    },
   });
 }
 

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { MetricsService } from '../metrics/metrics.service.js';
+import type { Tx } from './transaction.js';
 
 interface MysqlConnection {
   query<R>(options: { sql: string; values: unknown[] }, done: (error: MysqlError | null, result: R) => void): void;
@@ -57,10 +58,16 @@ export class RawSql implements OnModuleInit {
    * multi-row INSERT takes ids one step apart: MySQL/MariaDB for a statement whose row count is
    * known (auto_increment_increment apart, read at start), SQLite consecutive from the last.
    */
-  async insert(sql: string, params: readonly unknown[], rows: number): Promise<bigint[]> {
+  async insert(sql: string, params: readonly unknown[], rows: number, tx?: Tx): Promise<bigint[]> {
+    if (tx && !this.sqlite) {
+      // Inside a transaction (messages recorded with their webhook deliveries): on its connection, through TypeORM.
+      const { insertId } = (await tx.query(sql, params as unknown[])) as { insertId: number | string };
+      return Array.from({ length: rows }, (_, i) => BigInt(insertId) + BigInt(i) * this.idStep);
+    }
     if (this.sqlite) {
+      // SQLite has one connection: a transaction TypeORM opened on it is the one this statement joins.
       // Timed by TypeORM's query events like every other statement (QueryTimerSubscriber).
-      const lastId = BigInt(await this.db.query(sql, params.map(sqliteValue)));
+      const lastId = BigInt(await (tx ?? this.db.manager).query(sql, params.map(sqliteValue)));
       return Array.from({ length: rows }, (_, i) => lastId - BigInt(rows - 1 - i));
     }
     const { insertId } = await this.mysql<{ insertId: number | string }>(sql, params);

@@ -5,6 +5,8 @@ import type { MembershipEvent } from '../rooms/membership-event.model.js';
 import { boolean, Codec, CodecError, date, Fields, id, Json, list, literal, nullable, object, oneOf, orWhenMissing, string } from '../realtime/codec.js';
 import type { DomainEvent, DomainEventType, EventOf } from '../realtime/domain-events.js';
 import { EventCodec } from '../realtime/event-codec.js';
+import { MembershipEventType } from '../rooms/membership-event.model.js';
+import type { WebhookEvent, WebhookEventType } from './webhook-events.js';
 import { membershipEventCodec, messageCodec, reportCodec, roomCodec, userCodec } from './view-codecs.js';
 
 /** The GraphQL room subscriptions (LiveResolver), each with the view it carries. */
@@ -39,7 +41,8 @@ export interface EventEntry<T extends DomainEventType> {
   readonly author?: (event: EventOf<T>) => string | null;
   /** The legacy gateway turns it into socket events; its handler (legacy-event.bridge.ts) is typed to exist. */
   readonly legacy?: true;
-  // Webhooks, when they come, are one more optional field here (e.g. `webhook: 'message.created'`).
+  /** The webhook events it causes (README "Webhooks" documents each `data`); recorded by webhooks/webhook-outbox.ts. */
+  readonly webhook?: (event: EventOf<T>) => readonly WebhookEvent[];
 }
 
 export type EventTable = { readonly [T in DomainEventType]: EventEntry<T> };
@@ -48,6 +51,21 @@ const typingOf = (event: EventOf<'typing'>): TypingEvent => ({ roomId: event.roo
 const receiptOf = (event: EventOf<'receipt'>): ReadReceipt =>
   ({ roomId: event.roomId, user: event.user, messageId: event.messageId, kind: event.kind as ReceiptKind, at: event.at });
 const messageAuthor = (event: { message: Message }) => event.message.author?.id ?? null;
+const messageHook = (type: WebhookEventType) => (event: { roomId: string; message: Message }): WebhookEvent[] =>
+  [{ type, data: { roomId: event.roomId, message: event.message } }];
+/** Membership changes by kind; a role change has no webhook. */
+const MEMBERSHIP_HOOKS: Partial<Record<MembershipEventType, WebhookEventType>> = {
+  JOINED: 'member.joined', LEFT: 'member.left', MUTED: 'user.muted', UNMUTED: 'user.unmuted', BANNED: 'user.banned', UNBANNED: 'user.unbanned',
+};
+const membershipHook = (event: EventOf<'membership.changed'>): WebhookEvent[] => {
+  const type = MEMBERSHIP_HOOKS[event.change.type];
+  return type ? [{ type, data: { ...event.change } }] : [];
+};
+/** Every update is room.updated; one that froze the room is room.frozen too. */
+const roomUpdatedHook = (event: EventOf<'room.updated'>): WebhookEvent[] => [
+  { type: 'room.updated', data: { room: event.room, changed: event.changed } },
+  ...(event.changed.includes('frozen') && event.room.frozen ? [{ type: 'room.frozen' as const, data: { room: event.room } }] : []),
+];
 
 /**
  * Every domain event, declared once: how it crosses Redis and what it feeds. Checked against
@@ -62,33 +80,44 @@ export const EVENTS = {
     myEvents: (event) => ({ type: MyEventType.MESSAGE_ADDED, message: event.message }),
     author: messageAuthor,
     legacy: true,
+    webhook: messageHook('message.created'),
   },
   'message.updated': {
     fields: { appId: id, roomId: id, message: messageCodec },
     subscription: { topic: 'messageUpdated', payload: (event) => event.message },
     myEvents: (event) => ({ type: MyEventType.MESSAGE_UPDATED, message: event.message }),
     author: messageAuthor,
+    webhook: messageHook('message.updated'),
   },
   'message.deleted': {
     fields: { appId: id, roomId: id, message: messageCodec },
     subscription: { topic: 'messageDeleted', payload: (event) => event.message },
     myEvents: (event) => ({ type: MyEventType.MESSAGE_DELETED, message: event.message }),
     author: messageAuthor,
+    webhook: messageHook('message.deleted'),
   },
   'membership.changed': {
     fields: { appId: id, roomId: id, change: membershipEventCodec },
     subscription: { topic: 'membershipChanged', payload: (event) => event.change },
     myEvents: (event) => ({ type: MyEventType.MEMBERSHIP_CHANGED, membership: event.change }),
     legacy: true,
+    webhook: membershipHook,
   },
   'room.updated': {
     fields: { appId: id, roomId: id, room: roomCodec, changed: list(string) },
     myEvents: (event) => ({ type: MyEventType.ROOM_UPDATED, room: event.room }),
     legacy: true,
+    webhook: roomUpdatedHook,
   },
   'room.deleted': {
     fields: { appId: id, roomId: id, room: roomCodec },
     myEvents: (event) => ({ type: MyEventType.ROOM_DELETED, room: event.room }),
+    webhook: (event) => [{ type: 'room.deleted', data: { room: event.room } }],
+  },
+  /** For webhooks only: clients learn of rooms they were added to by membership.changed. */
+  'room.created': {
+    fields: { appId: id, roomId: id, room: roomCodec },
+    webhook: (event) => [{ type: 'room.created', data: { room: event.room } }],
   },
   typing: {
     fields: { appId: id, roomId: id, user: userCodec, isTyping: boolean },
@@ -114,6 +143,16 @@ export const EVENTS = {
   'user.changed': {
     fields: { appId: id, roomId: literal(null), userIds: list(id) },
   },
+  /** For webhooks only. */
+  'user.created': {
+    fields: { appId: id, roomId: literal(null), user: userCodec },
+    webhook: (event) => [{ type: 'user.created', data: { user: event.user } }],
+  },
+  /** For webhooks only (caches follow the user.changed published with it). */
+  'user.deleted': {
+    fields: { appId: id, roomId: literal(null), userIds: list(id) },
+    webhook: (event) => event.userIds.map((userId) => ({ type: 'user.deleted' as const, data: { user: { id: userId } } })),
+  },
   /** Caches of the app and open sockets' credentials on every instance. */
   'app.changed': {
     fields: { appId: id, roomId: literal(null), secretRotated: orWhenMissing(boolean, true) }, // missing (an older instance): re-check its sockets
@@ -122,6 +161,7 @@ export const EVENTS = {
   'report.created': {
     fields: { appId: id, roomId: nullable(id), report: reportCodec },
     subscription: { topic: 'reportCreated', payload: (event) => event.report },
+    webhook: (event) => [{ type: 'report.created', data: { report: event.report } }],
   },
 } satisfies EventTable;
 
@@ -132,6 +172,11 @@ export type LegacyEventType = { [T in DomainEventType]: (typeof EVENTS)[T] exten
 export function entryOf(event: DomainEvent): EventEntry<DomainEventType> {
   // Sound: the entry is looked up by the event's own type, so its functions get the event they were written for.
   return (EVENTS as EventTable)[event.type] as unknown as EventEntry<DomainEventType>;
+}
+
+/** The webhook events a domain event causes (none for most). */
+export function webhookEventsOf(event: DomainEvent): readonly WebhookEvent[] {
+  return entryOf(event).webhook?.(event) ?? [];
 }
 
 /** Each event type's codec: its `type` literal and the entry's fields. */

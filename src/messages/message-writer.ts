@@ -4,7 +4,10 @@ import { LOGGER } from '../common/logging/logging.module.js';
 import { AppScope } from '../database/app-scope.js';
 import { isStatementRefusal } from '../database/db-errors.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { Tx, UnitOfWork } from '../database/transaction.js';
+import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
+import { EventOutbox } from '../realtime/event-outbox.js';
 import type { AttachmentFile } from '../media/attachment.model.js';
 import { UserEntity } from '../users/user.entity.js';
 import { MessageKindValue } from './message.entity.js';
@@ -68,6 +71,8 @@ export class MessageWriter {
     private readonly events: EventBus,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
+    private readonly outbox: EventOutbox,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /**
@@ -98,7 +103,7 @@ export class MessageWriter {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        const stored = await this.store(batch);
+        const stored = await this.storeAndRecord(batch);
         this.metrics.messageBatch.observe(batch.length);
         // Answered on the next turn: by then the next INSERT, if any waited, is on its way.
         const answering = this.answered.then(nextTurn).then(() => this.answer(stored));
@@ -128,10 +133,39 @@ export class MessageWriter {
   }
 
   private async publish(p: Pending, id: string): Promise<Message> {
-    const message = this.asStored(p, id);
+    const event = this.eventOf(p, id);
     this.metrics.messagesIn.inc();
-    await this.events.publish({ type: 'message.created', appId: p.scope.appId, roomId: p.roomId, message });
-    return message;
+    await this.events.publish(event);
+    return event.message;
+  }
+
+  private eventOf(p: Pending, id: string): Extract<DomainEvent, { type: 'message.created' }> {
+    return { type: 'message.created', appId: p.scope.appId, roomId: p.roomId, message: this.asStored(p, id) };
+  }
+
+  /**
+   * Stores the batch, and records the webhook deliveries of its messages in the same
+   * transaction when any of its apps has an endpoint that wants message.created (otherwise, as
+   * before, one INSERT that commits on its own). When that transaction's INSERT is refused, the
+   * batch takes the usual way (store) and its deliveries are recorded right after it.
+   */
+  private async storeAndRecord(batch: Pending[]): Promise<Stored[]> {
+    if (!this.outbox.recording) return this.store(batch);
+    // One probe per app of the batch (almost always one): whether any endpoint wants message.created.
+    const probes = [...new Map(batch.map((p) => [p.scope.appId, p])).values()].map((p) => this.eventOf(p, '0'));
+    if (!(await this.outbox.wantsAny(probes).catch(() => true))) return this.store(batch);
+    try {
+      return await this.uow.run(async (tx) => {
+        const ids = await this.append(batch, tx);
+        await this.outbox.record(batch.map((p, i) => this.eventOf(p, ids[i])), tx);
+        return asCreated(batch, ids);
+      });
+    } catch (error) {
+      if (!isStatementRefusal(error)) return this.fail(batch, error);
+    }
+    const stored = await this.store(batch);
+    await this.outbox.recordAfter(stored.flatMap((one) => (one.created ? [this.eventOf(one.p, one.id)] : [])));
+    return stored;
   }
 
   /**
@@ -176,8 +210,8 @@ export class MessageWriter {
     return stored;
   }
 
-  private append(batch: readonly Pending[]): Promise<string[]> {
-    return this.messages.appendMany(batch.map((p) => ({ scope: p.scope, values: newMessage(p) })));
+  private append(batch: readonly Pending[], tx?: Tx): Promise<string[]> {
+    return this.messages.appendMany(batch.map((p) => ({ scope: p.scope, values: newMessage(p) })), tx);
   }
 
   /** Fails sends whose INSERT may or may not have been stored; nothing is retried. */

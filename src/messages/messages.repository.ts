@@ -5,6 +5,7 @@ import { isUniqueViolation } from '../database/db-errors.js';
 import { containsPattern } from '../database/like-pattern.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { RawSql } from '../database/raw-sql.js';
+import type { Tx } from '../database/transaction.js';
 import { joined, list, scoped, sql, TenantInsert } from '../database/tenant-sql.js';
 import { toDate } from '../users/users.repository.js';
 import { UserRoleValue } from '../users/user.entity.js';
@@ -110,7 +111,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
    * commits on its own: one statement, all rows or none. Returns their ids in the order given.
    * A repeated clientMsgId fails the whole statement (unique key): insertOnce answers for those.
    */
-  async appendMany(items: readonly { scope: AppScope; values: NewMessage }[]): Promise<string[]> {
+  async appendMany(items: readonly { scope: AppScope; values: NewMessage }[], tx?: Tx): Promise<string[]> {
     if (items.length === 0) return [];
     const params: unknown[] = [];
     for (const { scope, values } of items) {
@@ -118,7 +119,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
         values.meta === null ? null : JSON.stringify(values.meta), values.clientMsgId,
         values.attachments?.length ? JSON.stringify(values.attachments) : null, values.createdAt ?? new Date());
     }
-    const ids = await this.raw.insert(INSERT.sql(items.length, params), params, items.length);
+    const ids = await this.raw.insert(INSERT.sql(items.length, params), params, items.length, tx);
     return ids.map(String);
   }
 

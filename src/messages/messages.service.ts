@@ -8,6 +8,7 @@ import { AppSettings } from '../apps/app-settings.js';
 import { BlocksService } from '../users/blocks.service.js';
 import { FloodControlService } from './flood-control.service.js';
 import { EventBus } from '../realtime/event-bus.js';
+import { EventOutbox } from '../realtime/event-outbox.js';
 import { ReceiptKind } from './live-events.model.js';
 import { toMember } from '../rooms/member.mapper.js';
 import { Member } from '../rooms/member.model.js';
@@ -39,6 +40,7 @@ export class MessagesService {
     private readonly apps: AppsService,
     private readonly writer: MessageWriter,
     private readonly events: EventBus,
+    private readonly outbox: EventOutbox,
     private readonly flood: FloodControlService,
     private readonly blocks: BlocksService,
     private readonly media: MediaService,
@@ -248,7 +250,9 @@ export class MessagesService {
 
   private async announce(scope: AppScope, id: string, type: 'message.updated' | 'message.deleted'): Promise<Message> {
     const message = toMessage((await this.messages.findById(scope, id))!);
-    await this.events.publish({ type, appId: scope.appId, roomId: message.roomId, message });
+    const event = { type, appId: scope.appId, roomId: message.roomId, message };
+    await this.outbox.recordAfter([event]); // an edit or delete is one statement, no transaction: recorded right after it
+    await this.events.publish(event);
     return message;
   }
 }

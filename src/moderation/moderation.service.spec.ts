@@ -1,3 +1,5 @@
+import { EventOutbox } from '../realtime/event-outbox.js';
+import type { Logger } from 'pino';
 import type { ScopedPrincipal } from '../principal/principal.js';
 import { ChatError } from '../common/errors/chat-error.js';
 import { AppScope, scopeOf } from '../database/app-scope.js';
@@ -58,7 +60,12 @@ function setup(running: { endsAt: Date } | null = null) {
   const userCache = strictFake<UserCache>('UserCache', { get: (scope: AppScope, id: string) => users.findById(scope, id) });
   const access = new RoomAccessService(rooms, members, userCache, sanctions, cache);
   const usersService = strictFake<UsersService>('UsersService', { changed: async () => undefined });
-  return { mutes, audit, events, service: new ModerationService(mutes, strictFake<BansRepository>('BansRepository'), audit, users, members, access, strictFake<RoomsService>('RoomsService'), events, uow, usersService) };
+  return { mutes, audit, events, service: new ModerationService(mutes, strictFake<BansRepository>('BansRepository'), audit, users, members, access, strictFake<RoomsService>('RoomsService'), events, noWebhooks(), uow, usersService) };
+}
+
+/** No recorder: the outbox records nothing. */
+function noWebhooks() {
+  return new EventOutbox(strictFake<Logger>('Logger'));
 }
 
 const codeOf = (promise: Promise<unknown>) => promise.then(() => 'ok', (e: ChatError) => e.code);
@@ -150,7 +157,7 @@ describe('ModerationService.expireMutes', () => {
     });
     const events = strictFake<EventBus>('EventBus', { publish: async () => undefined });
     const none = strictFake<never>('unused');
-    const service = new ModerationService(mutes, none, none, none, none, none, none, events, none, none);
+    const service = new ModerationService(mutes, none, none, none, none, none, none, events, noWebhooks(), none, none);
     await expect(service.expireMutes(new Date())).resolves.toBe(1);
     expect(mutes.deleteExpired).toHaveBeenCalledWith(scopeOf('5'), '8', expect.any(Date));
     expect(events.publish).toHaveBeenCalledTimes(1);

@@ -4,6 +4,7 @@ import { badInput, ChatError, forbidden, notFound } from '../common/errors/chat-
 import { AppScope, scopeOf } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
 import { EventBus } from '../realtime/event-bus.js';
+import { EventOutbox } from '../realtime/event-outbox.js';
 import { membershipEvent } from '../rooms/member.mapper.js';
 import { MembersRepository } from '../rooms/members.repository.js';
 import { MembershipEvent, MembershipEventType } from '../rooms/membership-event.model.js';
@@ -47,6 +48,7 @@ export class ModerationService {
     private readonly access: RoomAccessService,
     private readonly roomsService: RoomsService,
     private readonly events: EventBus,
+    private readonly outbox: EventOutbox,
     private readonly uow: UnitOfWork,
     private readonly usersService: UsersService,
   ) {}
@@ -59,11 +61,13 @@ export class ModerationService {
     const { roomId: room, target, actor } = await this.requireModerator(caller, roomId, userId);
     const startsAt = new Date();
     const endsAt = new Date(startsAt.getTime() + minutes * 60_000);
+    const change = membershipEvent(MembershipEventType.MUTED, room, toUser(target), actor, { mutedUntil: endsAt, reason: note });
     await this.uow.run(async (tx) => {
       await this.mutes.upsert(caller.scope, { roomId: room, userId: target.id, mutedBy: actor?.id ?? null, minutes, reason: note, startsAt, endsAt }, tx);
       await this.audit.append(caller.scope, this.entry(caller, actor, room, 'MUTE', target.id, note, { minutes, endsAt: endsAt.toISOString() }), tx);
+      await this.outbox.record([this.eventOf(caller.scope, change)], tx);
     });
-    return this.announce(caller.scope, membershipEvent(MembershipEventType.MUTED, room, toUser(target), actor, { mutedUntil: endsAt, reason: note }));
+    return this.announce(caller.scope, change, true);
   }
 
   /** Ends the user's mute now. NOT_FOUND "User not in mutelist" when there is none running. */
@@ -71,13 +75,15 @@ export class ModerationService {
     const { roomId: room, target, actor } = await this.requireModerator(caller, roomId, userId);
     const running = await this.mutes.findActive(caller.scope, room, target.id);
     if (!running) throw notMuted();
+    const change = membershipEvent(MembershipEventType.UNMUTED, room, toUser(target), actor);
     const removed = await this.uow.run(async (tx) => {
       if ((await this.mutes.delete(caller.scope, room, target.id, tx)) === 0) return false;
       await this.audit.append(caller.scope, this.entry(caller, actor, room, 'UNMUTE', target.id, null, { endsAt: running.endsAt.toISOString() }), tx);
+      await this.outbox.record([this.eventOf(caller.scope, change)], tx);
       return true;
     });
     if (!removed) throw notMuted();
-    return this.announce(caller.scope, membershipEvent(MembershipEventType.UNMUTED, room, toUser(target), actor));
+    return this.announce(caller.scope, change, true);
   }
 
   /** The room's running mutes, for those who may mute there. */
@@ -109,23 +115,27 @@ export class ModerationService {
     const { roomId: room, target, actor } = await this.requireModerator(caller, roomId, userId);
     const startsAt = new Date();
     const endsAt = seconds ? new Date(startsAt.getTime() + seconds * 1000) : null;
+    const change = membershipEvent(MembershipEventType.BANNED, room, toUser(target), actor, { bannedUntil: endsAt, reason: note });
     await this.uow.run(async (tx) => {
       await this.members.delete(caller.scope, room, target.id, tx);
       await this.bans.upsert(caller.scope, { roomId: room, userId: target.id, bannedBy: actor?.id ?? null, reason: note, startsAt, endsAt }, tx);
       await this.audit.append(caller.scope, this.entry(caller, actor, room, 'BAN', target.id, note, { seconds: seconds ?? null, endsAt: endsAt?.toISOString() ?? null }), tx);
+      await this.outbox.record([this.eventOf(caller.scope, change)], tx);
     });
-    return this.announce(caller.scope, membershipEvent(MembershipEventType.BANNED, room, toUser(target), actor, { bannedUntil: endsAt, reason: note }));
+    return this.announce(caller.scope, change, true);
   }
 
   /** Ends the user's ban now; NOT_FOUND "User not banned" when there is none running. */
   async unban(caller: ScopedPrincipal, roomId: string, userId: string): Promise<MembershipEvent> {
     const { roomId: room, target, actor } = await this.requireModerator(caller, roomId, userId);
     if (!(await this.bans.findActive(caller.scope, room, target.id))) throw new ChatError('NOT_FOUND', 'User not banned');
+    const change = membershipEvent(MembershipEventType.UNBANNED, room, toUser(target), actor);
     await this.uow.run(async (tx) => {
       await this.bans.delete(caller.scope, room, target.id, tx);
       await this.audit.append(caller.scope, this.entry(caller, actor, room, 'UNBAN', target.id, null, null), tx);
+      await this.outbox.record([this.eventOf(caller.scope, change)], tx);
     });
-    return this.announce(caller.scope, membershipEvent(MembershipEventType.UNBANNED, room, toUser(target), actor));
+    return this.announce(caller.scope, change, true);
   }
 
   async listBans(caller: ScopedPrincipal, roomId: string): Promise<Ban[]> {
@@ -248,9 +258,16 @@ export class ModerationService {
     return { roomId, actorKind: caller.kind === 'app' ? 'APP' as const : 'USER' as const, actorUserId: actor?.id ?? null, action, targetUserId, reason, details };
   }
 
-  private async announce(scope: AppScope, change: MembershipEvent): Promise<MembershipEvent> {
-    await this.events.publish({ type: 'membership.changed', appId: scope.appId, roomId: change.roomId, change });
+  /** Publishes the change; `recorded`: its webhook deliveries were recorded in its transaction, else they are recorded now, right after it. */
+  private async announce(scope: AppScope, change: MembershipEvent, recorded = false): Promise<MembershipEvent> {
+    const event = this.eventOf(scope, change);
+    if (!recorded) await this.outbox.recordAfter([event]);
+    await this.events.publish(event);
     return change;
+  }
+
+  private eventOf(scope: AppScope, change: MembershipEvent) {
+    return { type: 'membership.changed' as const, appId: scope.appId, roomId: change.roomId, change };
   }
 
   /** NOT_FOUND for an unknown room or user; FORBIDDEN unless the caller may act on the target here. */

@@ -5,6 +5,7 @@ import { AppScope } from '../database/app-scope.js';
 import { toMessage } from '../messages/message.mapper.js';
 import { MessagesRepository } from '../messages/messages.repository.js';
 import { EventBus } from '../realtime/event-bus.js';
+import { EventOutbox } from '../realtime/event-outbox.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { toUser } from '../users/user.model.js';
 import { UsersRepository } from '../users/users.repository.js';
@@ -21,6 +22,7 @@ export class ReportsService {
     private readonly messages: MessagesRepository,
     private readonly access: RoomAccessService,
     private readonly events: EventBus,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async create(caller: UserPrincipal, input: CreateReportInput): Promise<Report> {
@@ -30,7 +32,9 @@ export class ReportsService {
       ...target, reporterId: caller.userId, category: input.category, reason: input.reason?.trim() || null,
     });
     const [report] = await this.views(caller.scope, [row]);
-    await this.events.publish({ type: 'report.created', appId: caller.scope.appId, roomId: row.roomId, report });
+    const event = { type: 'report.created' as const, appId: caller.scope.appId, roomId: row.roomId, report };
+    await this.outbox.recordAfter([event]); // one INSERT, no transaction: recorded right after it
+    await this.events.publish(event);
     return report;
   }
 

@@ -19,6 +19,7 @@ export type DomainEvent =
   /** `changed` names the fields the update set (frozen, name, meta…). */
   | { type: 'room.updated'; appId: string; roomId: string; room: Room; changed: readonly string[] }
   | { type: 'room.deleted'; appId: string; roomId: string; room: Room }
+  | { type: 'room.created'; appId: string; roomId: string; room: Room }
   | { type: 'typing'; appId: string; roomId: string; user: User; isTyping: boolean }
   | { type: 'receipt'; appId: string; roomId: string; user: User; messageId: string; kind: 'READ' | 'DELIVERED'; at: Date }
   /** A user's first connection (online) or last disconnection (offline); roomId is the app's lobby. */
@@ -27,6 +28,10 @@ export type DomainEvent =
   | { type: 'block.changed'; appId: string; roomId: null; blockerId: string; blockedId: string; blocked: boolean }
   /** Users' rows changed (role, meta, revoked tokens, deleted): every instance drops what it cached of them; no room. */
   | { type: 'user.changed'; appId: string; roomId: null; userIds: readonly string[] }
+  /** A user was created (user.changed is not published: no instance cached them). */
+  | { type: 'user.created'; appId: string; roomId: null; user: User }
+  /** Users were deleted (published after their user.changed). */
+  | { type: 'user.deleted'; appId: string; roomId: null; userIds: readonly string[] }
   /**
    * An app's secret or settings changed: every instance drops what it cached of the app; no room.
    * `secretRotated`: every token of the app was revoked too (open sockets re-check their credentials).

@@ -6,6 +6,7 @@ import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { EventBus } from './event-bus.js';
 import { EventCodec } from './event-codec.js';
+import { EventOutbox } from './event-outbox.js';
 import { RedisEventBus } from './redis-event-bus.js';
 import { LocalEventBus } from './local-event-bus.js';
 import { LocalPresenceService } from './local-presence.service.js';
@@ -26,7 +27,7 @@ export class RealtimeModule {
     return {
       module: RealtimeModule,
       providers: [
-        RedisConnections, LocalEventBus, RequestLoaders,
+        RedisConnections, LocalEventBus, RequestLoaders, EventOutbox,
         { provide: EventCodec, useValue: codec },
         {
           // REDIS_URL set: events cross instances through Redis; unset: in process. Same interface.
@@ -43,7 +44,7 @@ export class RealtimeModule {
             config.redisUrl ? new RedisPresenceService(redis, config.presence, log) : new LocalPresenceService(log),
         },
       ],
-      exports: [PresenceService, RedisConnections, EventBus, RequestLoaders],
+      exports: [PresenceService, RedisConnections, EventBus, RequestLoaders, EventOutbox],
     };
   }
 }

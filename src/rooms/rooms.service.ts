@@ -4,7 +4,9 @@ import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-resu
 import type { AppPrincipal, ScopedPrincipal, UserPrincipal } from '../principal/principal.js';
 import { AppScope } from '../database/app-scope.js';
 import { UnitOfWork } from '../database/transaction.js';
+import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
+import { EventOutbox } from '../realtime/event-outbox.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { toUser, User } from '../users/user.model.js';
 import { UserCache } from '../users/user.cache.js';
@@ -36,6 +38,7 @@ export class RoomsService {
     private readonly blocks: BlocksRepository,
     private readonly presence: PresenceService,
     private readonly events: EventBus,
+    private readonly outbox: EventOutbox,
     private readonly uow: UnitOfWork,
   ) {}
 
@@ -53,8 +56,10 @@ export class RoomsService {
         key: input.key ?? null, name: input.name ?? null, type, status: input.status ?? null, meta: input.meta ?? null, directKey,
       }, tx);
       for (const user of users) await this.members.insertOnce(caller.scope, { roomId: row.id, userId: user.id, role: 'MEMBER' }, tx);
+      await this.outbox.record([{ type: 'room.created', appId: caller.scope.appId, roomId: row.id, room: toRoom(row) }], tx);
       return row;
     });
+    await this.events.publish({ type: 'room.created', appId: caller.scope.appId, roomId: room.id, room: toRoom(room) });
     for (const user of users) await this.publishMembership(caller.scope, MembershipEventType.JOINED, room.id, toUser(user), null, MemberRole.MEMBER);
     return toRoom(room);
   }
@@ -105,7 +110,7 @@ export class RoomsService {
     if (!room) return notDeleted('Room not found');
     if (room.key === 'lobby') return notDeleted('The lobby cannot be deleted');
     await this.rooms.delete(caller.scope, room.id);
-    await this.events.publish({ type: 'room.deleted', appId: caller.scope.appId, roomId: room.id, room: toRoom(room) });
+    await this.announce({ type: 'room.deleted', appId: caller.scope.appId, roomId: room.id, room: toRoom(room) });
     return deleted();
   }
 
@@ -205,11 +210,17 @@ export class RoomsService {
   private async saveAndAnnounce(scope: AppScope, roomId: string, changes: Partial<Pick<RoomEntity, 'name' | 'status' | 'type' | 'meta' | 'key' | 'frozen'>>): Promise<Room> {
     await this.rooms.updateFields(scope, roomId, changes);
     const saved = toRoom((await this.rooms.findById(scope, roomId))!);
-    await this.events.publish({ type: 'room.updated', appId: scope.appId, roomId, room: saved, changed: Object.keys(changes) });
+    await this.announce({ type: 'room.updated', appId: scope.appId, roomId, room: saved, changed: Object.keys(changes) });
     return saved;
   }
 
   private publishMembership(scope: AppScope, type: MembershipEventType, roomId: string, user: User, actor: User | null, role?: MemberRole) {
-    return this.events.publish({ type: 'membership.changed', appId: scope.appId, roomId, change: membershipEvent(type, roomId, user, actor, { role }) });
+    return this.announce({ type: 'membership.changed', appId: scope.appId, roomId, change: membershipEvent(type, roomId, user, actor, { role }) });
+  }
+
+  /** Records the event's webhook deliveries right after its change (these changes are single statements or already committed), then publishes it. */
+  private async announce(event: DomainEvent): Promise<void> {
+    await this.outbox.recordAfter([event]);
+    await this.events.publish(event);
   }
 }

@@ -10,9 +10,12 @@ import { ReportEntity } from '../moderation/report.entity.js';
 import { BlockEntity } from '../users/block.entity.js';
 import { AuditEntryEntity } from '../moderation/audit-entry.entity.js';
 import { MediaEntity } from '../media/media.entity.js';
+import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
+import { WebhookEntity } from '../webhooks/webhook.entity.js';
 
 /** The whole schema, listed once (ESM has no reliable glob loading). */
 export const ENTITIES = [
   AppEntity, UserEntity, UserTokenEntity, RoomEntity, MemberEntity, MessageEntity,
   MuteEntity, BanEntity, ReportEntity, BlockEntity, AuditEntryEntity, MediaEntity,
+  WebhookEntity, WebhookDeliveryEntity,
 ];

@@ -5,6 +5,7 @@ import { applyMetaPatch, MetaPatchInput } from '../common/graphql/meta-patch.inp
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppScope } from '../database/app-scope.js';
 import { EventBus } from '../realtime/event-bus.js';
+import { EventOutbox } from '../realtime/event-outbox.js';
 import { PresenceService } from '../realtime/presence.service.js';
 import { CreateUserInput } from './create-user.input.js';
 import { toUser, User, UserRole } from './user.model.js';
@@ -25,6 +26,7 @@ export class UsersService {
     private readonly cache: UserCache,
     private readonly presence: PresenceService,
     private readonly events: EventBus,
+    private readonly outbox: EventOutbox,
   ) {}
 
   async create(scope: AppScope, input: CreateUserInput): Promise<User> {
@@ -37,7 +39,11 @@ export class UsersService {
       isBot: input.isBot ?? false,
       meta: input.meta ?? null,
     });
-    return toUser(row);
+    const user = toUser(row);
+    const event = { type: 'user.created' as const, appId: scope.appId, roomId: null, user };
+    await this.outbox.recordAfter([event]); // one INSERT, no transaction: recorded right after it
+    await this.events.publish(event);
+    return user;
   }
 
   /** `me` and `user(id)`: from the cache every instance keeps current. */
@@ -61,6 +67,7 @@ export class UsersService {
   async delete(scope: AppScope, id: string): Promise<DeleteResult> {
     if ((await this.users.deleteById(scope, id)) === 0) return notDeleted('User not found');
     await this.changed(scope, [id]);
+    await this.announceDeleted(scope, [id]);
     return deleted();
   }
 
@@ -69,7 +76,15 @@ export class UsersService {
     const unique = [...new Set(ids)];
     const count = await this.users.deleteByIds(scope, unique);
     if (count > 0) await this.changed(scope, unique);
+    if (count > 0) await this.announceDeleted(scope, unique);
     return count;
+  }
+
+  /** user.deleted (webhooks), recorded right after the DELETE (one statement, no transaction). */
+  private async announceDeleted(scope: AppScope, userIds: readonly string[]): Promise<void> {
+    const event = { type: 'user.deleted' as const, appId: scope.appId, roomId: null, userIds };
+    await this.outbox.recordAfter([event]);
+    await this.events.publish(event);
   }
 
   /** After any write to users' rows: every instance drops what it cached of them. */

@@ -1,0 +1,119 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { AppScope } from '../database/app-scope.js';
+import { ScopedRepository } from '../database/scoped-repository.js';
+import { Tx } from '../database/transaction.js';
+import { DeliveryStatusValue, WebhookDeliveryEntity } from './webhook-delivery.entity.js';
+
+export interface NewDelivery {
+  scope: AppScope;
+  webhookId: string;
+  eventType: string;
+  payload: string;
+}
+
+/** A claimed delivery with what sending it needs: its endpoint's URL and secret. */
+export interface ClaimedDelivery {
+  id: string;
+  appId: string;
+  webhookId: string;
+  payload: string;
+  attempts: number;
+  url: string;
+  secret: string;
+}
+
+/** The outcome of one attempt. */
+export interface AttemptOutcome {
+  status: DeliveryStatusValue;
+  nextAttemptAt: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  deliveredAt: Date | null;
+}
+
+const DUE = `d.status = 'PENDING' AND d.next_attempt_at <= ? AND (d.claim_until IS NULL OR d.claim_until < ?)`;
+
+@Injectable()
+export class WebhookDeliveriesRepository extends ScopedRepository<WebhookDeliveryEntity> {
+  constructor(db: DataSource) {
+    super(db, WebhookDeliveryEntity, 'delivery');
+  }
+
+  /** Records deliveries due now, in the caller's transaction when given (the change that caused them). */
+  async insertMany(rows: readonly NewDelivery[], tx?: Tx): Promise<void> {
+    if (rows.length === 0) return;
+    const now = new Date();
+    const values = rows.map(({ scope, webhookId, eventType, payload }) => this.stamp<WebhookDeliveryEntity>(scope, {
+      webhookId, eventType, payload, status: 'PENDING', attempts: 0, nextAttemptAt: String(now.getTime()), claimedBy: null,
+      claimUntil: null, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null,
+    } as Omit<WebhookDeliveryEntity, 'appId' | 'id'> as Omit<WebhookDeliveryEntity, 'appId'>));
+    await this.manager(tx).createQueryBuilder().insert().into(WebhookDeliveryEntity).values(values).updateEntity(false).execute();
+  }
+
+  /** A webhook's deliveries, newest first. */
+  listForWebhook(scope: AppScope, webhookId: string, limit: number): Promise<WebhookDeliveryEntity[]> {
+    return this.select(scope).andWhere('delivery.webhookId = :webhookId', { webhookId }).orderBy('delivery.id', 'DESC').take(limit).getMany();
+  }
+
+  findById(scope: AppScope, id: string): Promise<WebhookDeliveryEntity | null> {
+    return this.select(scope).andWhere('delivery.id = :id', { id }).getOne();
+  }
+
+  /** Due again now with a fresh round of retries, whatever its state; a send under way no longer counts (its claim is dropped). */
+  async requeue(scope: AppScope, id: string): Promise<void> {
+    await this.update(scope, { id }, {
+      status: 'PENDING', attempts: 0, nextAttemptAt: String(Date.now()), claimedBy: null, claimUntil: null, deliveredAt: null,
+    });
+  }
+
+  /**
+   * unscoped: the worker sends every app's deliveries. Claims up to `limit` due deliveries for
+   * `claim` (unique to this call) until `until`, then reads them back. The UPDATE re-checks that
+   * each row is still due and unclaimed as it locks it, so when instances claim at once, each row
+   * goes to one of them (InnoDB re-reads a locked row before updating it; SQLite has one writer).
+   * The inner SELECT is wrapped in a derived table: MySQL/MariaDB refuse a LIMIT directly in IN (…).
+   */
+  async claimDue(claim: string, now: number, until: number, limit: number): Promise<ClaimedDelivery[]> {
+    await this.db.query(
+      `UPDATE webhook_deliveries SET claimed_by = ?, claim_until = ?
+       WHERE id IN (SELECT id FROM (SELECT d.id AS id FROM webhook_deliveries d WHERE ${DUE} ORDER BY d.next_attempt_at LIMIT ?) due)
+         AND status = 'PENDING' AND next_attempt_at <= ? AND (claim_until IS NULL OR claim_until < ?)`,
+      [claim, until, now, now, limit, now, now],
+    );
+    const rows: Record<string, unknown>[] = await this.db.query(
+      `SELECT d.id AS id, d.app_id AS app_id, d.webhook_id AS webhook_id, d.payload AS payload, d.attempts AS attempts, w.url AS url, w.secret AS secret
+       FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id AND w.app_id = d.app_id
+       WHERE d.claimed_by = ?`,
+      [claim],
+    );
+    return rows.map((row) => ({
+      id: String(row.id), appId: String(row.app_id), webhookId: String(row.webhook_id), payload: String(row.payload),
+      attempts: Number(row.attempts), url: String(row.url), secret: String(row.secret),
+    }));
+  }
+
+  /** unscoped: the worker's claim names the row. Records an attempt, if the claim still holds (a redeliver meanwhile drops it). */
+  async finish(id: string, claim: string, outcome: AttemptOutcome): Promise<void> {
+    await this.db.createQueryBuilder().update(WebhookDeliveryEntity)
+      .set({
+        status: outcome.status, attempts: () => 'attempts + 1', nextAttemptAt: String(outcome.nextAttemptAt), claimedBy: null, claimUntil: null,
+        lastStatusCode: outcome.lastStatusCode, lastError: outcome.lastError, deliveredAt: outcome.deliveredAt,
+      })
+      .where('id = :id AND claimed_by = :claim', { id, claim })
+      .execute();
+  }
+
+  /** unscoped: gives a claim back untried (a shutdown abandoned its POST). */
+  async release(id: string, claim: string): Promise<void> {
+    await this.db.createQueryBuilder().update(WebhookDeliveryEntity).set({ claimedBy: null, claimUntil: null })
+      .where('id = :id AND claimed_by = :claim', { id, claim }).execute();
+  }
+
+  /** unscoped: when the next delivery is due (epoch ms), or null when none is pending; the worker sleeps until then. */
+  async nextDue(): Promise<number | null> {
+    const rows: { at: unknown }[] = await this.db.query(`SELECT MIN(next_attempt_at) AS at FROM webhook_deliveries WHERE status = 'PENDING'`);
+    const at = rows[0]?.at;
+    return at === null || at === undefined ? null : Number(at);
+  }
+}
