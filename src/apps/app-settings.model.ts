@@ -1,6 +1,7 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsEnum, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { Type } from 'class-transformer';
+import { PRE_SEND_TIMEOUT_RANGE } from './app-settings.js';
 
 export enum WordFilterMode { MASK = 'MASK', REJECT = 'REJECT' }
 registerEnumType(WordFilterMode, { name: 'WordFilterMode', description: 'MASK replaces listed words with *; REJECT refuses the message.' });
@@ -29,6 +30,21 @@ export class WordFilter {
   mode: WordFilterMode;
 }
 
+export enum HookFallback { ALLOW = 'ALLOW', REJECT = 'REJECT' }
+registerEnumType(HookFallback, { name: 'HookFallback', description: 'What a pre-send hook that gives no usable answer in time means: ALLOW sends the message as it is, REJECT refuses it.' });
+
+@ObjectType({ description: 'The app backend\'s URL that sees each user\'s message before it is stored (README "Pre-send hook").' })
+export class PreSendHook {
+  @Field()
+  url: string;
+
+  @Field(() => Int, { description: 'The time the whole exchange may take, in milliseconds.' })
+  timeoutMs: number;
+
+  @Field(() => HookFallback, { description: 'Applied on a timeout, and likewise on an error status, a lost connection or an answer that is not one of the three.' })
+  onTimeout: HookFallback;
+}
+
 @ObjectType({ description: 'Per-app rules, changed by the app backend.' })
 export class AppSettingsView {
   @Field(() => Int)
@@ -51,6 +67,24 @@ export class AppSettingsView {
 
   @Field(() => [MediaKind], { description: 'The kinds of file users may upload, judged by the bytes (not the declared type); all by default.' })
   allowedMediaKinds: MediaKind[];
+
+  @Field(() => PreSendHook, { nullable: true, description: 'Null: no hook (the default).' })
+  preSendHook: PreSendHook | null;
+}
+
+@InputType()
+export class PreSendHookInput {
+  @Field({ description: 'http:// or https://, not this server itself; the host must resolve.' })
+  @IsString() @Length(1, 2048)
+  url: string;
+
+  @Field(() => Int, { nullable: true, description: `${PRE_SEND_TIMEOUT_RANGE.min} to ${PRE_SEND_TIMEOUT_RANGE.max}; ${PRE_SEND_TIMEOUT_RANGE.default} by default.` })
+  @IsOptional() @IsInt() @Min(PRE_SEND_TIMEOUT_RANGE.min) @Max(PRE_SEND_TIMEOUT_RANGE.max)
+  timeoutMs?: number | null;
+
+  @Field(() => HookFallback, { nullable: true, description: 'ALLOW by default.' })
+  @IsOptional() @IsEnum(HookFallback)
+  onTimeout?: HookFallback | null;
 }
 
 @InputType()
@@ -105,4 +139,8 @@ export class UpdateAppSettingsInput {
   @Field(() => [MediaKind], { nullable: true, description: 'An empty list turns uploads off.' })
   @IsOptional() @IsArray() @ArrayUnique() @IsEnum(MediaKind, { each: true })
   allowedMediaKinds?: MediaKind[] | null;
+
+  @Field(() => PreSendHookInput, { nullable: true, description: 'Null removes the hook.' })
+  @IsOptional() @ValidateNested() @Type(() => PreSendHookInput)
+  preSendHook?: PreSendHookInput | null;
 }

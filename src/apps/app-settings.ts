@@ -18,7 +18,24 @@ export interface AppSettings {
   maxUploadBytes: number;
   /** The kinds of file users may upload (FILE: anything that is not an image, a video or audio). */
   allowedMediaKinds: MediaKindValue[];
+  /** The app backend's URL that sees each user's message before it is stored (README "Pre-send hook"); null: none. */
+  preSendHook: PreSendHookSettings | null;
 }
+
+/** What a hook that gives no usable answer in time (or answers garbage, or fails) means: send the message, or refuse it. */
+export type HookFallbackValue = 'ALLOW' | 'REJECT';
+
+export interface PreSendHookSettings {
+  /** http(s), not this server itself. */
+  url: string;
+  /** The time the whole exchange may take, in ms (PRE_SEND_TIMEOUT_RANGE). */
+  timeoutMs: number;
+  onTimeout: HookFallbackValue;
+}
+
+export const PRE_SEND_TIMEOUT_RANGE = { min: 50, max: 5000, default: 500 } as const;
+/** Fail open by default: a slow or broken moderation backend does not silence the app's chat. */
+export const DEFAULT_ON_TIMEOUT: HookFallbackValue = 'ALLOW';
 
 export const DEFAULT_APP_SETTINGS: AppSettings = {
   maxMessageLength: 4000,
@@ -28,6 +45,7 @@ export const DEFAULT_APP_SETTINGS: AppSettings = {
   allowedOrigins: [],
   maxUploadBytes: 25 * 1024 * 1024,
   allowedMediaKinds: [...MEDIA_KINDS],
+  preSendHook: null,
 };
 
 export const withDefaults = (stored: Partial<AppSettings> | null): AppSettings => ({ ...DEFAULT_APP_SETTINGS, ...(stored ?? {}) });

@@ -10,7 +10,8 @@ import { RoomsRepository } from '../rooms/rooms.repository.js';
 import { UserTokensRepository } from '../users/user-tokens.repository.js';
 import { Room, toRoom } from '../rooms/room.model.js';
 import { AppEntity } from './app.entity.js';
-import { AppSettings, withDefaults } from './app-settings.js';
+import { AppSettings, DEFAULT_ON_TIMEOUT, HookFallbackValue, PRE_SEND_TIMEOUT_RANGE, PreSendHookSettings, withDefaults } from './app-settings.js';
+import { HookTargets } from './hook-targets.js';
 import { App, CreatedApp } from './app.model.js';
 import { AppsRepository } from './apps.repository.js';
 import { normalizeOrigin, originAllowed } from '../common/origins.js';
@@ -44,6 +45,7 @@ export class AppsService implements OnModuleInit {
     private readonly tokens: UserTokensRepository,
     private readonly uow: UnitOfWork,
     private readonly events: EventBus,
+    private readonly hookTargets: HookTargets,
   ) {}
 
   onModuleInit() {
@@ -120,8 +122,10 @@ export class AppsService implements OnModuleInit {
   }
 
   /** Changes the given settings; the rest stay. A null (GraphQL's explicit null) puts that one back to its default. */
-  async updateSettings(scope: AppScope, changes: SettingsChanges): Promise<AppSettings> {
-    const checked = changes.allowedOrigins ? { ...changes, allowedOrigins: normalizeOrigins(changes.allowedOrigins) } : changes;
+  async updateSettings(scope: AppScope, input: SettingsChanges): Promise<AppSettings> {
+    const { preSendHook, ...changes } = input;
+    const checked: StoredChanges = changes.allowedOrigins ? { ...changes, allowedOrigins: normalizeOrigins(changes.allowedOrigins) } : changes;
+    if (preSendHook !== undefined) checked.preSendHook = preSendHook && (await this.checkPreSendHook(preSendHook));
     const app = await this.apps.findById(scope.appId);
     if (!app) throw notFound('App');
     const next = withDefaults(applyChanges(app.settings ?? {}, checked));
@@ -130,6 +134,15 @@ export class AppsService implements OnModuleInit {
     await this.apps.updateSettings(app.id, next);
     await this.events.publish({ type: 'app.changed', appId: app.id, roomId: null, secretRotated: false }); // drops the cached copy here too
     return next;
+  }
+
+  /** The hook as stored: its URL checked (BAD_USER_INPUT), the defaults filled in. */
+  private async checkPreSendHook(hook: PreSendHookChange): Promise<PreSendHookSettings> {
+    const timeoutMs = hook.timeoutMs ?? PRE_SEND_TIMEOUT_RANGE.default;
+    if (!Number.isInteger(timeoutMs) || timeoutMs < PRE_SEND_TIMEOUT_RANGE.min || timeoutMs > PRE_SEND_TIMEOUT_RANGE.max) {
+      throw badInput(`preSendHook.timeoutMs must be ${PRE_SEND_TIMEOUT_RANGE.min}-${PRE_SEND_TIMEOUT_RANGE.max}`);
+    }
+    return { url: await this.hookTargets.check('preSendHook.url', hook.url), timeoutMs, onTimeout: hook.onTimeout ?? DEFAULT_ON_TIMEOUT };
   }
 
   /** The app's secret and settings, or null when no such app exists (unscoped: used to verify credentials). */
@@ -142,10 +155,16 @@ export class AppsService implements OnModuleInit {
   }
 }
 
-/** What updateSettings takes: a field left out stays, null goes back to the default. */
-export type SettingsChanges = { [K in keyof AppSettings]?: AppSettings[K] | null };
+/** The pre-send hook as the app backend gives it: timeoutMs and onTimeout may be left to their defaults. */
+export interface PreSendHookChange { url: string; timeoutMs?: number | null; onTimeout?: HookFallbackValue | null }
 
-const applyChanges = (stored: Partial<AppSettings>, changes: SettingsChanges): Partial<AppSettings> => {
+/** What the stored settings get: a field left out stays, null goes back to the default. */
+type StoredChanges = { [K in keyof AppSettings]?: AppSettings[K] | null };
+
+/** What updateSettings takes: a field left out stays, null goes back to the default (for preSendHook: none). */
+export type SettingsChanges = Omit<StoredChanges, 'preSendHook'> & { preSendHook?: PreSendHookChange | null };
+
+const applyChanges = (stored: Partial<AppSettings>, changes: StoredChanges): Partial<AppSettings> => {
   const next: Record<string, unknown> = { ...stored };
   for (const [key, value] of Object.entries(changes)) {
     if (value === null) delete next[key];

@@ -9,10 +9,11 @@ import { MessagesResolver } from './messages.resolver.js';
 import { MessagesService } from './messages.service.js';
 import { RoomActivityResolver } from './room-activity.resolver.js';
 import { MessageWriter } from './message-writer.js';
+import { PreSendHookService } from './pre-send-hook.service.js';
 
 @Module({
   imports: [AppsModule, RoomsModule, UsersModule, MediaModule],
-  providers: [MessagesRepository, MessagesService, MessageWriter, FloodControlService, MessagesResolver, RoomActivityResolver],
+  providers: [MessagesRepository, MessagesService, MessageWriter, FloodControlService, PreSendHookService, MessagesResolver, RoomActivityResolver],
   exports: [MessagesService, MessagesRepository, MediaModule],
 })
 export class MessagesModule {}

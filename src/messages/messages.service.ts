@@ -26,6 +26,7 @@ import { Message, MessagePage } from './message.model.js';
 import { MessageRow, MessagesRepository } from './messages.repository.js';
 import { MessageValues, MessageWriter } from './message-writer.js';
 import { MediaService, ownerOf } from '../media/media.service.js';
+import { PreSendHookService } from './pre-send-hook.service.js';
 
 const DEFAULT_PAGE = 50;
 const REPLAY_PAGE = 100;
@@ -44,6 +45,7 @@ export class MessagesService {
     private readonly flood: FloodControlService,
     private readonly blocks: BlocksService,
     private readonly media: MediaService,
+    private readonly preSend: PreSendHookService,
   ) {}
 
   /** Acknowledged (returned) only after the message is committed and published. */
@@ -71,7 +73,13 @@ export class MessagesService {
     }
     const filtered = this.flood.filterWords(text, settings.wordFilter);
     // A clientMsgId sent before is caught by its unique key when stored: the writer answers with the first message.
-    const values: MessageValues = { text: filtered, kind: input.kind ?? 'TEXT', meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null };
+    let values: MessageValues = { text: filtered, kind: input.kind ?? 'TEXT', meta: input.meta ?? null, clientMsgId: input.clientMsgId ?? null };
+    if (settings.preSendHook) {
+      // A resend of a stored message is answered with it, not shown to the hook again.
+      const prior = values.clientMsgId ? await this.messages.findByClientMsgId(caller.scope, author.id, values.clientMsgId) : null;
+      if (prior) return toMessage(prior);
+      values = await this.screen(caller.scope, settings, room.id, author, values, files.length > 0);
+    }
     return files.length > 0 ? this.writeWithFiles(caller, room.id, author, values, files) : this.write(caller.scope, room.id, author, values);
   }
 
@@ -110,6 +118,19 @@ export class MessagesService {
     }
     await this.media.attach(caller.scope, claim, message.id, roomId);
     return message;
+  }
+
+  /**
+   * The app's pre-send hook sees a user's message last, after every rule of the platform: the
+   * sender's rights, flood control, duplicates and the word filter (so it sees masked words
+   * masked). It lets the values through, refuses them (BAD_USER_INPUT), or replaces the text;
+   * a replacement is held to the same length rule and passes the word filter again. Each send
+   * waits for its own answer, so the writer's batches never wait for a hook.
+   */
+  private async screen(scope: AppScope, settings: AppSettings, roomId: string, author: UserEntity, values: MessageValues, withFiles: boolean): Promise<MessageValues> {
+    const message = { roomId, author: { id: author.id, uname: author.uname }, text: values.text, kind: withFiles ? 'FILE' : values.kind, meta: values.meta };
+    const text = await this.preSend.screen(scope, settings.preSendHook!, message, (replacement) => this.normalize(settings, replacement, withFiles));
+    return text === values.text ? values : { ...values, text: this.flood.filterWords(text, settings.wordFilter) };
   }
 
   /** Text as stored; empty is allowed for a message that carries files. */

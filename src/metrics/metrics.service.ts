@@ -52,6 +52,17 @@ export class MetricsService {
     labelNames: ['path'] as const, registers: [this.registry],
   });
 
+  readonly preSendHook = new Counter({
+    name: 'chat_pre_send_hook_total',
+    help: 'Pre-send hook calls by outcome: allow, reject, replace; or timeout, error (status, connection) and invalid (an answer that is none of the three), each then settled by the app\'s onTimeout.',
+    labelNames: ['outcome'] as const, registers: [this.registry],
+  });
+
+  readonly preSendHookLatency = new Histogram({
+    name: 'chat_pre_send_hook_seconds', help: 'From calling an app\'s pre-send hook to its answer (or giving up on it).',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5], registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'chat_' });
   }
