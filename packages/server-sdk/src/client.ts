@@ -54,7 +54,7 @@ export class ChatClient {
     this.messages = new MessagesApi(call);
     this.moderation = new ModerationApi(call);
     this.settings = new SettingsApi(call);
-    this.webhooks = new WebhooksApi(options.webhookSecret);
+    this.webhooks = new WebhooksApi(call, options.webhookSecret);
   }
 
   /**
@@ -208,7 +208,22 @@ export class SettingsApi {
 }
 
 export class WebhooksApi {
-  constructor(private readonly defaultSecret: string | undefined) {}
+  constructor(private readonly call: Call, private readonly defaultSecret: string | undefined) {}
+
+  /** A new endpoint; `secret` (whsec_…) is shown this once: keep it to verify deliveries. */
+  async create(input: ops.CreateWebhookInput) { return (await this.call(ops.CreateWebhookDocument, { input }, ONCE)).createWebhook; }
+  async list() { return (await this.call(ops.WebhooksDocument, {}, IDEMPOTENT)).webhooks; }
+  /** Change the URL or events, or disable (`enabled: false`) and enable it. */
+  async update(id: string, input: ops.UpdateWebhookInput) { return (await this.call(ops.UpdateWebhookDocument, { id, input }, IDEMPOTENT)).updateWebhook; }
+  /** A new signing secret, shown this once; the old one stops signing at once. */
+  async rotateSecret(id: string) { return (await this.call(ops.RotateWebhookSecretDocument, { id }, ONCE)).rotateWebhookSecret; }
+  async delete(id: string) { return (await this.call(ops.DeleteWebhookDocument, { id }, ONCE)).deleteWebhook; }
+  /** The endpoint's deliveries, newest first (limit 1–500, default 50). */
+  async deliveries(webhookId: string, options: { limit?: number } = {}) {
+    return (await this.call(ops.WebhookDeliveriesDocument, { webhookId, ...options }, IDEMPOTENT)).webhookDeliveries;
+  }
+  /** Sends a delivery again, with a fresh round of retries. */
+  async redeliver(deliveryId: string) { return (await this.call(ops.RedeliverWebhookDocument, { deliveryId }, ONCE)).redeliverWebhook; }
 
   /**
    * Verifies a delivery (raw body and its headers) and returns the event `{type, timestamp, data}`.

@@ -26,6 +26,23 @@ export type CreateUserInput = {
   uname: string;
 };
 
+export type CreateWebhookInput = {
+  /** The event types it wants; left out: every event type. */
+  events?: Array<string> | null | undefined;
+  /** An http(s) URL, not this server itself. */
+  url: string;
+};
+
+export type DeliveryStatus =
+  | 'DELIVERED'
+  | 'FAILED'
+  | 'PENDING';
+
+/** What a pre-send hook that gives no usable answer in time means: ALLOW sends the message as it is, REJECT refuses it. */
+export type HookFallback =
+  | 'ALLOW'
+  | 'REJECT';
+
 /** What an upload is, by its bytes: image/*, video/*, audio/*, or any other file. */
 export type MediaKind =
   | 'AUDIO'
@@ -56,6 +73,15 @@ export type MessageKind =
 export type MetaPatchInput = {
   remove?: Array<string> | null | undefined;
   set?: unknown;
+};
+
+export type PreSendHookInput = {
+  /** ALLOW by default. */
+  onTimeout?: HookFallback | null | undefined;
+  /** 50 to 5000; 500 by default. */
+  timeoutMs?: number | null | undefined;
+  /** http:// or https://, not this server itself; the host must resolve. */
+  url: string;
 };
 
 export type RateLimitInput = {
@@ -108,6 +134,8 @@ export type UpdateAppSettingsInput = {
   duplicateWindowSeconds?: number | null | undefined;
   maxMessageLength?: number | null | undefined;
   maxUploadBytes?: number | null | undefined;
+  /** Null removes the hook. */
+  preSendHook?: PreSendHookInput | null | undefined;
   rateLimit?: RateLimitInput | null | undefined;
   wordFilter?: WordFilterInput | null | undefined;
 };
@@ -120,6 +148,13 @@ export type UpdateRoomInput = {
   status?: string | null | undefined;
   /** OPEN and GROUP may swap; DIRECT rooms stay DIRECT. */
   type?: RoomType | null | undefined;
+};
+
+export type UpdateWebhookInput = {
+  /** false: no new deliveries are recorded for it (pending ones are still sent). */
+  enabled?: boolean | null | undefined;
+  events?: Array<string> | null | undefined;
+  url?: string | null | undefined;
 };
 
 /** App-wide role. MOD, ADMIN and OWNER are staff. */
@@ -153,7 +188,11 @@ export type MembershipEventFieldsFragment = { type: MembershipEventType, roomId:
 
 export type ReportFieldsFragment = { id: string, category: ReportCategory, targetType: ReportTarget, status: ReportStatus, reason: string | null, resolution: string | null, roomId: string | null, createdAt: string, resolvedAt: string | null, reporter: { id: string, externalId: string | null, uname: string, displayName: string | null, role: UserRole, isBot: boolean, meta: unknown, online: boolean, createdAt: string } | null, targetUser: { id: string, externalId: string | null, uname: string, displayName: string | null, role: UserRole, isBot: boolean, meta: unknown, online: boolean, createdAt: string } | null, targetMessage: { id: string, roomId: string, kind: MessageKind, text: string | null, meta: unknown, clientMsgId: string | null, createdAt: string, editedAt: string | null, deletedAt: string | null, author: { id: string, externalId: string | null, uname: string, displayName: string | null, role: UserRole, isBot: boolean, meta: unknown, online: boolean, createdAt: string } | null, attachments: Array<{ id: string, url: string, contentType: string, name: string, size: number, width: number | null, height: number | null, thumbnailUrl: string | null }> } | null };
 
-export type AppSettingsFieldsFragment = { maxMessageLength: number, duplicateWindowSeconds: number, maxUploadBytes: number, allowedMediaKinds: Array<MediaKind>, allowedOrigins: Array<string>, rateLimit: { count: number, seconds: number }, wordFilter: { mode: WordFilterMode, words: Array<string> } };
+export type AppSettingsFieldsFragment = { maxMessageLength: number, duplicateWindowSeconds: number, maxUploadBytes: number, allowedMediaKinds: Array<MediaKind>, allowedOrigins: Array<string>, rateLimit: { count: number, seconds: number }, wordFilter: { mode: WordFilterMode, words: Array<string> }, preSendHook: { url: string, timeoutMs: number, onTimeout: HookFallback } | null };
+
+export type WebhookFieldsFragment = { id: string, url: string, events: Array<string>, enabled: boolean, createdAt: string };
+
+export type WebhookDeliveryFieldsFragment = { id: string, webhookId: string, eventType: string, status: DeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null };
 
 export type SendMessageMutationVariables = Exact<{
   roomId: string | number;
@@ -394,14 +433,14 @@ export type AppQuery = { app: { id: string, name: string, createdAt: string, lob
 export type AppSettingsQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type AppSettingsQuery = { appSettings: { maxMessageLength: number, duplicateWindowSeconds: number, maxUploadBytes: number, allowedMediaKinds: Array<MediaKind>, allowedOrigins: Array<string>, rateLimit: { count: number, seconds: number }, wordFilter: { mode: WordFilterMode, words: Array<string> } } };
+export type AppSettingsQuery = { appSettings: { maxMessageLength: number, duplicateWindowSeconds: number, maxUploadBytes: number, allowedMediaKinds: Array<MediaKind>, allowedOrigins: Array<string>, rateLimit: { count: number, seconds: number }, wordFilter: { mode: WordFilterMode, words: Array<string> }, preSendHook: { url: string, timeoutMs: number, onTimeout: HookFallback } | null } };
 
 export type UpdateAppSettingsMutationVariables = Exact<{
   input: UpdateAppSettingsInput;
 }>;
 
 
-export type UpdateAppSettingsMutation = { updateAppSettings: { maxMessageLength: number, duplicateWindowSeconds: number, maxUploadBytes: number, allowedMediaKinds: Array<MediaKind>, allowedOrigins: Array<string>, rateLimit: { count: number, seconds: number }, wordFilter: { mode: WordFilterMode, words: Array<string> } } };
+export type UpdateAppSettingsMutation = { updateAppSettings: { maxMessageLength: number, duplicateWindowSeconds: number, maxUploadBytes: number, allowedMediaKinds: Array<MediaKind>, allowedOrigins: Array<string>, rateLimit: { count: number, seconds: number }, wordFilter: { mode: WordFilterMode, words: Array<string> }, preSendHook: { url: string, timeoutMs: number, onTimeout: HookFallback } | null } };
 
 export type IssueUserTokenMutationVariables = Exact<{
   userId: string | number;
@@ -469,6 +508,55 @@ export type DeleteUsersMutationVariables = Exact<{
 
 
 export type DeleteUsersMutation = { deleteUsers: number };
+
+export type CreateWebhookMutationVariables = Exact<{
+  input: CreateWebhookInput;
+}>;
+
+
+export type CreateWebhookMutation = { createWebhook: { secret: string, webhook: { id: string, url: string, events: Array<string>, enabled: boolean, createdAt: string } } };
+
+export type WebhooksQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type WebhooksQuery = { webhooks: Array<{ id: string, url: string, events: Array<string>, enabled: boolean, createdAt: string }> };
+
+export type UpdateWebhookMutationVariables = Exact<{
+  id: string | number;
+  input: UpdateWebhookInput;
+}>;
+
+
+export type UpdateWebhookMutation = { updateWebhook: { id: string, url: string, events: Array<string>, enabled: boolean, createdAt: string } };
+
+export type RotateWebhookSecretMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type RotateWebhookSecretMutation = { rotateWebhookSecret: { secret: string, webhook: { id: string, url: string, events: Array<string>, enabled: boolean, createdAt: string } } };
+
+export type DeleteWebhookMutationVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type DeleteWebhookMutation = { deleteWebhook: { ok: boolean, reason: string | null } };
+
+export type WebhookDeliveriesQueryVariables = Exact<{
+  webhookId: string | number;
+  limit?: number | null | undefined;
+}>;
+
+
+export type WebhookDeliveriesQuery = { webhookDeliveries: Array<{ id: string, webhookId: string, eventType: string, status: DeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null }> };
+
+export type RedeliverWebhookMutationVariables = Exact<{
+  deliveryId: string | number;
+}>;
+
+
+export type RedeliverWebhookMutation = { redeliverWebhook: { id: string, webhookId: string, eventType: string, status: DeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -729,8 +817,36 @@ export const AppSettingsFieldsFragmentDoc = new TypedDocumentString(`
     mode
     words
   }
+  preSendHook {
+    url
+    timeoutMs
+    onTimeout
+  }
 }
     `, {"fragmentName":"AppSettingsFields"}) as unknown as TypedDocumentString<AppSettingsFieldsFragment, unknown>;
+export const WebhookFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  createdAt
+}
+    `, {"fragmentName":"WebhookFields"}) as unknown as TypedDocumentString<WebhookFieldsFragment, unknown>;
+export const WebhookDeliveryFieldsFragmentDoc = new TypedDocumentString(`
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  webhookId
+  eventType
+  status
+  attempts
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  deliveredAt
+}
+    `, {"fragmentName":"WebhookDeliveryFields"}) as unknown as TypedDocumentString<WebhookDeliveryFieldsFragment, unknown>;
 export const SendMessageDocument = new TypedDocumentString(`
     mutation SendMessage($roomId: ID!, $input: SendMessageInput!) {
   sendMessage(roomId: $roomId, input: $input) {
@@ -1880,6 +1996,11 @@ export const AppSettingsDocument = new TypedDocumentString(`
     mode
     words
   }
+  preSendHook {
+    url
+    timeoutMs
+    onTimeout
+  }
 }`) as unknown as TypedDocumentString<AppSettingsQuery, AppSettingsQueryVariables>;
 export const UpdateAppSettingsDocument = new TypedDocumentString(`
     mutation UpdateAppSettings($input: UpdateAppSettingsInput!) {
@@ -1900,6 +2021,11 @@ export const UpdateAppSettingsDocument = new TypedDocumentString(`
   wordFilter {
     mode
     words
+  }
+  preSendHook {
+    url
+    timeoutMs
+    onTimeout
   }
 }`) as unknown as TypedDocumentString<UpdateAppSettingsMutation, UpdateAppSettingsMutationVariables>;
 export const IssueUserTokenDocument = new TypedDocumentString(`
@@ -2017,3 +2143,105 @@ export const DeleteUsersDocument = new TypedDocumentString(`
   deleteUsers(ids: $ids)
 }
     `) as unknown as TypedDocumentString<DeleteUsersMutation, DeleteUsersMutationVariables>;
+export const CreateWebhookDocument = new TypedDocumentString(`
+    mutation CreateWebhook($input: CreateWebhookInput!) {
+  createWebhook(input: $input) {
+    webhook {
+      ...WebhookFields
+    }
+    secret
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  createdAt
+}`) as unknown as TypedDocumentString<CreateWebhookMutation, CreateWebhookMutationVariables>;
+export const WebhooksDocument = new TypedDocumentString(`
+    query Webhooks {
+  webhooks {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  createdAt
+}`) as unknown as TypedDocumentString<WebhooksQuery, WebhooksQueryVariables>;
+export const UpdateWebhookDocument = new TypedDocumentString(`
+    mutation UpdateWebhook($id: ID!, $input: UpdateWebhookInput!) {
+  updateWebhook(id: $id, input: $input) {
+    ...WebhookFields
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  createdAt
+}`) as unknown as TypedDocumentString<UpdateWebhookMutation, UpdateWebhookMutationVariables>;
+export const RotateWebhookSecretDocument = new TypedDocumentString(`
+    mutation RotateWebhookSecret($id: ID!) {
+  rotateWebhookSecret(id: $id) {
+    webhook {
+      ...WebhookFields
+    }
+    secret
+  }
+}
+    fragment WebhookFields on Webhook {
+  id
+  url
+  events
+  enabled
+  createdAt
+}`) as unknown as TypedDocumentString<RotateWebhookSecretMutation, RotateWebhookSecretMutationVariables>;
+export const DeleteWebhookDocument = new TypedDocumentString(`
+    mutation DeleteWebhook($id: ID!) {
+  deleteWebhook(id: $id) {
+    ok
+    reason
+  }
+}
+    `) as unknown as TypedDocumentString<DeleteWebhookMutation, DeleteWebhookMutationVariables>;
+export const WebhookDeliveriesDocument = new TypedDocumentString(`
+    query WebhookDeliveries($webhookId: ID!, $limit: Int) {
+  webhookDeliveries(webhookId: $webhookId, limit: $limit) {
+    ...WebhookDeliveryFields
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  webhookId
+  eventType
+  status
+  attempts
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  deliveredAt
+}`) as unknown as TypedDocumentString<WebhookDeliveriesQuery, WebhookDeliveriesQueryVariables>;
+export const RedeliverWebhookDocument = new TypedDocumentString(`
+    mutation RedeliverWebhook($deliveryId: ID!) {
+  redeliverWebhook(deliveryId: $deliveryId) {
+    ...WebhookDeliveryFields
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  webhookId
+  eventType
+  status
+  attempts
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  deliveredAt
+}`) as unknown as TypedDocumentString<RedeliverWebhookMutation, RedeliverWebhookMutationVariables>;
