@@ -50,7 +50,7 @@ describe('server SDK webhooks and pre-send hook settings (sqlite)', () => {
 
     const bot = await chat.users.create({ uname: unique('bot'), isBot: true });
     await chat.messages.send(tenant.lobbyId, { text: 'first hook', asUserId: bot.id });
-    const first = await waitFor('the first delivery', () => receiver.received.find(withText('first hook')));
+    const first = (await waitFor('the first delivery', () => receiver.received.find(withText('first hook'))))!;
     const event = chat.webhooks.verify<{ roomId: string; message: { text: string } }>(first.body, first.headers, created.secret);
     expect(event).toMatchObject({ type: 'message.created', data: { roomId: tenant.lobbyId, message: { text: 'first hook', author: { id: bot.id } } } });
 
@@ -62,7 +62,7 @@ describe('server SDK webhooks and pre-send hook settings (sqlite)', () => {
     const rotated = await chat.webhooks.rotateSecret(created.webhook.id);
     expect(rotated.secret).not.toBe(created.secret);
     await chat.messages.send(tenant.lobbyId, { text: 'after rotation', asUserId: bot.id });
-    const later = await waitFor('a delivery after rotation', () => receiver.received.find(withText('after rotation')));
+    const later = (await waitFor('a delivery after rotation', () => receiver.received.find(withText('after rotation'))))!;
     expect(chat.webhooks.verify(later.body, later.headers, rotated.secret)).toMatchObject({ type: 'message.created' });
     expect(() => chat.webhooks.verify(later.body, later.headers, created.secret)).toThrow(ChatApiError);
 
