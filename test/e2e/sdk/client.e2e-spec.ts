@@ -96,6 +96,10 @@ describe.each(testDrivers())('server SDK on %s', (driver) => {
     await expect(chat.rooms.removeMember(room.id, b.id)).resolves.toMatchObject({ ok: true });
     await expect(chat.rooms.members(room.id)).resolves.toHaveLength(1);
 
+    const direct = await chat.rooms.create({ type: 'DIRECT', memberIds: [a.id, b.id] });
+    expect(direct).toMatchObject({ type: 'DIRECT', memberCount: 2 });
+    await expect(chat.rooms.list({ type: 'DIRECT', memberId: b.id })).resolves.toMatchObject({ total: 1, nodes: [{ id: direct.id }] });
+
     await expect(chat.rooms.delete(room.id)).resolves.toMatchObject({ ok: true });
     await expect(chat.rooms.delete(room.id)).resolves.toEqual({ ok: false, reason: 'Room not found' });
     await expect(chat.rooms.get(room.id)).resolves.toBeNull();
