@@ -43,6 +43,7 @@ const feedsOf = (event: DomainEvent) => {
     myEvents: entry.myEvents?.(event).type ?? null,
     author: entry.author?.(event) ?? null,
     legacy: entry.legacy ?? false,
+    webhook: entry.webhook?.(event).map((hook) => hook.type) ?? [],
   };
 };
 
@@ -56,19 +57,22 @@ describe('event table', () => {
   it('says what each event feeds', () => {
     const feeds = Object.fromEntries(Object.values(SAMPLES).map((sample) => [sample.type, feedsOf(sample)]));
     expect(feeds).toEqual({
-      'message.created': { subscription: 'messageAdded', myEvents: 'MESSAGE_ADDED', author: '11', legacy: true },
-      'message.updated': { subscription: 'messageUpdated', myEvents: 'MESSAGE_UPDATED', author: '11', legacy: false },
-      'message.deleted': { subscription: 'messageDeleted', myEvents: 'MESSAGE_DELETED', author: null, legacy: false }, // a tombstone has no author
-      'membership.changed': { subscription: 'membershipChanged', myEvents: 'MEMBERSHIP_CHANGED', author: null, legacy: true },
-      'room.updated': { subscription: null, myEvents: 'ROOM_UPDATED', author: null, legacy: true },
-      'room.deleted': { subscription: null, myEvents: 'ROOM_DELETED', author: null, legacy: false },
-      typing: { subscription: 'typing', myEvents: 'TYPING', author: null, legacy: false },
-      receipt: { subscription: 'readReceipt', myEvents: 'READ_RECEIPT', author: null, legacy: false },
-      'presence.changed': { subscription: null, myEvents: null, author: null, legacy: true },
-      'block.changed': { subscription: null, myEvents: null, author: null, legacy: true },
-      'user.changed': { subscription: null, myEvents: null, author: null, legacy: false },
-      'app.changed': { subscription: null, myEvents: null, author: null, legacy: false },
-      'report.created': { subscription: 'reportCreated', myEvents: null, author: null, legacy: false },
+      'message.created': { subscription: 'messageAdded', myEvents: 'MESSAGE_ADDED', author: '11', legacy: true, webhook: ['message.created'] },
+      'message.updated': { subscription: 'messageUpdated', myEvents: 'MESSAGE_UPDATED', author: '11', legacy: false, webhook: ['message.updated'] },
+      'message.deleted': { subscription: 'messageDeleted', myEvents: 'MESSAGE_DELETED', author: null, legacy: false, webhook: ['message.deleted'] }, // a tombstone has no author
+      'membership.changed': { subscription: 'membershipChanged', myEvents: 'MEMBERSHIP_CHANGED', author: null, legacy: true, webhook: ['user.banned'] },
+      'room.updated': { subscription: null, myEvents: 'ROOM_UPDATED', author: null, legacy: true, webhook: ['room.updated', 'room.frozen'] },
+      'room.deleted': { subscription: null, myEvents: 'ROOM_DELETED', author: null, legacy: false, webhook: ['room.deleted'] },
+      typing: { subscription: 'typing', myEvents: 'TYPING', author: null, legacy: false, webhook: [] },
+      receipt: { subscription: 'readReceipt', myEvents: 'READ_RECEIPT', author: null, legacy: false, webhook: [] },
+      'presence.changed': { subscription: null, myEvents: null, author: null, legacy: true, webhook: [] },
+      'block.changed': { subscription: null, myEvents: null, author: null, legacy: true, webhook: [] },
+      'user.changed': { subscription: null, myEvents: null, author: null, legacy: false, webhook: [] },
+      'app.changed': { subscription: null, myEvents: null, author: null, legacy: false, webhook: [] },
+      'report.created': { subscription: 'reportCreated', myEvents: null, author: null, legacy: false, webhook: ['report.created'] },
+      'room.created': { subscription: null, myEvents: null, author: null, legacy: false, webhook: ['room.created'] },
+      'user.created': { subscription: null, myEvents: null, author: null, legacy: false, webhook: ['user.created'] },
+      'user.deleted': { subscription: null, myEvents: null, author: null, legacy: false, webhook: ['user.deleted'] },
     });
   });
 

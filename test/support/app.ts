@@ -44,6 +44,11 @@ export async function startCluster(driver: TestDriver, count: number, env: Recor
   return apps;
 }
 
+/** An instance on an existing database that close() leaves in place (a restart: start another on it afterwards). */
+export function startAppOn(driver: TestDriver, databaseUrl: string, env: Record<string, string> = {}): Promise<TestApp> {
+  return startOn(driver, { url: databaseUrl, drop: async () => undefined }, env, {});
+}
+
 async function startOn(driver: TestDriver, database: { url: string; drop(): Promise<void> }, env: Record<string, string>, overrides: ConfigOverrides): Promise<TestApp> {
   const loaded = loadConfig({
     PORT: '0', NODE_ENV: 'test', LOG_LEVEL: 'error', CHAT_ADMIN_KEY: TEST_ADMIN_KEY, DATABASE_URL: database.url, ...env,
