@@ -1,8 +1,8 @@
 import { createServer, Server, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ChatApiError, ChatClient } from '../../../packages/server-sdk/dist/esm/index.js';
-import { startApp, TestApp } from '../../support/app.js';
-import { sqliteDriver } from '../../support/drivers.js';
+import { startApp, startAppVia, TestApp } from '../../support/app.js';
+import { mysqlDriver, sqliteDriver, testDrivers } from '../../support/drivers.js';
 import { TestAppTenant, unique } from '../../support/factories.js';
 import { OutageProxy, startOutageProxy } from '../../support/outage-proxy.js';
 
@@ -117,5 +117,54 @@ describe('server SDK retries on a flaky network (sqlite)', () => {
       for (const socket of held) socket.destroy();
       await new Promise<void>((resolve) => silent.close(() => resolve()));
     }
+  });
+});
+
+/** The server answers UNAVAILABLE while its database is cut (test/support/outage-proxy.ts): the SDK retries what it may. */
+(testDrivers().includes(mysqlDriver) ? describe : describe.skip)('server SDK retries UNAVAILABLE answers (a MySQL outage)', () => {
+  let db: OutageProxy;
+  let t: TestApp;
+  let tenant: TestAppTenant;
+  beforeAll(async () => {
+    const server = new URL(process.env.CHAT_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
+    db = await startOutageProxy({ host: server.hostname, port: Number(server.port || 3306) });
+    t = await startAppVia(mysqlDriver, (url) => {
+      const routed = new URL(url);
+      routed.hostname = '127.0.0.1';
+      routed.port = String(db.port);
+      return routed.toString();
+    });
+    tenant = await t.factories.app();
+  });
+  afterAll(async () => {
+    await db.restore().catch(() => undefined);
+    await t.close();
+    await db.close();
+  });
+
+  /** Restores the database after the first UNAVAILABLE answer; counts the tries. */
+  function restoringFetch() {
+    const counts = { calls: 0, unavailable: 0 };
+    const wrapped: typeof fetch = async (input, init) => {
+      counts.calls++;
+      const answer = await fetch(input, init);
+      const body = await answer.clone().text();
+      if (body.includes('"UNAVAILABLE"') && ++counts.unavailable === 1) await db.restore();
+      return answer;
+    };
+    return { counts, fetch: wrapped };
+  }
+
+  it('a query answered UNAVAILABLE is tried again and succeeds once the database is back; createUser is not', async () => {
+    const chat = (fetchImpl: typeof fetch) => new ChatClient({ url: t.url, appId: tenant.id, appSecret: tenant.secret, retry: FAST, fetch: fetchImpl });
+    await db.cut();
+    const probe = restoringFetch();
+    await expect(chat(probe.fetch).users.list()).resolves.toMatchObject({ total: 0 });
+    expect(probe.counts).toEqual({ calls: 2, unavailable: 1 });
+
+    await db.cut();
+    const once = restoringFetch();
+    await expect(chat(once.fetch).users.create({ uname: unique('once') })).rejects.toMatchObject({ code: 'UNAVAILABLE', status: 200, attempts: 1 });
+    expect(once.counts.calls).toBe(1);
   });
 });
