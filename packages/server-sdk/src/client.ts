@@ -82,9 +82,16 @@ export class ChatClient {
 
 type Call = <R, V>(operation: Operation<R, V>, variables: V, idempotent: boolean) => Promise<R>;
 
-/** Retried on network errors: reads, and writes that set a state (repeating them changes nothing). */
+/**
+ * Retried on network errors: reads, and writes that set a state, whose repeat changes nothing and
+ * answers as the first did (revokeAll's count aside: making sure the tokens are revoked matters more).
+ */
 const IDEMPOTENT = true;
-/** Never retried: the server may have done the work before the answer was lost. */
+/**
+ * Never retried: the server may have done the work before the answer was lost, and a repeat would do
+ * it twice (create, issue, a SYSTEM message) or answer differently (delete: "not found"; unmute:
+ * "not muted"), hiding that the first try worked.
+ */
 const ONCE = false;
 
 export class UsersApi {
@@ -177,18 +184,18 @@ export class ModerationApi {
   async mute(roomId: string, userId: string, minutes: number, options: { reason?: string } = {}) {
     return (await this.call(ops.MuteUserDocument, { roomId, userId, minutes, ...options }, ONCE)).muteUser;
   }
-  async unmute(roomId: string, userId: string) { return (await this.call(ops.UnmuteUserDocument, { roomId, userId }, IDEMPOTENT)).unmuteUser; }
+  async unmute(roomId: string, userId: string) { return (await this.call(ops.UnmuteUserDocument, { roomId, userId }, ONCE)).unmuteUser; }
   async mutes(roomId: string) { return (await this.call(ops.MutesDocument, { roomId }, IDEMPOTENT)).mutes; }
   /** Without `seconds`, until unbanned. The user leaves the room at once. */
   async ban(roomId: string, userId: string, options: { seconds?: number; reason?: string } = {}) {
     return (await this.call(ops.BanUserDocument, { roomId, userId, ...options }, ONCE)).banUser;
   }
-  async unban(roomId: string, userId: string) { return (await this.call(ops.UnbanUserDocument, { roomId, userId }, IDEMPOTENT)).unbanUser; }
+  async unban(roomId: string, userId: string) { return (await this.call(ops.UnbanUserDocument, { roomId, userId }, ONCE)).unbanUser; }
   async bans(roomId: string) { return (await this.call(ops.BannedUsersDocument, { roomId }, IDEMPOTENT)).bannedUsers; }
   async freeze(roomId: string) { return (await this.call(ops.FreezeRoomDocument, { roomId, frozen: true }, IDEMPOTENT)).freezeRoom; }
   async unfreeze(roomId: string) { return (await this.call(ops.FreezeRoomDocument, { roomId, frozen: false }, IDEMPOTENT)).freezeRoom; }
   async addManager(roomId: string, userId: string) { return (await this.call(ops.RegisterManagerDocument, { roomId, userId }, IDEMPOTENT)).registerManager; }
-  async removeManager(roomId: string, userId: string) { return (await this.call(ops.DeleteManagerDocument, { roomId, userId }, IDEMPOTENT)).deleteManager; }
+  async removeManager(roomId: string, userId: string) { return (await this.call(ops.DeleteManagerDocument, { roomId, userId }, ONCE)).deleteManager; }
   /** Reports, newest first: one room's, or (without roomId) the whole app's. */
   async reports(filter: Vars<typeof ops.ReportsDocument> = {}) { return (await this.call(ops.ReportsDocument, filter, IDEMPOTENT)).reports; }
   async resolveReport(id: string, status: ops.ReportStatus, resolution?: string) {
