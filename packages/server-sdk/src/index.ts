@@ -1,5 +1,12 @@
 export { ChatClient } from './client.js';
-export type { ChatClientOptions, UsersApi, TokensApi, RoomsApi, MessagesApi, ModerationApi, SettingsApi, WebhooksApi } from './client.js';
+export type { ChatClientOptions } from './client.js';
+export type { UsersApi } from './groups/users.js';
+export type { TokensApi } from './groups/tokens.js';
+export type { RoomsApi } from './groups/rooms.js';
+export type { MessagesApi } from './groups/messages.js';
+export type { ModerationApi } from './groups/moderation.js';
+export type { SettingsApi } from './groups/settings.js';
+export type { WebhooksApi } from './groups/webhooks.js';
 export { ChatApiError } from './errors.js';
 export type { GraphqlErrorEntry } from './errors.js';
 export type { RetryOptions } from './transport.js';
