@@ -59,6 +59,9 @@ describe.each(testDrivers())('server SDK on %s', (driver) => {
   it('mintUserToken: an offline token works over HTTP and graphql-ws, and revokeAll ends it', async () => {
     const user = await chat.users.create({ uname: unique('sdk') });
     const token = chat.mintUserToken(user.id, { expiresIn: 600 });
+    const [header, payload] = token.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString('utf8')));
+    expect(header).toEqual({ alg: 'HS256', typ: 'JWT' });
+    expect(payload).toEqual({ sub: user.id, app: tenant.id, iat: expect.any(Number), exp: payload.iat + 600, jti: expect.any(String) });
     await expect(t.gql('{ me { id uname } }', {}, asUser(token))).resolves.toEqual({ data: { me: { id: user.id, uname: user.uname } } });
 
     const ws = gqlWsClient(t.url, { authorization: `Bearer ${token}` });
