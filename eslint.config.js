@@ -36,7 +36,7 @@ const TYPEORM_ONLY = {
 
 export default tseslint.config(
   // bench/ is hand-run load scripts (.mjs, not shipped, not imported by src/); console/public/ is browser JS served as is.
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'src/console/public/**', 'bench/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-output/**', 'src/console/public/**', 'bench/**', 'packages/*/dist/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -57,6 +57,11 @@ export default tseslint.config(
   {
     files: ['*.js', '*.cjs'],
     languageOptions: { globals: { URL: 'readonly', require: 'readonly', exports: 'writable', module: 'writable', process: 'readonly' } },
+  },
+  {
+    // The SDK's build scripts (codegen, the CJS marker) run under Node.
+    files: ['packages/*/scripts/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
   {
     files: ['*.cjs'],

@@ -1,0 +1,18 @@
+export { ChatClient } from './client.js';
+export type { ChatClientOptions } from './client.js';
+export type { UsersApi } from './groups/users.js';
+export type { TokensApi } from './groups/tokens.js';
+export type { RoomsApi } from './groups/rooms.js';
+export type { MessagesApi } from './groups/messages.js';
+export type { ModerationApi } from './groups/moderation.js';
+export type { SettingsApi } from './groups/settings.js';
+export type { WebhooksApi } from './groups/webhooks.js';
+export { ChatApiError } from './errors.js';
+export type { GraphqlErrorEntry } from './errors.js';
+export type { RetryOptions } from './transport.js';
+export { mintUserToken } from './user-token.js';
+export type { MintOptions } from './user-token.js';
+export { verifyWebhook } from './webhook-verify.js';
+export type { WebhookEvent, HeadersLike } from './webhook-verify.js';
+export type { ResultOf, VariablesOf } from './document-type.js';
+export type * from './generated/graphql.js';
