@@ -54,7 +54,7 @@ export class ChatClient {
     this.messages = new MessagesApi(call);
     this.moderation = new ModerationApi(call);
     this.settings = new SettingsApi(call);
-    this.webhooks = new WebhooksApi(call, options.webhookSecret);
+    this.webhooks = new WebhooksApi(call, options.webhookSecret, options.appSecret);
   }
 
   /**

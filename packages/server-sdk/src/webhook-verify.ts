@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
 import { ChatApiError } from './errors.js';
 
@@ -29,6 +30,23 @@ export function verifyWebhook<T = unknown>(body: string | Uint8Array, headers: H
   } catch (cause) {
     throw new ChatApiError({ code: 'UNAUTHENTICATED', message: `Webhook not verified: ${cause instanceof Error ? cause.message : String(cause)}`, status: 0, cause });
   }
+}
+
+/** What the pre-send hook is sent (SPEC): `{type: "message.pre_send", timestamp, data}`. */
+export interface PreSendData {
+  roomId: string;
+  author: { id: string; uname: string };
+  text: string;
+  kind: string;
+  meta: unknown;
+}
+
+/**
+ * The Standard Webhooks secret the server signs an app's pre-send hook calls with, derived from
+ * the app secret (README "Pre-send hook"): `"whsec_" + base64(HMAC-SHA256(appSecret, "pre-send-hook"))`.
+ */
+export function preSendSigningSecret(appSecret: string): string {
+  return `whsec_${createHmac('sha256', Buffer.from(appSecret, 'utf8')).update('pre-send-hook', 'utf8').digest('base64')}`;
 }
 
 function pick(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {

@@ -1,6 +1,6 @@
 import { createServer, IncomingHttpHeaders, Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ChatApiError, ChatClient } from '../../../packages/server-sdk/dist/esm/index.js';
+import { ChatApiError, ChatClient, preSendSigningSecret } from '../../../packages/server-sdk/dist/esm/index.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { sqliteDriver } from '../../support/drivers.js';
 import { TestAppTenant, unique } from '../../support/factories.js';
@@ -83,5 +83,43 @@ describe('server SDK webhooks and pre-send hook settings (sqlite)', () => {
     await expect(chat.settings.get()).resolves.toMatchObject({ preSendHook: { url: receiver.url } });
     await expect(chat.settings.update({ preSendHook: null })).resolves.toMatchObject({ preSendHook: null });
     await expect(chat.settings.update({ preSendHook: { url: 'not a url' } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+
+  it('webhooks.verifyPreSend verifies the pre-send hook call with the app secret alone, and the answer of the hook is applied', async () => {
+    // the derivation README "Pre-send hook" documents, pinned to the server's own test vector
+    expect(preSendSigningSecret('test-app-secret')).toBe('whsec_Y5BLGavr3IeRCeZ5yvNdUZwZXtnTrj17rbHVsfWmZnw=');
+    const calls: { verified: unknown; forged: unknown }[] = [];
+    const hook = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        let forged: unknown = null;
+        try { chat.webhooks.verifyPreSend(body.replace('please', 'pleasE'), req.headers); } catch (error) { forged = error; }
+        try {
+          const event = chat.webhooks.verifyPreSend(body, req.headers);
+          calls.push({ verified: event, forged });
+          res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ action: 'replace', text: `${event.data.text} (checked)` }));
+        } catch (error) {
+          calls.push({ verified: error, forged });
+          res.writeHead(401).end();
+        }
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = hook.address() as { port: number };
+      await chat.settings.update({ preSendHook: { url: `http://127.0.0.1:${port}/pre-send`, timeoutMs: 2_000, onTimeout: 'REJECT' } });
+      const alice = await t.factories.user(tenant);
+      const sent = await t.gql(`mutation($r: ID!) { sendMessage(roomId: $r, input: { text: "check please" }) { text } }`, { r: tenant.lobbyId }, alice.headers);
+      expect(sent).toMatchObject({ data: { sendMessage: { text: 'check please (checked)' } } });
+      expect(calls).toHaveLength(1);
+      expect(calls[0].verified).toMatchObject({ type: 'message.pre_send', data: { roomId: tenant.lobbyId, text: 'check please', author: { id: alice.id, uname: alice.uname } } });
+      expect(calls[0].forged).toBeInstanceOf(ChatApiError);
+      expect(calls[0].forged).toMatchObject({ code: 'UNAUTHENTICATED' });
+    } finally {
+      await chat.settings.update({ preSendHook: null });
+      await new Promise<void>((resolve) => hook.close(() => resolve()));
+    }
   });
 });

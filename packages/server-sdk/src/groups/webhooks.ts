@@ -1,10 +1,10 @@
 import * as ops from '../generated/graphql.js';
-import { HeadersLike, verifyWebhook, WebhookEvent } from '../webhook-verify.js';
+import { HeadersLike, PreSendData, preSendSigningSecret, verifyWebhook, WebhookEvent } from '../webhook-verify.js';
 import { IDEMPOTENT, ONCE, type Call } from './call.js';
 
 /** `chat.webhooks`: endpoints, their deliveries, and verifying a delivery's signature. */
 export class WebhooksApi {
-  constructor(private readonly call: Call, private readonly defaultSecret: string | undefined) {}
+  constructor(private readonly call: Call, private readonly defaultSecret: string | undefined, private readonly appSecret: string) {}
 
   /** A new endpoint; `secret` (whsec_…) is shown this once: keep it to verify deliveries. */
   async create(input: ops.CreateWebhookInput) { return (await this.call(ops.CreateWebhookDocument, { input }, ONCE)).createWebhook; }
@@ -28,5 +28,14 @@ export class WebhooksApi {
   verify<T = unknown>(body: string | Uint8Array, headers: HeadersLike, secret = this.defaultSecret): WebhookEvent<T> {
     if (!secret) throw new TypeError('webhooks.verify: no secret (pass one, or set webhookSecret / CHAT_WEBHOOK_SECRET)');
     return verifyWebhook<T>(body, headers, secret);
+  }
+
+  /**
+   * Verifies a pre-send hook call (raw body and its headers), signed with a secret derived from
+   * the app secret, and returns `{type: "message.pre_send", timestamp, data}`; throws ChatApiError
+   * `UNAUTHENTICATED` when the signature does not hold.
+   */
+  verifyPreSend(body: string | Uint8Array, headers: HeadersLike): WebhookEvent<PreSendData> {
+    return verifyWebhook<PreSendData>(body, headers, preSendSigningSecret(this.appSecret));
   }
 }
