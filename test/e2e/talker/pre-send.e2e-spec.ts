@@ -5,7 +5,7 @@ import type { AppSettings } from '../../../src/apps/app-settings.js';
 import { TalkerApp } from '../../../src/talker/talker-app.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { testDrivers } from '../../support/drivers.js';
-import { TalkerPeer, talkerPeer } from './talker-peers.js';
+import { TalkerPeer, talkerPeer } from '../../support/talker.js';
 
 // The app's own refusals reach a talker client as REJECTED: its pre-send hook (README "Pre-send
 // hook") rejecting or giving no usable answer under onTimeout REJECT, and the word filter in

@@ -5,7 +5,7 @@ import type { TestAppTenant } from '../../support/factories.js';
 import { describeTwoInstances } from '../../support/redis.js';
 import { waitFor } from '../../support/wait.js';
 import { connected, gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
-import { TalkerPeer, talkerPeer } from './talker-peers.js';
+import { TalkerPeer, talkerPeer } from '../../support/talker.js';
 
 const ROTATE = `mutation($a: ID!) { rotateAppSecret(appId: $a) { secret } }`;
 const DELETE_USER = `mutation($id: ID!) { deleteUser(id: $id) { ok } }`;
