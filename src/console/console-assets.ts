@@ -29,6 +29,7 @@ const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
   'console.css': { file: `${OWN}/console.css`, type: 'text/css; charset=utf-8' },
   'dom.js': { file: `${OWN}/dom.js`, type: 'text/javascript; charset=utf-8' },
   'home.js': { file: `${OWN}/home.js`, type: 'text/javascript; charset=utf-8' },
+  'mails.js': { file: `${OWN}/mails.js`, type: 'text/javascript; charset=utf-8' },
   'legacy.js': { file: `${OWN}/legacy.js`, type: 'text/javascript; charset=utf-8' },
   'graphql-chat.js': { file: `${OWN}/graphql-chat.js`, type: 'text/javascript; charset=utf-8' },
   'graphiql-page.js': { file: `${OWN}/graphiql-page.js`, type: 'text/javascript; charset=utf-8' },

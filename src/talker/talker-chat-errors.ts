@@ -17,11 +17,19 @@ const TALKER_CODES: Record<ErrorCode, [code: string, status: number]> = {
   INTERNAL: ['INTERNAL', 500],
 };
 
+/**
+ * Refusals of a valid message by the app's own rules: its pre-send hook (a reject, or no usable
+ * answer under onTimeout REJECT) and its word filter in REJECT mode. The platform throws them as
+ * BAD_USER_INPUT with `details.reason`; a talker client gets REJECTED, the reason as message.
+ */
+const REJECTED_REASONS = new Set(['pre_send_hook', 'pre_send_hook_unavailable', 'word_filter']);
+
 /** A ChatError the services threw, as the talker client sees it; anything else unchanged (the gateway logs it as INTERNAL). */
 export function toTalkerError(error: unknown): unknown {
   if (!(error instanceof ChatError)) return error;
   const status = error.details?.httpStatus;
   if (status === 413) return new TalkerError('TOO_LARGE', 413, error.message);
+  if (REJECTED_REASONS.has(String(error.details?.reason))) return new TalkerError('REJECTED', 403, error.message);
   const [code, httpStatus] = TALKER_CODES[error.code] ?? ['INTERNAL', 500];
   return new TalkerError(code, httpStatus, error.message);
 }

@@ -5,19 +5,22 @@ import { retryAfterOf } from './talker-errors.js';
 import { TalkerDispatcher } from './talker-dispatcher.js';
 import { TalkerRoutes } from './talker-routes.js';
 
+/** Where the slash routes are served over HTTP. */
+export const TALKER_HTTP_PREFIX = '/talker';
+
 /**
  * The slash routes over HTTP: GET /talker/<route>?<query> or POST /talker/<route> with a JSON
  * body. Answers the route's result as JSON, or `{error, message}` with the code's status.
  * Public to the guard: talker routes prove their caller themselves (user_id + clientAddress).
  */
-@Controller('talker')
+@Controller(TALKER_HTTP_PREFIX.slice(1))
 export class TalkerController {
   constructor(private readonly routes: TalkerRoutes, private readonly dispatcher: TalkerDispatcher) {}
 
   @All('*path')
   @Public()
   async call(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const name = req.path.replace(/^\/talker/, '').replace(/\/+$/, '');
+    const name = req.path.slice(TALKER_HTTP_PREFIX.length).replace(/\/+$/, '');
     const route = this.routes.get(name);
     if (!route || route.serve !== 'both') {
       res.status(404).json({ error: 'NOT_FOUND', message: `No talker route ${name || '/'}` });

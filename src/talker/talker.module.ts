@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { AccountsModule } from '../accounts/accounts.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { AccountRoutes } from './routes/account.routes.js';
@@ -6,6 +7,7 @@ import { ConversationRoutes } from './routes/conversation.routes.js';
 import { TalkerChatModule } from './talker-chat.module.js';
 import { TalkerEventBridge, TalkerSocketDirectory } from './talker-event.bridge.js';
 import { GatewaySocketDirectory } from './talker-socket-directory.js';
+import { TalkerBodyFilter } from './talker-body.filter.js';
 import { TalkerController } from './talker.controller.js';
 import { TalkerDispatcher } from './talker-dispatcher.js';
 import { TalkerGateway } from './talker.gateway.js';
@@ -26,6 +28,7 @@ const ROUTE_PROVIDERS = [AccountRoutes, ConversationRoutes];
     { provide: TALKER_ROUTES, inject: ROUTE_PROVIDERS, useFactory: (...providers: TalkerRouteProvider[]) => providers.flatMap((p) => p.routes()) },
     TalkerRoutes, TalkerDispatcher, TalkerLogins, TalkerSockets, TalkerGateway,
     { provide: TalkerSocketDirectory, useClass: GatewaySocketDirectory }, TalkerEventBridge,
+    { provide: APP_FILTER, useClass: TalkerBodyFilter },
   ],
   exports: [TalkerSockets, AccountsModule],
 })

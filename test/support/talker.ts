@@ -1,6 +1,10 @@
 import { AddressInfo } from 'node:net';
 import { io, Socket } from 'socket.io-client';
 import { SMTPServer } from 'smtp-server';
+import { MailService } from '../../src/mail/mail.service.js';
+import type { TestApp } from './app.js';
+import { unique } from './factories.js';
+import { waitFor } from './wait.js';
 
 /** A socket.io-client 4 socket on /talker that records every server event, read in order with next(). */
 export interface TalkerClient {
@@ -124,12 +128,16 @@ export async function startMailbox(): Promise<Mailbox> {
   };
 }
 
-/** id and uuid from a confirmation mail's text. */
+/** id and uuid from a confirmation mail as the SMTP server received it (quoted-printable undone). */
 export function confirmationOf(mail: ReceivedMail): { id: number; uuid: string } {
-  const text = mail.raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+  return confirmationIn(mail.raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '='));
+}
+
+/** id and uuid from a confirmation mail's text. */
+export function confirmationIn(text: string): { id: number; uuid: string } {
   const id = /\bid=(\d+)/.exec(text)?.[1];
   const uuid = /\buuid=([0-9a-f-]{36})/.exec(text)?.[1];
-  if (!id || !uuid) throw new Error(`no id/uuid in mail: ${mail.raw.slice(0, 500)}`);
+  if (!id || !uuid) throw new Error(`no id/uuid in mail: ${text.slice(0, 500)}`);
   return { id: Number(id), uuid };
 }
 
@@ -139,4 +147,42 @@ export async function talkerHttp(url: string, route: string, payload: Record<str
     ? await fetch(`${url}/talker${route}?${new URLSearchParams(Object.entries(payload).map(([k, v]): [string, string] => [k, String(v)]))}`)
     : await fetch(`${url}/talker${route}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
   return { status: response.status, body: await response.json() };
+}
+
+/** A logged-in talker account on a socket, with every server event it got, in order, by name. */
+export interface TalkerPeer {
+  id: number;
+  username: string;
+  clientAddress: string;
+  socket: Socket;
+  got: Array<[string, any]>;
+  /** The next `name` event after the first `skip` of them (waits for it). */
+  next(name: string, skip?: number): Promise<any>;
+  /** Emits and waits for the ack. */
+  ask(name: string, payload: unknown): Promise<any>;
+}
+
+/**
+ * A confirmed talker account logged in on a socket of `on`: registered over HTTP through `t`,
+ * confirmed with the id and uuid of the mail `t` kept (MailService.recent(): no SMTP_URL needed).
+ */
+export async function talkerPeer(t: TestApp, on: TestApp = t): Promise<TalkerPeer> {
+  const username = unique('tk');
+  const email = `${username}@example.test`;
+  const hash = `h-${username}`;
+  const registered = await talkerHttp(t.url, '/register', { email, username, hash });
+  if (registered.status !== 200) throw new Error(`register: ${JSON.stringify(registered)}`);
+  const mails = t.server.app.get(MailService);
+  const mail = await waitFor(`the mail to ${email}`, () => mails.recent().find((m) => m.to === email));
+  const confirmed = await talkerHttp(t.url, '/register/confirm', confirmationIn(mail!.text));
+  if (confirmed.status !== 200) throw new Error(`confirm: ${JSON.stringify(confirmed)}`);
+  const socket = io(`${on.url}/talker`, { path: '/socket.io', transports: ['websocket'], auth: { login: username, hash }, reconnection: false });
+  const got: Array<[string, any]> = [];
+  socket.onAny((name: string, payload: unknown) => got.push([name, payload]));
+  const login: any = await waitFor(`${username}'s login`, () => got.find(([name]) => name === 'login')?.[1], Boolean, 10_000);
+  return {
+    id: login.id, username, clientAddress: login.clientAddress, socket, got,
+    next: async (name, skip = 0) => waitFor(`${username}'s ${name} #${skip}`, () => got.filter(([n]) => n === name)[skip]?.[1], (v) => v !== undefined, 10_000),
+    ask: (name, payload) => socket.timeout(10_000).emitWithAck(name, payload),
+  };
 }

@@ -6,7 +6,7 @@ import { sqliteDriver } from '../../support/drivers.js';
 import { connected, gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
 
 const PAGES = ['/', '/demo/legacy', '/demo/graphql'];
-const OWN_SCRIPTS = ['dom.js', 'home.js', 'legacy.js', 'graphql-chat.js', 'graphiql-page.js'];
+const OWN_SCRIPTS = ['dom.js', 'home.js', 'mails.js', 'legacy.js', 'graphql-chat.js', 'graphiql-page.js'];
 const HTML = { accept: 'text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8' };
 
 interface DemoSetupBody {

@@ -158,4 +158,17 @@ describe.each(testDrivers())('talker accounts on %s', (driver) => {
     await expect(socket.request('login', null)).resolves.toMatchObject({ error: 'BAD_REQUEST' });
     await expect(socket.request('/register', 'just a string')).resolves.toMatchObject({ error: 'BAD_REQUEST' });
   });
+
+  it('answers a POST body that is not JSON, or too large, like any other talker error; other paths keep the server\'s own answer', async () => {
+    const post = async (path: string, body: string, type = 'application/json') => {
+      const response = await fetch(`${t.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+      return { status: response.status, body: await response.json() };
+    };
+    await expect(post('/talker/register', '{"email": ')).resolves.toEqual({ status: 400, body: { error: 'BAD_REQUEST', message: expect.stringMatching(/^The body is not JSON/) } });
+    await expect(post('/TALKER/isUsed/email', 'not json at all')).resolves.toMatchObject({ status: 400, body: { error: 'BAD_REQUEST' } });
+    await expect(post('/talker/register', JSON.stringify({ email: 'x'.repeat(200_000) }))).resolves.toEqual({ status: 413, body: { error: 'TOO_LARGE', message: 'The body is too large' } });
+    // Not JSON by its content type: the route sees no object.
+    await expect(post('/talker/register', 'email=a', 'text/plain')).resolves.toMatchObject({ status: 400, body: { error: 'BAD_REQUEST' } });
+    await expect(post('/demo/setup', '{bad')).resolves.toMatchObject({ status: 400, body: { statusCode: 400, error: 'Bad Request' } });
+  });
 });

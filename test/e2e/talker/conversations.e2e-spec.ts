@@ -4,7 +4,7 @@ import { testDrivers } from '../../support/drivers.js';
 import type { TestAppTenant } from '../../support/factories.js';
 import { waitFor } from '../../support/wait.js';
 import { connected, gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
-import { TalkerPeer, talkerPeer } from './talker-peers.js';
+import { TalkerPeer, talkerPeer } from '../../support/talker.js';
 
 /** A 1×1 PNG. */
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
