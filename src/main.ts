@@ -21,11 +21,17 @@ async function main() {
     `Chat service ready (${config.database.kind}${config.redisUrl ? ' + redis' : ''})`,
     `  GraphQL + graphql-ws  ${base}/graphql`,
     `  legacy Socket.IO      ${base}/socket.io (default namespace)`,
+    `  talker API            ${talkerLine(config, base)}`,
     `  health / readiness    ${base}/health  ${base}/ready  (metrics: ${base}/metrics)`,
     `  web console           ${base}/`,
   ];
   if (config.adminKeyGenerated) lines.push(`  operator key (generated for this run; set CHAT_ADMIN_KEY to fix one): ${config.adminKey}`);
   console.log(lines.join('\n'));
+}
+
+function talkerLine(config: AppConfig, base: string): string {
+  if (config.talker.appId) return `${base}/talker (namespace /talker and HTTP routes; app ${config.talker.appId})`;
+  return config.production ? 'off (set TALKER_APP_ID)' : `${base}/talker (namespace /talker and HTTP routes; app "talker")`;
 }
 
 main().catch((error) => {
