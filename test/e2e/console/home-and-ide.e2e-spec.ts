@@ -98,4 +98,28 @@ describeInBrowser('home page and GraphQL IDE in Chromium', () => {
     await tab.page.locator('.graphiql-query-editor', { hasText: 'myRooms' }).waitFor();
     expect(tab.errors).toEqual([]);
   }, 30_000);
+
+  it('shows a talker confirmation mail in the Recent mails panel, with the operator key only', async () => {
+    const email = `panel${Date.now()}@example.com`;
+    const registered = await fetch(`${suite.t.url}/talker/register`, {
+      method: 'POST', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, username: `panel${Date.now() % 1_000_000}`, hash: 'secret-hash' }),
+    });
+    expect(registered.status).toBe(200);
+    const { id } = (await registered.json()) as { id: number };
+
+    const home = await open('/');
+    await home.page.locator('#mails-key').fill('not the key');
+    await home.page.locator('#mails-button').click();
+    await home.page.locator('#mails-error', { hasText: 'not the operator key' }).waitFor();
+
+    await home.page.locator('#mails-key').fill(TEST_ADMIN_KEY);
+    await home.page.locator('#mails-button').click();
+    const mail = home.page.locator('#mails-list .mail', { hasText: email });
+    await mail.waitFor();
+    expect(await mail.locator('pre').textContent()).toMatch(new RegExp(`id=${id}\\b[\\s\\S]*uuid=[0-9a-f-]{36}`));
+    await screenshot(home.page, 'home-recent-mails');
+    // the wrong key's 401 is the one failure the page saw; nothing threw
+    expect(home.errors).toEqual([expect.stringContaining('status of 401')]);
+  }, 30_000);
 });
