@@ -30,6 +30,8 @@ export interface UploadInput {
   name: string | null;
   /** The client's declared content type; the stored one is what the bytes are. */
   declaredType: string | null;
+  /** The kind the bytes must be (a transport whose client named it, e.g. the talker's `photo`); another kind is BAD_USER_INPUT, reason `kind_mismatch`, before anything is stored. */
+  expectedKind?: MediaKindValue;
 }
 
 /** Uploads a send takes for one message (MediaService.claim), until attach or release. */
@@ -106,6 +108,9 @@ export class MediaService {
       async (head) => {
         if (head.length === 0) throw badInput('The file is empty');
         contentType = await sniff(head, input.declaredType, settings.allowedMediaKinds);
+        if (input.expectedKind && kindOf(contentType) !== input.expectedKind) {
+          throw badInput(`The file is not ${input.expectedKind.toLowerCase()} (the bytes are ${contentType})`, { reason: 'kind_mismatch', found: contentType });
+        }
       },
     );
     // The transport gave up on the body while the settings were read (a stream destroyed before it is piped would never end the pipeline).

@@ -19,10 +19,11 @@ const TALKER_CODES: Record<ErrorCode, [code: string, status: number]> = {
 
 /**
  * Refusals of a valid message by the app's own rules: its pre-send hook (a reject, or no usable
- * answer under onTimeout REJECT) and its word filter in REJECT mode. The platform throws them as
- * BAD_USER_INPUT with `details.reason`; a talker client gets REJECTED, the reason as message.
+ * answer under onTimeout REJECT), its word filter in REJECT mode, and its duplicateWindowSeconds
+ * (the same text again too soon). The platform throws them as BAD_USER_INPUT with
+ * `details.reason`; a talker client gets REJECTED, the reason as message.
  */
-const REJECTED_REASONS = new Set(['pre_send_hook', 'pre_send_hook_unavailable', 'word_filter']);
+const REJECTED_REASONS = new Set(['pre_send_hook', 'pre_send_hook_unavailable', 'word_filter', 'duplicate']);
 
 /** A ChatError the services threw, as the talker client sees it; anything else unchanged (the gateway logs it as INTERNAL). */
 export function toTalkerError(error: unknown): unknown {

@@ -1,6 +1,8 @@
 import { Readable } from 'node:stream';
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
+import type { MediaKindValue } from '../apps/app-settings.js';
+import { ChatError } from '../common/errors/chat-error.js';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppScope } from '../database/app-scope.js';
 import type { AttachmentFile } from '../media/attachment.model.js';
@@ -12,6 +14,7 @@ import { DirectConversation, RoomsService } from '../rooms/rooms.service.js';
 import { BlocksService } from '../users/blocks.service.js';
 import { UserCache } from '../users/user.cache.js';
 import { DataUri, parseDataUri } from './data-uri.js';
+import { onBase } from './talker-address.js';
 import { talkerErrors } from './talker-chat-errors.js';
 import { TalkerContentType, TalkerMesseage, toTalkerMesseage } from './talker-messeage.js';
 import { TalkerCaller, TalkerError } from './talker-route.js';
@@ -24,6 +27,9 @@ export const TYPING_TIMEOUT_MS = 3000;
 export interface TalkerUser { id: number; username: string }
 export interface TalkerContact extends TalkerUser { last_messeage: TalkerMesseage | null; unread: number }
 export interface SendMesseage { toId: string; content: string; contentType: TalkerContentType }
+
+/** The kind a file message's bytes must be, by the content_type the client named (`file`: any). */
+const KIND_OF_CONTENT_TYPE: Partial<Record<TalkerContentType, MediaKindValue>> = { photo: 'IMAGE', video: 'VIDEO', audio: 'AUDIO' };
 
 const blocked = () => new TalkerError('BLOCKED', 403, 'One of you blocked the other');
 
@@ -58,7 +64,7 @@ export class TalkerConversationsService implements OnModuleDestroy {
    * then sent as the message's attachment. An upload whose message is refused is withdrawn at
    * once (row and bytes; if that fails too, the unattached sweeper takes it).
    */
-  send(caller: TalkerCaller, input: SendMesseage): Promise<TalkerMesseage> {
+  send(caller: TalkerCaller, input: SendMesseage, base: string): Promise<TalkerMesseage> {
     return talkerErrors(async () => {
       const { principal } = caller;
       if (input.toId === principal.userId) throw new TalkerError('BAD_REQUEST', 400, 'You cannot write to yourself');
@@ -68,13 +74,21 @@ export class TalkerConversationsService implements OnModuleDestroy {
       const room = await this.rooms.openDirect(principal, input.toId);
       const message = file ? await this.sendFile(principal, room.id, input.contentType, file) : await this.messages.send(principal, room.id, { text: input.content });
       this.stopTyping(principal, room.id);
-      return this.toWire(principal.scope, message, input.toId, []);
+      return this.toWire(principal.scope, message, input.toId, [], base);
     });
   }
 
+  /** `photo`, `video` and `audio` must be what the bytes are (BAD_REQUEST, nothing stored); `file` takes anything. */
   private async sendFile(principal: UserPrincipal, roomId: string, contentType: TalkerContentType, file: DataUri): Promise<Message> {
     await this.media.admit(principal, file.bytes.length);
-    const upload = await this.media.upload(principal, { stream: Readable.from([file.bytes]), name: file.name ?? defaultName(contentType, file.mime), declaredType: file.mime });
+    const upload = await this.media.upload(principal, {
+      stream: Readable.from([file.bytes]), name: file.name ?? defaultName(contentType, file.mime), declaredType: file.mime, expectedKind: KIND_OF_CONTENT_TYPE[contentType],
+    }).catch((error: unknown) => {
+      if (error instanceof ChatError && error.details?.reason === 'kind_mismatch') {
+        throw new TalkerError('BAD_REQUEST', 400, `content is not a ${contentType} (the bytes are ${String(error.details.found)})`);
+      }
+      throw error;
+    });
     try {
       return await this.messages.send(principal, roomId, { text: '', attachmentIds: [upload.id] });
     } catch (error) {
@@ -141,7 +155,7 @@ export class TalkerConversationsService implements OnModuleDestroy {
   }
 
   /** The people the caller has a conversation with, newest message first, each with its last message and the caller's unread count. */
-  contacts(caller: TalkerCaller): Promise<TalkerContact[]> {
+  contacts(caller: TalkerCaller, base: string): Promise<TalkerContact[]> {
     return talkerErrors(async () => {
       const { principal } = caller;
       const conversations = await this.rooms.directConversations(principal);
@@ -158,7 +172,7 @@ export class TalkerConversationsService implements OnModuleDestroy {
         const message = last.get(c.roomId);
         return [{
           id: Number(peer.id), username: peer.uname,
-          last_messeage: message ? this.toWire(principal.scope, message, recipientOf(message, c, principal.userId), c.positions) : null,
+          last_messeage: message ? this.toWire(principal.scope, message, recipientOf(message, c, principal.userId), c.positions, base) : null,
           unread: unread.get(c.roomId) ?? 0,
         }];
       });
@@ -166,32 +180,33 @@ export class TalkerConversationsService implements OnModuleDestroy {
   }
 
   /** A page of the conversation with `withId`, oldest first: the TALKER_PAGE messages before `before` (the newest without it). */
-  history(caller: TalkerCaller, withId: string, before: string | null): Promise<TalkerMesseage[]> {
+  history(caller: TalkerCaller, withId: string, before: string | null, base: string): Promise<TalkerMesseage[]> {
     return talkerErrors(async () => {
       const conversation = await this.rooms.findDirect(caller.principal, withId);
       if (!conversation) return [];
       const page = await this.messages.page(caller.principal, { roomId: conversation.roomId, before, limit: TALKER_PAGE });
-      return this.allToWire(caller.principal, page.nodes, conversation);
+      return this.allToWire(caller.principal, page.nodes, conversation, base);
     });
   }
 
   /** Messages of the conversation with `withId` whose text contains `text`, newest first. */
-  search(caller: TalkerCaller, withId: string, text: string): Promise<TalkerMesseage[]> {
+  search(caller: TalkerCaller, withId: string, text: string, base: string): Promise<TalkerMesseage[]> {
     return talkerErrors(async () => {
       const conversation = await this.rooms.findDirect(caller.principal, withId);
       if (!conversation) return [];
       const found = await this.messages.search(caller.principal, { roomId: conversation.roomId, query: text, limit: TALKER_PAGE });
-      return this.allToWire(caller.principal, found, conversation);
+      return this.allToWire(caller.principal, found, conversation, base);
     });
   }
 
-  private allToWire(principal: UserPrincipal, messages: readonly Message[], conversation: DirectConversation): TalkerMesseage[] {
+  private allToWire(principal: UserPrincipal, messages: readonly Message[], conversation: DirectConversation, base: string): TalkerMesseage[] {
     return messages.filter((m) => m.author !== null)
-      .map((m) => this.toWire(principal.scope, m, recipientOf(m, conversation, principal.userId), conversation.positions));
+      .map((m) => this.toWire(principal.scope, m, recipientOf(m, conversation, principal.userId), conversation.positions, base));
   }
 
-  private toWire(scope: AppScope, message: Message, toUserId: string, positions: DirectConversation['positions']): TalkerMesseage {
-    return toTalkerMesseage(message, toUserId, positions, (file: AttachmentFile) => this.media.signForLegacy(scope.appId, file));
+  /** `base`: this API's address as the client reached it (talker-address.ts); file messages' URLs are absolute on it. */
+  private toWire(scope: AppScope, message: Message, toUserId: string, positions: DirectConversation['positions'], base: string): TalkerMesseage {
+    return toTalkerMesseage(message, toUserId, positions, (file: AttachmentFile) => onBase(base, this.media.signForLegacy(scope.appId, file).url));
   }
 
   private async requirePeer(scope: AppScope, userId: string): Promise<void> {

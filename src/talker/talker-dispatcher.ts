@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import { TalkerAccountsService } from '../accounts/talker-accounts.service.js';
 import { LOGGER } from '../common/logging/logging.module.js';
-import { INTERNAL, notLoggedIn, toTalkerError } from './talker-errors.js';
+import { badRequest, INTERNAL, notLoggedIn, toTalkerError } from './talker-errors.js';
 import { TalkerLogins } from './talker-logins.js';
 import { optionalId, payloadObject } from './talker-params.js';
 import { TalkerCaller, TalkerContext, TalkerError, TalkerRoute } from './talker-route.js';
@@ -20,26 +20,30 @@ export class TalkerDispatcher {
   constructor(private readonly accounts: TalkerAccountsService, private readonly logins: TalkerLogins, @Inject(LOGGER) private readonly log: Logger) {}
 
   /** Over HTTP: routes that require login need user_id + clientAddress of a live session. */
-  async overHttp(route: TalkerRoute, raw: unknown, address: string): Promise<Outcome> {
+  async overHttp(route: TalkerRoute, raw: unknown, address: string, base: string): Promise<Outcome> {
     return this.attempt(route, async () => {
       const caller = route.auth ? await this.byClientAddress(raw) : null;
       if (route.auth && !caller) throw notLoggedIn();
-      return this.run(route, raw, { caller, address, socket: null });
+      return this.run(route, raw, { caller, address, base, socket: null });
     });
   }
 
   /**
    * Over a socket: a logged-in socket's own session, when user_id is its account (else `auth`
    * false); a slash route from a socket not logged in may prove itself with user_id + clientAddress.
+   * A logged-in socket sending a payload that is not an object gets BAD_REQUEST: it is logged in,
+   * the payload is what is wrong (not logged in, NOT_LOGGED_IN comes first).
    */
-  async overSocket(route: TalkerRoute, raw: unknown, socket: Socket, address: string): Promise<Outcome> {
+  async overSocket(route: TalkerRoute, raw: unknown, socket: Socket, address: string, base: string): Promise<Outcome> {
     return this.attempt(route, async () => {
       let caller: TalkerCaller | null = null;
       if (route.auth) {
-        caller = this.logins.isLoggedIn(socket) ? await this.bySocket(socket, raw) : route.serve === 'both' ? await this.byClientAddress(raw) : null;
+        const loggedIn = this.logins.isLoggedIn(socket);
+        if (loggedIn && !isObject(raw)) throw badRequest('The payload must be an object with user_id');
+        caller = loggedIn ? await this.bySocket(socket, raw) : route.serve === 'both' ? await this.byClientAddress(raw) : null;
         if (!caller) throw notLoggedIn();
       }
-      return this.run(route, raw, { caller, address, socket });
+      return this.run(route, raw, { caller, address, base, socket });
     });
   }
 
@@ -77,6 +81,8 @@ export class TalkerDispatcher {
     return { userId: login.userId, principal: login.principal, sessionKey: login.sessionKey };
   }
 }
+
+const isObject = (raw: unknown): raw is Record<string, unknown> => typeof raw === 'object' && raw !== null && !Array.isArray(raw);
 
 /** user_id and clientAddress as sent; malformed ones count as absent (NOT_LOGGED_IN, not BAD_REQUEST). */
 function credentialsOf(raw: unknown): { userId: string | null; clientAddress: string | null } {

@@ -17,6 +17,7 @@ const principalOf = (userId: string): UserPrincipal => ({ kind: 'user', scope: s
 function setup(blocks: Array<[string, string]> = []) {
   const got: Record<string, Array<[string, unknown]>> = { '11': [], '12': [] };
   const socket = (userId: string): TalkerPeerSocket => ({
+    address: 'http://127.0.0.1:1',
     principal: async () => principalOf(userId),
     emit: (event, payload) => { got[userId].push([event, payload]); },
   });

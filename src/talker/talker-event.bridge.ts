@@ -11,10 +11,13 @@ import type { DomainEvent, EventOf } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { BlocksService } from '../users/blocks.service.js';
-import { toTalkerMesseage } from './talker-messeage.js';
+import { onBase } from './talker-address.js';
+import { TalkerMesseage, toTalkerMesseage } from './talker-messeage.js';
 
 /** One logged-in `/talker` socket of this instance, as the bridge emits to it. */
 export interface TalkerPeerSocket {
+  /** This API's address as the socket reached it (talker-address.ts): the base of the media URLs it gets. */
+  readonly address: string;
   emit(event: string, payload: unknown): void;
   /** Its user as of now (null once its session ended). */
   principal(): Promise<UserPrincipal | null>;
@@ -93,14 +96,21 @@ export class TalkerEventBridge implements OnModuleInit, OnModuleDestroy {
       const author = event.message.author;
       if (!author) return; // the app's SYSTEM messages have no talker shape
       const to = otherOf(pair, author.id);
-      const wire = toTalkerMesseage(event.message, to, [], (file) => this.media.signForLegacy(event.appId, file));
-      const own = this.emit(event.appId, author.id, TALKER_EVENTS.messeage, wire);
+      // Each socket gets media URLs on the address it reached (the same wire for sockets that share one).
+      const wires = new Map<string, TalkerMesseage>();
+      const wireFor = (socket: TalkerPeerSocket) => {
+        const wire = wires.get(socket.address) ?? toTalkerMesseage(event.message, to, [], (file) => onBase(socket.address, this.media.signForLegacy(event.appId, file).url));
+        wires.set(socket.address, wire);
+        return wire;
+      };
+      const own = this.sockets.ofUser(event.appId, author.id);
+      for (const socket of own) socket.emit(TALKER_EVENTS.messeage, wireFor(socket));
       const recipients = this.sockets.ofUser(event.appId, to);
       if (recipients.length === 0 || (await this.blockedBy(event.appId, to, author.id))) {
         this.metrics.delivered('talker', own.length, event.message.createdAt);
         return;
       }
-      for (const socket of recipients) socket.emit(TALKER_EVENTS.messeage, wire);
+      for (const socket of recipients) socket.emit(TALKER_EVENTS.messeage, wireFor(socket));
       this.metrics.delivered('talker', own.length + recipients.length, event.message.createdAt);
       // Received by a socket of the recipient: DELIVERED, as that user (its receipt brings `notified` to the author, on any instance).
       const recipient = await recipients[0].principal();

@@ -1,8 +1,8 @@
 import { message } from '../../test/support/event-samples.js';
-import type { Attachment, AttachmentFile } from '../media/attachment.model.js';
+import type { AttachmentFile } from '../media/attachment.model.js';
 import { toTalkerMesseage } from './talker-messeage.js';
 
-const sign = (file: AttachmentFile) => ({ url: `/media/${file.id}/${file.name}?sig=x` }) as Attachment;
+const sign = (file: AttachmentFile) => `http://h:1/media/${file.id}/${file.name}?sig=x`;
 const file = (contentType: string): AttachmentFile => ({ id: '5', contentType, name: 'f', size: 3, width: null, height: null, hasThumbnail: false });
 
 describe('toTalkerMesseage', () => {
@@ -26,6 +26,6 @@ describe('toTalkerMesseage', () => {
   it.each([['image/png', 'photo'], ['video/mp4', 'video'], ['audio/ogg', 'audio'], ['application/pdf', 'file']])(
     'gives a %s attachment as %s with its signed URL', (type, contentType) => {
       expect(toTalkerMesseage({ ...text, text: '', attachments: [file(type)] }, '12', [], sign))
-        .toMatchObject({ content: '/media/5/f?sig=x', content_type: contentType });
+        .toMatchObject({ content: 'http://h:1/media/5/f?sig=x', content_type: contentType });
     });
 });

@@ -1,4 +1,4 @@
-import type { Attachment, AttachmentFile } from '../media/attachment.model.js';
+import type { AttachmentFile } from '../media/attachment.model.js';
 import { kindOf } from '../media/media.service.js';
 import type { Message } from '../messages/message.model.js';
 import type { DirectPosition } from '../rooms/rooms.service.js';
@@ -30,9 +30,9 @@ const atLeast = (position: string | null, id: string) => position !== null && Bi
  * A message of a DIRECT room on the talker wire: `to_user` is the room's other user; `readen`
  * and `notified` are whether that user's read / delivered position reached it (`positions` of the
  * room's members; none for a message just sent). A file message's content is its first
- * attachment's signed URL (`sign`), which opens without headers.
+ * attachment's absolute signed URL (`fileUrl`), which opens without headers.
  */
-export function toTalkerMesseage(message: Message, toUserId: string, positions: readonly DirectPosition[], sign: (file: AttachmentFile) => Attachment): TalkerMesseage {
+export function toTalkerMesseage(message: Message, toUserId: string, positions: readonly DirectPosition[], fileUrl: (file: AttachmentFile) => string): TalkerMesseage {
   const recipient = positions.find((p) => p.userId === toUserId);
   const readen = atLeast(recipient?.lastReadMessageId ?? null, message.id);
   const file = message.attachments[0];
@@ -41,7 +41,7 @@ export function toTalkerMesseage(message: Message, toUserId: string, positions: 
     to_user: Number(toUserId),
     id: Number(message.id),
     init_date: message.createdAt.toISOString(),
-    content: file ? sign(file).url : (message.text ?? ''),
+    content: file ? fileUrl(file) : (message.text ?? ''),
     content_type: file ? contentTypeOf(file) : 'text',
     readen,
     notified: readen || atLeast(recipient?.lastDeliveredMessageId ?? null, message.id),

@@ -8,6 +8,8 @@ export interface TalkerContext {
   readonly caller: TalkerCaller | null;
   /** The client's network address (for rate limits). */
   readonly address: string;
+  /** This API's address as the client reached it (talker-address.ts): the base of media URLs in answers. */
+  readonly base: string;
   /** The socket, when the call came over /talker (null over HTTP). Typed loosely on purpose. */
   readonly socket: { readonly id: string } | null;
 }

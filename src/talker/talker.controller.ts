@@ -1,6 +1,8 @@
 import { All, Controller, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
+import { AppConfig } from '../config/app-config.js';
 import { Public } from '../principal/allow.decorator.js';
+import { talkerAddress } from './talker-address.js';
 import { retryAfterOf } from './talker-errors.js';
 import { TalkerDispatcher } from './talker-dispatcher.js';
 import { TalkerRoutes } from './talker-routes.js';
@@ -15,7 +17,7 @@ export const TALKER_HTTP_PREFIX = '/talker';
  */
 @Controller(TALKER_HTTP_PREFIX.slice(1))
 export class TalkerController {
-  constructor(private readonly routes: TalkerRoutes, private readonly dispatcher: TalkerDispatcher) {}
+  constructor(private readonly routes: TalkerRoutes, private readonly dispatcher: TalkerDispatcher, private readonly config: AppConfig) {}
 
   @All('*path')
   @Public()
@@ -31,7 +33,7 @@ export class TalkerController {
       return;
     }
     const raw: unknown = req.method === 'GET' ? { ...req.query } : req.body;
-    const outcome = await this.dispatcher.overHttp(route, raw, req.ip ?? 'unknown');
+    const outcome = await this.dispatcher.overHttp(route, raw, req.ip ?? 'unknown', talkerAddress(this.config.media.publicUrl, req.secure, req.headers.host));
     if (outcome.ok) {
       res.status(200).json(outcome.result ?? null);
       return;

@@ -5,6 +5,7 @@ import type { Socket } from 'socket.io';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { socketAddress } from './talker-address.js';
 import { INTERNAL, notLoggedIn, toTalkerError } from './talker-errors.js';
 import { TalkerDispatcher } from './talker-dispatcher.js';
 import { TalkerLogins } from './talker-logins.js';
@@ -43,7 +44,7 @@ export class TalkerGateway implements OnGatewayConnection<Socket>, OnGatewayDisc
     for (const route of this.routes.all()) {
       socket.on(route.name, (...args: unknown[]) => void this.onRoute(socket, route, ...split(args)));
     }
-    socket.emit('address', this.apiAddress(socket));
+    socket.emit('address', socketAddress(socket, this.config.media.publicUrl));
     const auth = socket.handshake.auth as Record<string, unknown> | undefined;
     if (auth && (auth.login !== undefined || auth.hash !== undefined)) await this.onLogin(socket, auth, undefined);
   }
@@ -77,7 +78,7 @@ export class TalkerGateway implements OnGatewayConnection<Socket>, OnGatewayDisc
   }
 
   private async onRoute(socket: Socket, route: TalkerRoute, raw: unknown, ack: Ack | undefined): Promise<void> {
-    const outcome = await this.dispatcher.overSocket(route, raw, socket, addressOf(socket));
+    const outcome = await this.dispatcher.overSocket(route, raw, socket, addressOf(socket), socketAddress(socket, this.config.media.publicUrl));
     if (!socket.connected) return;
     if (!outcome.ok) return this.answerError(socket, ack, outcome.error);
     if (outcome.result === undefined) {
@@ -97,14 +98,6 @@ export class TalkerGateway implements OnGatewayConnection<Socket>, OnGatewayDisc
   private answerError(socket: Socket, ack: Ack | undefined, error: TalkerError): void {
     socket.emit('error', error.code);
     ack?.({ error: error.code, message: error.message });
-  }
-
-  /** This API's address as the client reached it (PUBLIC_URL when set). */
-  private apiAddress(socket: Socket): string {
-    if (this.config.media.publicUrl) return this.config.media.publicUrl;
-    const headers = socket.handshake.headers;
-    const host = typeof headers.host === 'string' ? headers.host : 'localhost';
-    return `${socket.handshake.secure ? 'https' : 'http'}://${host}`;
   }
 }
 

@@ -63,7 +63,7 @@ export class ConversationRoutes {
           return { toId: id(o, 'to_id'), content: text(o, 'content', MAX_TEXT), contentType: contentType(o) };
         },
         // The message reaches both sides as the server event `messeage` (the bridge); the ack, when given, gets it too.
-        handle: (p, ctx) => c.send(callerOf(ctx), p),
+        handle: (p, ctx) => c.send(callerOf(ctx), p, ctx.base),
       }),
       route({
         name: 'read', serve: 'socket', auth: true,
@@ -93,12 +93,12 @@ export class ConversationRoutes {
       route({
         name: '/contacts', serve: 'both', auth: true,
         parse: (raw) => { fields(raw); return null; },
-        handle: (_p, ctx) => c.contacts(callerOf(ctx)),
+        handle: (_p, ctx) => c.contacts(callerOf(ctx), ctx.base),
       }),
       route({
         name: '/messeages', serve: 'both', auth: true,
         parse: (raw) => { const o = fields(raw); return { withId: id(o, 'with_id'), before: id(o, 'from_messeage', true) }; },
-        handle: (p, ctx) => c.history(callerOf(ctx), p.withId, p.before),
+        handle: (p, ctx) => c.history(callerOf(ctx), p.withId, p.before, ctx.base),
       }),
       route({
         name: '/search/messeages', serve: 'both', auth: true,
@@ -108,7 +108,7 @@ export class ConversationRoutes {
           if (query === '') throw bad('messeage must not be blank');
           return { withId: id(o, 'talker_id'), query };
         },
-        handle: (p, ctx) => c.search(callerOf(ctx), p.withId, p.query),
+        handle: (p, ctx) => c.search(callerOf(ctx), p.withId, p.query, ctx.base),
       }),
     ];
   }

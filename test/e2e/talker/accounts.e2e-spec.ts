@@ -109,6 +109,24 @@ describe.each(testDrivers())('talker accounts on %s', (driver) => {
     await expect(talkerHttp(t.url, '/register/confirm', latest)).resolves.toMatchObject({ status: 200 });
   });
 
+  it('two registrations at once for one username, or one email: one {id}, the other USED, never a 500', async () => {
+    for (let round = 0; round < 3; round++) {
+      const name = `race${round}`;
+      const sameName = await Promise.all([
+        talkerHttp(t.url, '/register', { email: `${name}a@example.com`, username: name, hash: 'h' }),
+        talkerHttp(t.url, '/register', { email: `${name}b@example.com`, username: name.toUpperCase(), hash: 'h' }),
+      ]);
+      expect(sameName.map((r) => r.status).sort()).toEqual([200, 409]);
+      expect(sameName.find((r) => r.status === 409)!.body).toMatchObject({ error: 'USED' });
+      const sameEmail = await Promise.all([
+        talkerHttp(t.url, '/register', { email: `${name}@example.com`, username: `${name}_x`, hash: 'h' }),
+        talkerHttp(t.url, '/register', { email: `${name}@EXAMPLE.com`, username: `${name}_y`, hash: 'h' }),
+      ]);
+      expect(sameEmail.map((r) => r.status).sort()).toEqual([200, 409]);
+      expect(sameEmail.find((r) => r.status === 409)!.body).toMatchObject({ error: 'USED' });
+    }
+  });
+
   it('/search/users matches part of a username or email, lists confirmed accounts only, never emails', async () => {
     const zed = await confirmed('zed_search');
     await talkerHttp(t.url, '/register', { email: 'zed_unconfirmed@example.com', username: 'zed_pending', hash: 'h' });

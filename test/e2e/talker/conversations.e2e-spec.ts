@@ -1,10 +1,11 @@
+import { DataSource } from 'typeorm';
 import { TalkerApp } from '../../../src/talker/talker-app.js';
 import { startApp, TestApp } from '../../support/app.js';
 import { testDrivers } from '../../support/drivers.js';
 import type { TestAppTenant } from '../../support/factories.js';
 import { waitFor } from '../../support/wait.js';
 import { connected, gqlWsClient, liveQueue, untilLive } from '../../support/ws.js';
-import { TalkerPeer, talkerPeer } from '../../support/talker.js';
+import { TalkerPeer, talkerPeer, talkerSocket } from '../../support/talker.js';
 
 /** A 1×1 PNG. */
 const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
@@ -36,7 +37,10 @@ describe.each(testDrivers())('talker conversations on %s', (driver) => {
     const photo = await alice.ask('messeage', { user_id: alice.id, to_id: bob.id, content: `data:image/png;base64,${PNG}`, content_type: 'photo' });
     expect(photo.content_type).toBe('photo');
     const seen = await bob.next('messeage', 1);
-    const file = await fetch(new URL(seen.content, t.url));
+    // Absolute, on the address the client reached (no PUBLIC_URL here): it works in src on any origin.
+    expect(seen.content).toMatch(new RegExp(`^${t.url}/media/\\d+/`));
+    expect(photo.content).toMatch(new RegExp(`^${t.url}/media/`));
+    const file = await fetch(seen.content);
     expect(file.status).toBe(200);
     expect(file.headers.get('content-type')).toBe('image/png');
     expect(Buffer.from(await file.arrayBuffer())).toEqual(Buffer.from(PNG, 'base64'));
@@ -52,6 +56,8 @@ describe.each(testDrivers())('talker conversations on %s', (driver) => {
     expect(contacts.body).toEqual([{ id: alice.id, username: alice.username, unread: 0, last_messeage: expect.objectContaining({ id: photo.id, readen: true, notified: true }) }]);
     const history = await get('/messeages', alice, { with_id: bob.id });
     expect(history.body.map((m: any) => m.id)).toEqual([sent.id, photo.id]);
+    expect(history.body[1].content).toMatch(new RegExp(`^${t.url}/media/`));
+    expect(contacts.body[0].last_messeage.content).toMatch(new RegExp(`^${t.url}/media/`));
     expect((await get('/messeages', alice, { with_id: bob.id, from_messeage: photo.id })).body.map((m: any) => m.id)).toEqual([sent.id]);
     expect((await get('/search/messeages', alice, { talker_id: bob.id, messeage: 'hello' })).body.map((m: any) => m.id)).toEqual([sent.id]);
 
@@ -64,6 +70,8 @@ describe.each(testDrivers())('talker conversations on %s', (driver) => {
     await expect(alice.ask('messeage', { user_id: alice.id, to_id: bob.id, content: 'again', content_type: 'text' })).resolves.toMatchObject({ content: 'again' });
   });
 
+  const mediaRows = async () => Number((await t.server.app.get(DataSource).query('SELECT COUNT(*) AS n FROM media'))[0].n);
+
   it('answers bad input with its code, storing nothing', async () => {
     const alice = await peer();
     const bob = await peer();
@@ -74,6 +82,14 @@ describe.each(testDrivers())('talker conversations on %s', (driver) => {
       ['messeage', { user_id: alice.id, to_id: bob.id, content: '   ', content_type: 'text' }, 'BAD_REQUEST'],
       ['messeage', { user_id: alice.id, to_id: bob.id, content: 'not a uri', content_type: 'photo' }, 'BAD_REQUEST'],
       ['messeage', { user_id: alice.id, to_id: bob.id, content: 'data:image/png;base64,@@@', content_type: 'photo' }, 'BAD_REQUEST'],
+      // photo / video / audio must be what the bytes are
+      ['messeage', { user_id: alice.id, to_id: bob.id, content: 'data:image/png;base64,nope', content_type: 'photo' }, 'BAD_REQUEST'],
+      ['messeage', { user_id: alice.id, to_id: bob.id, content: `data:video/mp4;base64,${PNG}`, content_type: 'video' }, 'BAD_REQUEST'],
+      ['messeage', { user_id: alice.id, to_id: bob.id, content: 'data:audio/ogg;base64,bm90IGF1ZGlv', content_type: 'audio' }, 'BAD_REQUEST'],
+      // a logged-in socket sending a payload that is not an object: BAD_REQUEST, not NOT_LOGGED_IN
+      ['messeage', 'garbage', 'BAD_REQUEST'],
+      ['read', [1, 2], 'BAD_REQUEST'],
+      ['/contacts', 42, 'BAD_REQUEST'],
       ['messeage', { user_id: alice.id, to_id: bob.id, content: `data:application/octet-stream;base64,${'A'.repeat(12_000_000)}`, content_type: 'file' }, 'TOO_LARGE'],
       ['messeage', { user_id: alice.id, to_id: 999_999_999, content: 'x', content_type: 'text' }, 'NOT_FOUND'],
       ['messeage', { user_id: alice.id, to_id: alice.id, content: 'x', content_type: 'text' }, 'BAD_REQUEST'],
@@ -81,10 +97,21 @@ describe.each(testDrivers())('talker conversations on %s', (driver) => {
       ['type', { user_id: alice.id, to_id: 'x' }, 'BAD_REQUEST'],
       ['block_user', { user_id: alice.id, blocked_id: 999_999_999 }, 'NOT_FOUND'],
     ];
+    const mediaBefore = await mediaRows();
     for (const [name, payload, code] of cases) {
       await expect(alice.ask(name, payload)).resolves.toMatchObject({ error: code });
     }
+    await expect(alice.ask('messeage', { user_id: alice.id, to_id: bob.id, content: 'data:image/png;base64,nope', content_type: 'photo' }))
+      .resolves.toEqual({ error: 'BAD_REQUEST', message: 'content is not a photo (the bytes are application/octet-stream)' });
     expect((await get('/messeages', alice, { with_id: bob.id })).body).toEqual([]);
+    expect(await mediaRows()).toBe(mediaBefore);
+    // Not logged in, the same garbage is NOT_LOGGED_IN.
+    const stranger = await talkerSocket(t.url);
+    try {
+      await expect(stranger.request('messeage', 'garbage')).resolves.toMatchObject({ error: 'NOT_LOGGED_IN' });
+    } finally {
+      stranger.close();
+    }
     expect((await get('/messeages', alice, { with_id: 'x' })).status).toBe(400);
     expect((await get('/contacts', { ...alice, clientAddress: 'wrong' }, {})).status).toBe(401);
     // user_id not the socket's account: auth false

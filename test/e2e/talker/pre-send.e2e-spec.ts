@@ -80,4 +80,14 @@ describe.each(testDrivers())('talker messages through the pre-send hook on %s', 
     expect(await history(alice, bob.id)).toEqual([]);
     await settle({ wordFilter: { words: [], mode: 'MASK' } });
   });
+
+  it('the same text again within duplicateWindowSeconds: REJECTED, stored once', async () => {
+    await settle({ preSendHook: null, duplicateWindowSeconds: 60 });
+    const { alice, bob, say } = await pair();
+    await expect(say('only once')).resolves.toMatchObject({ content: 'only once' });
+    await expect(say('only once')).resolves.toEqual({ error: 'REJECTED', message: expect.stringContaining('same message') });
+    expect(await alice.next('error')).toBe('REJECTED');
+    expect(await history(alice, bob.id)).toEqual(['only once']);
+    await settle({ duplicateWindowSeconds: 0 });
+  });
 });
