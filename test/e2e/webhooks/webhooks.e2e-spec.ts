@@ -110,6 +110,20 @@ describe.each(testDrivers())('webhooks on %s', (driver) => {
     expect(delivery.deliveredAt).not.toBeNull();
   });
 
+  it('delivers a message whose payload passes 64 KB (MEDIUMTEXT on MySQL), in one piece', async () => {
+    const app = await t.factories.app(undefined, { maxMessageLength: 65_000 });
+    const r = await receiver();
+    await hook(t, app, r);
+    const alice = await t.factories.user(app);
+    const text = 'x'.repeat(60_000);
+    const meta = { note: 'y'.repeat(7_900) };
+    const sent = await t.gql(SEND, { r: app.lobbyId, input: { text, meta } }, alice.headers);
+    expect(sent.errors).toBeUndefined();
+    await waitFor('the large delivery', () => r.received.length, (n) => n === 1);
+    expect(Buffer.byteLength(JSON.stringify(r.received[0].body))).toBeGreaterThan(65_535);
+    expect(r.received[0].body.data.message).toMatchObject({ id: sent.data!.sendMessage.id, text, meta });
+  });
+
   it('marks FAILED after the last retry (a receiver that hangs past the time limit), and redeliver sends it again', async () => {
     const app = await t.factories.app();
     const r = await receiver(['hang', 500, 500, 500]);
