@@ -21,7 +21,7 @@ export function IdColumn(): PropertyDecorator {
 }
 
 /** The properties declared with MediumTextColumn, by entity class. */
-const mediumTextColumns = new Map<Function, Set<string>>();
+const mediumTextColumns = new Map<object, Set<string>>();
 
 /**
  * Text that may pass MySQL's 64 KB TEXT: MEDIUMTEXT (16 MB) on MySQL/MariaDB, TEXT (unbounded)
@@ -37,4 +37,4 @@ export function MediumTextColumn(options: Omit<ColumnOptions, 'type'> = {}): Pro
 }
 
 /** Whether the entity's property was declared with MediumTextColumn. */
-export const isMediumText = (entity: Function | string, property: string) => typeof entity !== 'string' && (mediumTextColumns.get(entity)?.has(property) ?? false);
+export const isMediumText = (entity: unknown, property: string) => typeof entity === 'function' && (mediumTextColumns.get(entity)?.has(property) ?? false);

@@ -182,8 +182,9 @@ describe.each(testDrivers())('webhooks across a restart on %s', (driver) => {
     await r.start();
     const port = r.port;
     await r.stop(); // down: every attempt is refused
-    // Retries a second apart: the first attempts fail (refused) and stay PENDING until the restart.
-    const slow = { ...FAST, WEBHOOK_RETRY_DELAYS_MS: '1000,1000,1000,1000' };
+    // Retries a second apart, 20 of them: the attempts fail (refused) and stay PENDING however
+    // long a loaded machine takes to stop and start the app (4 retries ran out under load once).
+    const slow = { ...FAST, WEBHOOK_RETRY_DELAYS_MS: Array(20).fill('1000').join(',') };
     let t = await startAppOn(driver, database.url, slow);
     try {
       const app = await t.factories.app(undefined, BULK_SENDING);
@@ -192,11 +193,11 @@ describe.each(testDrivers())('webhooks across a restart on %s', (driver) => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push(await send(t, app, alice.headers, `pending ${i}`));
       await waitFor('failed attempts', async () => (await t.gql(DELIVERIES, { id }, app.headers)).data!.webhookDeliveries,
-        (d: any[]) => d.length === 5 && d.every((x) => x.attempts >= 1 && x.status === 'PENDING'));
+        (d: any[]) => d.length === 5 && d.every((x) => x.attempts >= 1 && x.status === 'PENDING'), 15_000);
       await t.close();
       await r.start(port);
       t = await startAppOn(driver, database.url, slow);
-      await waitFor('all five after the restart', () => r.received.length, (n) => n >= 5, 10_000);
+      await waitFor('all five after the restart', () => r.received.length, (n) => n >= 5, 20_000);
       expect(r.received.map((x) => x.body.data.message.id).sort()).toEqual([...ids].sort());
     } finally {
       await t.close();
