@@ -1,38 +1,44 @@
 #!/usr/bin/env node
 // Webhooks: message ingest with 3 endpoints subscribed to message.created vs without (the ratio,
 // target ≥ 0.9×), and delivery lag (sent → the receiver has it) at an offered 1,000 messages/s.
-// The receivers are local node:http servers answering 204 in this process.
+// The receivers answer 204 at once, in a child process of their own (bench/lib/webhook-receivers.mjs).
+// Fair rounds: before every ingest run the server's delivery backlog is drained (no PENDING row
+// left), the order of the two runs alternates per round, and the lag phase runs on its own.
 //
-//   node bench/webhooks.mjs [--senders 32] [--duration 5] [--rounds 3] [--rate 1000]
-import { createServer } from 'node:http';
+//   node bench/webhooks.mjs [--senders 32] [--duration 5] [--rounds 4] [--rate 1000]
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createConnection } from 'mysql2/promise';
 import { asApp, createTenant, createUsers, gql } from './lib/api.mjs';
 import { graphqlSender } from './lib/clients.mjs';
-import { Histogram, nowUs, sleep } from './lib/measure.mjs';
+import { contextLine, Histogram, sleep } from './lib/measure.mjs';
 import { fmt, heading, ms, options, ratio, table } from './lib/report.mjs';
-import { startChatServer } from './lib/server.mjs';
+import { ROOT, startChatServer } from './lib/server.mjs';
 
 const opts = options({
   senders: { type: 'number', default: 32, help: 'concurrent senders (one message in flight each), into the lobby' },
   duration: { type: 'number', default: 5, help: 'measured seconds per ingest run' },
   warmup: { type: 'number', default: 1, help: 'unmeasured seconds before each run' },
-  rounds: { type: 'number', default: 3, help: 'rounds of (without, with) back to back; the ratio is their median' },
-  rate: { type: 'number', default: 1000, help: 'messages/s offered in the lag run' },
-  lagSeconds: { type: 'number', default: 5, help: 'seconds of the lag run' },
+  rounds: { type: 'number', default: 4, help: 'rounds of one run without and one with webhooks (order alternating); the ratio is their median' },
+  rate: { type: 'number', default: 1000, help: 'messages/s offered in the lag phase' },
+  lagSeconds: { type: 'number', default: 5, help: 'seconds of the lag phase' },
 }, 'Webhooks benchmark: ingest with and without 3 endpoints, and delivery lag.');
 
-/** A receiver answering 204 at once; onBody sees each body. */
-async function receiver(onBody) {
-  const server = createServer((req, res) => {
-    const chunks = [];
-    req.on('data', (c) => chunks.push(c));
-    req.on('end', () => { onBody(Buffer.concat(chunks).toString('utf8')); res.writeHead(204).end(); });
-  });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${server.address().port}/hook`, close: () => new Promise((resolve) => server.close(resolve)) };
+const wallMs = () => performance.timeOrigin + performance.now();
+
+/** The receivers' process: `count` endpoints; stats() and lags() ask it over IPC. */
+async function receivers(count) {
+  const child = fork(join(ROOT, 'bench', 'lib', 'webhook-receivers.mjs'), [String(count)], { stdio: 'inherit' });
+  const [{ urls }] = await once(child, 'message');
+  const ask = async (what) => { child.send(what); return (await once(child, 'message'))[0]; };
+  return { urls, stats: () => ask('stats'), lags: () => ask('lags'), close: () => child.kill() };
 }
 
 async function addHook(server, tenant, url) {
-  await gql(server.url, `mutation($u: String!) { createWebhook(input: { url: $u, events: ["message.created"] }) { webhook { id } } }`, { u: url }, asApp(tenant));
+  const answer = await gql(server.url, `mutation($u: String!) { createWebhook(input: { url: $u, events: ["message.created"] }) { webhook { id } } }`, { u: url }, asApp(tenant));
+  if (answer.errors) throw new Error(JSON.stringify(answer.errors));
 }
 
 async function senders(server, tenant, count) {
@@ -40,13 +46,30 @@ async function senders(server, tenant, count) {
   return Promise.all(users.map((u) => graphqlSender(server.url, u.token, u.uname)));
 }
 
-/** Messages/s acknowledged over `duration` seconds by closed-loop senders. */
+/** Waits until the server has no PENDING delivery left; the ms it took. */
+async function drain(db) {
+  const started = Date.now();
+  for (;;) {
+    const [[row]] = await db.query(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE status = 'PENDING'`);
+    if (Number(row.n) === 0) return Date.now() - started;
+    if (Date.now() - started > 60_000) {
+      const [why] = await db.query(`SELECT status, attempts, last_error, claimed_by, claim_until - ? AS left_ms, COUNT(*) AS n FROM webhook_deliveries
+        WHERE status <> 'DELIVERED' GROUP BY status, attempts, last_error, claimed_by, claim_until`, [Date.now()]);
+      console.log(await hooks.stats());
+      throw new Error(`${row.n} deliveries still pending after a minute: ${JSON.stringify(why)}`);
+    }
+    await sleep(100);
+  }
+}
+
+/** Messages/s acknowledged over `duration` seconds by closed-loop senders; `sent` counts every acknowledged one (warm-up too). */
 async function ingest(lanes, roomId) {
-  let running = true, measuring = false, done = 0, errors = 0;
+  let running = true, measuring = false, done = 0, sent = 0, errors = 0;
   const loops = lanes.map(async (lane) => {
     while (running) {
       try {
         await lane.send(roomId, 'bench webhooks message, about as long as a chat line');
+        sent++;
         if (measuring) done++;
       } catch { errors++; await sleep(10); }
     }
@@ -57,68 +80,73 @@ async function ingest(lanes, roomId) {
   measuring = false;
   running = false;
   await Promise.all(loops);
-  return { rate: done / opts.duration, errors };
+  return { rate: done / opts.duration, sent, errors };
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+console.log(await contextLine());
 const server = await startChatServer({ tag: 'webhooks' });
-let delivered = 0;
-const hooks = await Promise.all([0, 1, 2].map(() => receiver(() => { delivered++; })));
+const db = await createConnection({ uri: server.database.url });
+const hooks = await receivers(4);
 try {
   const plain = await createTenant(server, { name: 'bench-plain' });
   const hooked = await createTenant(server, { name: 'bench-hooked' });
-  for (const hook of hooks) await addHook(server, hooked, hook.url);
+  for (const url of hooks.urls.slice(0, 3)) await addHook(server, hooked, url);
   const plainLanes = await senders(server, plain, opts.senders);
   const hookedLanes = await senders(server, hooked, opts.senders);
   const rows = [];
   const ratios = [];
+  let hookedSent = 0;
   for (let round = 1; round <= opts.rounds; round++) {
-    const without = await ingest(plainLanes, plain.lobbyId);
-    const withHooks = await ingest(hookedLanes, hooked.lobbyId);
-    ratios.push(withHooks.rate / without.rate);
-    rows.push([round, fmt(without.rate, 0), fmt(withHooks.rate, 0), (withHooks.rate / without.rate).toFixed(2), without.errors + withHooks.errors]);
+    const result = {};
+    for (const kind of round % 2 ? ['without', 'with'] : ['with', 'without']) {
+      await drain(db);
+      result[kind] = kind === 'with' ? await ingest(hookedLanes, hooked.lobbyId) : await ingest(plainLanes, plain.lobbyId);
+      if (kind === 'with') {
+        hookedSent += result.with.sent;
+        result.catchUp = await drain(db); // how long the worker needed after the run to send the rest
+      }
+    }
+    ratios.push(result.with.rate / result.without.rate);
+    rows.push([round, round % 2 ? 'without, with' : 'with, without', fmt(result.without.rate, 0), fmt(result.with.rate, 0),
+      (result.with.rate / result.without.rate).toFixed(2), fmt(result.catchUp, 0), result.without.errors + result.with.errors]);
   }
-  console.log(heading(`Ingest, ${opts.senders} senders, ${opts.duration} s per run`));
-  console.log(table(['round', 'msg/s without webhooks', 'msg/s with 3 endpoints', 'ratio', 'errors'], rows));
-  console.log(`median ratio: ${ratio(median(ratios), 1, 0.9)}`);
-  await sleep(2000);
-  console.log(`deliveries received so far: ${delivered}`);
+  console.log(heading(`Ingest, ${opts.senders} senders, ${opts.duration} s per run, backlog drained before each run`));
+  console.log(table(['round', 'order', 'msg/s without webhooks', 'msg/s with 3 endpoints', 'ratio', 'ms to send the rest after', 'errors'], rows));
+  console.log(`median ratio: ${ratio(median(ratios), 1, { atLeast: 0.9 })}`);
+  const { delivered } = await hooks.stats();
+  console.log(`deliveries received: ${delivered} for ${hookedSent} messages × 3 endpoints = ${hookedSent * 3} expected`);
   for (const lane of [...plainLanes, ...hookedLanes]) lane.close?.();
 
-  // Lag: one endpoint, messages offered at --rate; lag = received − sent, keyed by the message text.
+  // Lag: one endpoint, messages offered at --rate; lag = arrival at the receiver − the send's start, keyed by the text.
   const lagTenant = await createTenant(server, { name: 'bench-lag' });
-  const sentAt = new Map();
-  const lag = new Histogram();
-  const lagHook = await receiver((raw) => {
-    const text = JSON.parse(raw).data.message.text;
-    const at = sentAt.get(text);
-    if (at !== undefined) lag.record(nowUs() - at);
-  });
-  await addHook(server, lagTenant, lagHook.url);
+  await addHook(server, lagTenant, hooks.urls[3]);
   const lagLanes = await senders(server, lagTenant, opts.senders);
+  await drain(db);
+  const sentAt = new Map();
   const total = opts.rate * opts.lagSeconds;
-  const started = nowUs();
+  const started = wallMs();
   let failed = 0;
   const sends = [];
   for (let i = 0; i < total; i++) {
-    const due = started + (i * 1e6) / opts.rate;
-    const wait = due - nowUs();
-    if (wait > 1000) await sleep(wait / 1000);
+    const wait = started + (i * 1000) / opts.rate - wallMs();
+    if (wait > 1) await sleep(wait);
     const text = `lag ${i}`;
-    sentAt.set(text, nowUs());
+    sentAt.set(text, wallMs());
     sends.push(lagLanes[i % lagLanes.length].send(lagTenant.lobbyId, text).catch(() => { failed++; }));
   }
   await Promise.all(sends);
-  const offeredFor = (nowUs() - started) / 1e6;
-  const deadline = Date.now() + 30_000;
-  while (lag.count < total - failed && Date.now() < deadline) await sleep(50);
+  const offeredFor = (wallMs() - started) / 1000;
+  await drain(db);
+  const lag = new Histogram();
+  for (const [text, at] of (await hooks.lags()).arrivals) lag.record((at - sentAt.get(text)) * 1000);
   console.log(heading(`Delivery lag at ${opts.rate} msg/s offered (${total} messages, sent in ${offeredFor.toFixed(1)} s)`));
   console.log(table(['delivered', 'send errors', 'p50 ms', 'p99 ms', 'max ms'],
     [[lag.count, failed, ms(lag.quantile(0.5)), ms(lag.quantile(0.99)), ms(lag.quantile(1))]]));
   for (const lane of lagLanes) lane.close?.();
-  await lagHook.close();
 } finally {
-  for (const hook of hooks) await hook.close();
+  hooks.close();
+  await db.end();
   await server.stop?.();
 }

@@ -4,29 +4,34 @@ import { isIP } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { badInput } from '../common/errors/chat-error.js';
+import { judgeOutboundUrl, portOf } from '../common/outbound-url.js';
 import { AppConfig } from '../config/app-config.js';
 
 /** How long the name of a hook's host may take to resolve when the app backend sets it. */
 const LOOKUP_TIMEOUT_MS = 2000;
 
 /**
- * Checks a URL the app backend wants this server to call: http(s), no user:password, a host that
- * resolves, and not this server itself (an address of this machine at the port it listens on,
- * or PUBLIC_URL's origin), which would make every message call back into the server.
+ * Checks the pre-send hook's URL: the rules every URL this server calls follows
+ * (common/outbound-url.ts), and a host that resolves to no address of this machine at its port,
+ * which would make every message call back into the server.
  */
 @Injectable()
 export class HookTargets {
   constructor(private readonly config: AppConfig, private readonly http: HttpAdapterHost) {}
 
-  /** The URL as it will be called (normalized, no fragment), or BAD_USER_INPUT saying what is wrong. */
+  /**
+   * The URL as it will be called (normalized, no fragment), or BAD_USER_INPUT saying what is
+   * wrong: judgeOutboundUrl's rules (the same as webhook endpoints'), then, as the hook is called
+   * before every message, a host that resolves and none of whose addresses is this machine's at
+   * the port it listens on.
+   */
   async check(field: string, raw: string): Promise<string> {
-    const url = parseHookUrl(field, raw);
-    const publicUrl = this.config.media.publicUrl;
-    if (publicUrl && new URL(publicUrl).origin === url.origin) throw badInput(`${field}: ${url.origin} is this server itself (PUBLIC_URL)`);
-    const addresses = await resolve(field, url.hostname);
     const ownPort = this.listeningPort();
-    const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-    if (ownPort !== null && port === ownPort && addresses.some(isThisMachine)) throw badInput(`${field}: ${url.host} is this server itself`);
+    const judged = judgeOutboundUrl(raw, { port: ownPort, publicUrl: this.config.media.publicUrl });
+    if ('refused' in judged) throw badInput(`${field}: ${judged.refused}`);
+    const { url } = judged;
+    const addresses = await resolve(field, url.hostname);
+    if (ownPort !== null && portOf(url) === ownPort && addresses.some(isThisMachine)) throw badInput(`${field}: ${url.host} is this server itself`);
     return url.href;
   }
 
@@ -34,21 +39,6 @@ export class HookTargets {
     const address = this.http.httpAdapter?.getHttpServer()?.address?.();
     return address && typeof address === 'object' ? address.port : null;
   }
-}
-
-/** http(s) with a host and no credentials (fetch refuses a URL with them); the fragment is dropped. */
-export function parseHookUrl(field: string, raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw badInput(`${field}: ${JSON.stringify(raw)} is not a URL; write http(s)://host[:port]/path`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw badInput(`${field}: only http and https URLs are called, not ${url.protocol}`);
-  if (!url.hostname) throw badInput(`${field}: the URL has no host`);
-  if (url.username || url.password) throw badInput(`${field}: the URL must not carry a user name or password`);
-  url.hash = '';
-  return url;
 }
 
 async function resolve(field: string, hostname: string): Promise<string[]> {

@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { createConnection, RowDataPacket } from 'mysql2/promise';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { DatabaseConfig } from '../config/app-config.js';
+import { isMediumText } from './columns.js';
 import { MYSQL_MIGRATIONS } from './migrations/mysql/index.js';
 import { SQLITE_MIGRATIONS } from './migrations/sqlite/index.js';
 
@@ -44,12 +45,18 @@ export function dataSourceOptions(database: DatabaseConfig, entities: Entities, 
 /**
  * The DataSource the app and the CLI use. SQLite only auto-increments an `INTEGER PRIMARY KEY`
  * (a 64-bit rowid), while MySQL needs `BIGINT AUTO_INCREMENT`: the entities say bigint, and on
- * SQLite this DataSource's own metadata names the generated keys integer.
+ * SQLite this DataSource's own metadata names the generated keys integer. Columns declared with
+ * MediumTextColumn become MEDIUMTEXT on MySQL (TEXT stops at 64 KB there).
  */
 export class ChatDataSource extends DataSource {
   protected override async buildMetadatas(): Promise<void> {
     await super.buildMetadatas();
-    if (this.options.type !== 'better-sqlite3') return;
+    if (this.options.type !== 'better-sqlite3') {
+      for (const entity of this.entityMetadatas)
+        for (const column of entity.columns)
+          if (isMediumText(column.target, column.propertyName)) column.type = 'mediumtext';
+      return;
+    }
     for (const entity of this.entityMetadatas)
       for (const column of entity.primaryColumns)
         if (column.generationStrategy === 'increment') column.type = 'integer';

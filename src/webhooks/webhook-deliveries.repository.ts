@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AppScope } from '../database/app-scope.js';
+import { RawSql } from '../database/raw-sql.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
+import { TenantInsert } from '../database/tenant-sql.js';
 import { Tx } from '../database/transaction.js';
-import { DeliveryStatusValue, WebhookDeliveryEntity } from './webhook-delivery.entity.js';
+import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 
 export interface NewDelivery {
   scope: AppScope;
@@ -23,32 +25,43 @@ export interface ClaimedDelivery {
   secret: string;
 }
 
-/** The outcome of one attempt. */
-export interface AttemptOutcome {
-  status: DeliveryStatusValue;
-  nextAttemptAt: number;
-  lastStatusCode: number | null;
-  lastError: string | null;
-  deliveredAt: Date | null;
+/**
+ * The outcome of one attempt, as the worker records it (in bulk, see finishMany). A retry's time
+ * is a delay, fixed when the outcome is written, so failures alike share one statement.
+ */
+export type AttemptOutcome =
+  | { status: 'DELIVERED'; statusCode: number }
+  | { status: 'PENDING' | 'FAILED'; retryInMs: number; statusCode: number | null; error: string };
+
+/** An attempt finished under a claim. */
+export interface FinishedAttempt {
+  id: string;
+  claim: string;
+  outcome: AttemptOutcome;
 }
+
+const INSERT = new TenantInsert('webhook_deliveries', ['webhook_id', 'event_type', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at']);
 
 const DUE = `d.status = 'PENDING' AND d.next_attempt_at <= ? AND (d.claim_until IS NULL OR d.claim_until < ?)`;
 
 @Injectable()
 export class WebhookDeliveriesRepository extends ScopedRepository<WebhookDeliveryEntity> {
-  constructor(db: DataSource) {
+  constructor(db: DataSource, private readonly raw: RawSql) {
     super(db, WebhookDeliveryEntity, 'delivery');
   }
 
-  /** Records deliveries due now, in the caller's transaction when given (the change that caused them). */
+  /**
+   * Records deliveries due now, in the caller's transaction when given (the change that caused
+   * them): one multi-row INSERT written without the query builder, as the messages' own (it runs
+   * inside every message batch that has webhooks).
+   */
   async insertMany(rows: readonly NewDelivery[], tx?: Tx): Promise<void> {
     if (rows.length === 0) return;
     const now = new Date();
-    const values = rows.map(({ scope, webhookId, eventType, payload }) => this.stamp<WebhookDeliveryEntity>(scope, {
-      webhookId, eventType, payload, status: 'PENDING', attempts: 0, nextAttemptAt: String(now.getTime()), claimedBy: null,
-      claimUntil: null, lastStatusCode: null, lastError: null, createdAt: now, deliveredAt: null,
-    } as Omit<WebhookDeliveryEntity, 'appId' | 'id'> as Omit<WebhookDeliveryEntity, 'appId'>));
-    await this.manager(tx).createQueryBuilder().insert().into(WebhookDeliveryEntity).values(values).updateEntity(false).execute();
+    const due = String(now.getTime());
+    const params: unknown[] = [];
+    for (const { scope, webhookId, eventType, payload } of rows) INSERT.row(params, scope).push(webhookId, eventType, payload, 'PENDING', 0, due, now);
+    await this.raw.insert(INSERT.sql(rows.length, params), params, rows.length, tx);
   }
 
   /** A webhook's deliveries, newest first. */
@@ -93,21 +106,40 @@ export class WebhookDeliveriesRepository extends ScopedRepository<WebhookDeliver
     }));
   }
 
-  /** unscoped: the worker's claim names the row. Records an attempt, if the claim still holds (a redeliver meanwhile drops it). */
-  async finish(id: string, claim: string, outcome: AttemptOutcome): Promise<void> {
-    await this.db.createQueryBuilder().update(WebhookDeliveryEntity)
-      .set({
-        status: outcome.status, attempts: () => 'attempts + 1', nextAttemptAt: String(outcome.nextAttemptAt), claimedBy: null, claimUntil: null,
-        lastStatusCode: outcome.lastStatusCode, lastError: outcome.lastError, deliveredAt: outcome.deliveredAt,
-      })
-      .where('id = :id AND claimed_by = :claim', { id, claim })
-      .execute();
+  /**
+   * unscoped: the worker's claim names each row. Records attempts, each only if its claim still
+   * holds (a redeliver meanwhile drops it): one UPDATE per group of like outcomes (same claim,
+   * status, code, error, delay), so a batch of deliveries costs one statement, not one each.
+   */
+  async finishMany(attempts: readonly FinishedAttempt[]): Promise<void> {
+    const groups = new Map<string, { claim: string; outcome: AttemptOutcome; ids: string[] }>();
+    for (const { id, claim, outcome } of attempts) {
+      const key = JSON.stringify([claim, outcome]);
+      const group = groups.get(key) ?? { claim, outcome, ids: [] };
+      group.ids.push(id);
+      groups.set(key, group);
+    }
+    const now = Date.now();
+    // Rows in id order, the order every statement locks them in, so two of these never deadlock each other.
+    for (const { claim, outcome, ids } of groups.values()) {
+      ids.sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+      const delivered = outcome.status === 'DELIVERED';
+      await this.db.createQueryBuilder().update(WebhookDeliveryEntity)
+        .set({
+          status: outcome.status, attempts: () => 'attempts + 1', claimedBy: null, claimUntil: null, lastStatusCode: outcome.statusCode,
+          nextAttemptAt: String(delivered ? now : now + outcome.retryInMs), lastError: delivered ? null : outcome.error,
+          deliveredAt: delivered ? new Date(now) : null,
+        })
+        .where('claimed_by = :claim AND id IN (:...ids)', { claim, ids })
+        .execute();
+    }
   }
 
-  /** unscoped: gives a claim back untried (a shutdown abandoned its POST). */
-  async release(id: string, claim: string): Promise<void> {
+  /** unscoped: gives claims back untried (a shutdown abandoned their POSTs, or they waited too long to be sent). */
+  async release(ids: readonly string[], claim: string): Promise<void> {
+    if (ids.length === 0) return;
     await this.db.createQueryBuilder().update(WebhookDeliveryEntity).set({ claimedBy: null, claimUntil: null })
-      .where('id = :id AND claimed_by = :claim', { id, claim }).execute();
+      .where('claimed_by = :claim AND id IN (:...ids)', { claim, ids: [...ids] }).execute();
   }
 
   /** unscoped: when the next delivery is due (epoch ms), or null when none is pending; the worker sleeps until then. */

@@ -1,5 +1,5 @@
 import { Column, Entity, ForeignKey, Index } from 'typeorm';
-import { IdColumn, idColumn } from '../database/columns.js';
+import { IdColumn, idColumn, MediumTextColumn } from '../database/columns.js';
 
 export type DeliveryStatusValue = 'PENDING' | 'DELIVERED' | 'FAILED';
 
@@ -27,8 +27,8 @@ export class WebhookDeliveryEntity {
   @Column({ name: 'event_type', type: 'varchar', length: 40 })
   eventType: string;
 
-  /** The body sent, `{type, timestamp, data}` as JSON text, fixed at record time (the same bytes on every attempt). */
-  @Column({ type: 'text' })
+  /** The body sent, `{type, timestamp, data}` as JSON text, fixed at record time (the same bytes on every attempt); MEDIUMTEXT on MySQL, as a message with large meta and attachments may pass TEXT's 64 KB. */
+  @MediumTextColumn()
   payload: string;
 
   @Column({ type: 'varchar', length: 10 })

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Webhook as Signer } from 'standardwebhooks';
@@ -6,20 +8,33 @@ import { LOGGER } from '../common/logging/logging.module.js';
 import { AppConfig, WebhookConfig } from '../config/app-config.js';
 import { webhookEventsOf } from '../events/event-table.js';
 import { EventBus } from '../realtime/event-bus.js';
-import { AttemptOutcome, ClaimedDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
+import { AttemptOutcome, ClaimedDelivery, FinishedAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 
-/** A claim outlives the POST's time limit by this much, so only a dead instance's claims expire. */
+/** A claim outlives the POSTs that may come before its own, and its own time limit, by this much, so only a dead instance's claims expire. */
 const CLAIM_MARGIN_MS = 30_000;
+/** Rows claimed per statement, at most: they wait in this instance's queue for a free slot. */
+const CLAIM_BATCH = 256;
+/** Claims at most this often when woken: at 1,000 events/s, one claim covers many of them. */
+const CLAIM_EVERY_MS = 10;
+/** Outcomes are written at most this long after their attempt (sooner when FLUSH_AT are waiting). */
+const FLUSH_MS = 20;
+const FLUSH_AT = 256;
+/** The pauses before writing outcomes again after an error; the last entry only ends the list. */
+const FLUSH_RETRIES_MS = [20, 100, 500, 0];
 const MAX_ERROR_LENGTH = 500;
 
+interface Queued { delivery: ClaimedDelivery; claim: string; until: number }
+
 /**
- * The worker every instance runs: claims due deliveries (each row goes to one instance, see
- * WebhookDeliveriesRepository.claimDue), POSTs them signed the Standard Webhooks way, and records
- * each attempt: 2xx is DELIVERED; anything else waits the next retry delay, or is FAILED after
- * the last. At most `concurrency` POSTs are in flight here, off every request path, so a slow or
- * dead receiver never slows sending messages. Due rows live in the database, so a restart loses
- * none; it wakes on the events that record deliveries (on any instance, through the bus) and
- * polls every `pollMs` besides.
+ * The worker every instance runs: claims due deliveries in batches (each row goes to one
+ * instance, see WebhookDeliveriesRepository.claimDue), POSTs them signed the Standard Webhooks
+ * way over kept-alive connections, and records the attempts in bulk a few ms later (one UPDATE
+ * per group of like outcomes): 2xx is DELIVERED; anything else waits the next retry delay, or is
+ * FAILED after the last. At most `concurrency` POSTs are in flight here, off every request path,
+ * so a slow or dead receiver never slows sending messages. Due rows live in the database, so a
+ * restart loses none (an attempt whose outcome was not written yet is sent again: at least once);
+ * it wakes on the events that record deliveries (on any instance, through the bus) and polls
+ * every `pollMs` besides.
  */
 @Injectable()
 export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
@@ -30,8 +45,18 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   private looping: Promise<void> | null = null;
   private wake: (() => void) | null = null;
   private woken = false;
+  /** Claimed, waiting for a free slot. */
+  private queue: Queued[] = [];
   /** The POSTs in flight, each with its abort. */
   private readonly inFlight = new Map<string, { claim: string; abort: AbortController; done: Promise<void> }>();
+  /** Attempts done, their outcomes not written yet. */
+  private finished: FinishedAttempt[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly agents = {
+    'http:': new HttpAgent({ keepAlive: true }),
+    'https:': new HttpsAgent({ keepAlive: true }),
+  };
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -57,9 +82,15 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     this.unsubscribe?.();
     this.kick();
     await this.looping;
-    // In-flight POSTs are abandoned, their claims given back: the next start (or another instance) sends them.
+    // In-flight POSTs are abandoned and queued ones never start: their claims are given back,
+    // so the next start (or another instance) sends them. Outcomes already known are written.
+    const abandoned = [...this.queue.map(({ delivery, claim }) => ({ id: delivery.id, claim }))];
+    this.queue = [];
     for (const { abort } of this.inFlight.values()) abort.abort(new Error('shutting down'));
     await Promise.all([...this.inFlight.values()].map((one) => one.done));
+    await this.flush();
+    await this.giveBack(abandoned);
+    for (const agent of Object.values(this.agents)) agent.destroy();
   }
 
   /** Look for due deliveries now. */
@@ -71,18 +102,21 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   private async loop(): Promise<void> {
     while (this.running) {
       this.woken = false;
-      let claimed = 0;
-      const free = this.config.concurrency - this.inFlight.size;
-      if (free > 0) {
+      let full = false;
+      // Claims more once the queue runs low, so the slots never wait on a claim.
+      if (this.queue.length < this.config.concurrency) {
         try {
-          claimed = await this.claimAndSend(free);
+          full = (await this.claim()) === CLAIM_BATCH;
         } catch (error) {
           this.log.warn({ err: error }, 'webhook worker could not claim deliveries');
         }
       }
-      // A full claim may have left more due: go again at once, when a slot is free.
-      if (this.running && !this.woken && !(claimed > 0 && claimed === free)) await this.sleep(this.config.pollMs);
-      else if (this.running && this.inFlight.size >= this.config.concurrency) await this.sleep(this.config.pollMs);
+      this.startQueued();
+      if (!this.running) break;
+      if (full && this.queue.length < this.config.concurrency) continue;
+      if (!this.woken) await this.sleep(this.config.pollMs);
+      // A short pause gathers the wake-ups (events, freed slots) that come meanwhile into one claim.
+      if (this.running) await delay(CLAIM_EVERY_MS);
     }
   }
 
@@ -95,89 +129,132 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
-  private async claimAndSend(limit: number): Promise<number> {
+  /** Claims a batch into the queue; its claims last as long as the queue ahead of them may take to send. */
+  private async claim(): Promise<number> {
     const claim = `${this.instance}:${++this.round}`;
     const now = Date.now();
-    const batch = await this.deliveries.claimDue(claim, now, now + this.config.timeoutMs + CLAIM_MARGIN_MS, limit);
-    for (const delivery of batch) {
-      const abort = new AbortController();
-      const done = this.attempt(delivery, claim, abort).finally(() => {
-        this.inFlight.delete(delivery.id);
-        this.kick();
-      });
-      this.inFlight.set(delivery.id, { claim, abort, done });
-    }
+    const rounds = Math.ceil((this.queue.length + this.inFlight.size + CLAIM_BATCH) / this.config.concurrency);
+    const until = now + rounds * this.config.timeoutMs + CLAIM_MARGIN_MS;
+    const batch = await this.deliveries.claimDue(claim, now, until, CLAIM_BATCH);
+    for (const delivery of batch) this.queue.push({ delivery, claim, until });
     return batch.length;
   }
 
-  /** One POST and its outcome recorded; never throws. */
+  /** Fills the free slots from the queue; a row whose claim would lapse before its POST ends is given back instead. */
+  private startQueued(): void {
+    const lapsing: { id: string; claim: string }[] = [];
+    while (this.running && this.inFlight.size < this.config.concurrency && this.queue.length > 0) {
+      const { delivery, claim, until } = this.queue.shift()!;
+      if (Date.now() + this.config.timeoutMs >= until) {
+        lapsing.push({ id: delivery.id, claim });
+        continue;
+      }
+      const abort = new AbortController();
+      const done = this.attempt(delivery, claim, abort).finally(() => {
+        this.inFlight.delete(delivery.id);
+        this.startQueued();
+        if (this.queue.length < this.config.concurrency) this.kick();
+      });
+      this.inFlight.set(delivery.id, { claim, abort, done });
+    }
+    void this.giveBack(lapsing);
+  }
+
+  /** One POST; its outcome joins the next bulk write. Never throws. */
   private async attempt(delivery: ClaimedDelivery, claim: string, abort: AbortController): Promise<void> {
     let outcome: AttemptOutcome;
     try {
-      const status = await this.post(delivery, abort);
-      outcome = status >= 200 && status < 300
-        ? { status: 'DELIVERED', nextAttemptAt: Date.now(), lastStatusCode: status, lastError: null, deliveredAt: new Date() }
-        : this.failed(delivery, status, `HTTP ${status}`);
+      const status = await this.post(delivery, abort.signal);
+      outcome = status >= 200 && status < 300 ? { status: 'DELIVERED', statusCode: status } : this.failed(delivery, status, `HTTP ${status}`);
     } catch (error) {
       if (!this.running) {
-        await this.deliveries.release(delivery.id, claim).catch((err: unknown) => this.log.warn({ err }, 'could not release a webhook claim'));
+        await this.giveBack([{ id: delivery.id, claim }]);
         return;
       }
       outcome = this.failed(delivery, null, describe(error, this.config.timeoutMs));
     }
-    try {
-      await this.deliveries.finish(delivery.id, claim, outcome);
-    } catch (error) {
-      this.log.warn({ err: error, delivery: delivery.id }, 'could not record a webhook attempt; its claim expires and it is sent again');
+    this.finished.push({ id: delivery.id, claim, outcome });
+    if (this.finished.length >= FLUSH_AT) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+  }
+
+  /** Writes the outcomes gathered so far, after any write under way; never throws. */
+  private flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    this.flushing = this.flushing.then(async () => {
+      const batch = this.finished;
+      this.finished = [];
+      if (batch.length === 0) return;
+      // Each row's claim guards it, so writing again after an error (a deadlock with a claim or a
+      // message batch's INSERT, a lost connection) never records an attempt twice.
+      for (const [i, pause] of FLUSH_RETRIES_MS.entries()) {
+        try {
+          await this.deliveries.finishMany(batch);
+          return;
+        } catch (error) {
+          if (i === FLUSH_RETRIES_MS.length - 1) this.log.warn({ err: error, count: batch.length }, 'could not record webhook attempts; their claims expire and they are sent again');
+          else await delay(pause);
+        }
+      }
+    });
+    return this.flushing;
+  }
+
+  private async giveBack(claims: readonly { id: string; claim: string }[]): Promise<void> {
+    const byClaim = new Map<string, string[]>();
+    for (const { id, claim } of claims) byClaim.set(claim, [...(byClaim.get(claim) ?? []), id]);
+    for (const [claim, ids] of byClaim) {
+      await this.deliveries.release(ids, claim).catch((err: unknown) => this.log.warn({ err }, 'could not release webhook claims'));
     }
   }
 
-  private async post(delivery: ClaimedDelivery, abort: AbortController): Promise<number> {
+  /** POSTs the payload; resolves with the status code (the answer's body is not read). */
+  private post(delivery: ClaimedDelivery, signal: AbortSignal): Promise<number> {
     const sentAt = new Date();
     const signature = new Signer(delivery.secret).sign(delivery.id, sentAt, delivery.payload);
-    const timer = setTimeout(() => abort.abort(new TimeoutError()), this.config.timeoutMs);
-    try {
-      const response = await fetch(delivery.url, {
+    const url = new URL(delivery.url);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const body = Buffer.from(delivery.payload);
+    return new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => request.destroy(new TimeoutError()), this.config.timeoutMs);
+      const request = send(url, {
         method: 'POST',
-        body: delivery.payload,
-        redirect: 'manual',
-        signal: abort.signal,
+        agent: this.agents[url.protocol as 'http:' | 'https:'],
+        signal,
         headers: {
           'content-type': 'application/json',
+          'content-length': body.length,
           'user-agent': 'open-chat-service-webhooks',
           'webhook-id': delivery.id,
           'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
           'webhook-signature': signature,
         },
+      }, (response) => {
+        clearTimeout(timer);
+        response.resume();
+        resolve(response.statusCode ?? 0);
       });
-      await response.body?.cancel().catch(() => undefined); // the answer's body is not read
-      return response.status;
-    } finally {
-      clearTimeout(timer);
-    }
+      request.on('error', (error) => { clearTimeout(timer); reject(error); });
+      request.end(body);
+    });
   }
 
   private failed(delivery: ClaimedDelivery, statusCode: number | null, error: string): AttemptOutcome {
-    const delay = this.config.retryDelaysMs[delivery.attempts];
-    return {
-      status: delay === undefined ? 'FAILED' : 'PENDING',
-      nextAttemptAt: Date.now() + (delay ?? 0),
-      lastStatusCode: statusCode,
-      lastError: error.slice(0, MAX_ERROR_LENGTH),
-      deliveredAt: null,
-    };
+    const retryIn = this.config.retryDelaysMs[delivery.attempts];
+    return { status: retryIn === undefined ? 'FAILED' : 'PENDING', retryInMs: retryIn ?? 0, statusCode, error: error.slice(0, MAX_ERROR_LENGTH) };
   }
 }
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 class TimeoutError extends Error {}
 
 /** What went wrong, for the delivery log: a timeout, a closed connection, a refused one… */
 function describe(error: unknown, timeoutMs: number): string {
-  const reason = error instanceof Error && error.name === 'AbortError' ? (error as Error & { cause?: unknown }).cause : error;
-  if (reason instanceof TimeoutError || (error instanceof Error && error.cause instanceof TimeoutError)) return `timed out after ${timeoutMs} ms`;
   if (error instanceof TimeoutError) return `timed out after ${timeoutMs} ms`;
-  const cause = (error as { cause?: { code?: string; message?: string } } | null)?.cause;
-  if (cause?.code === 'UND_ERR_SOCKET' || cause?.message === 'other side closed') return 'connection closed by the receiver';
-  if (cause?.code) return `${cause.code}: ${cause.message ?? ''}`.trim();
+  const failure = error as { code?: string; message?: string } | null;
+  if (failure?.code === 'ECONNRESET' || failure?.message === 'socket hang up') return 'connection closed by the receiver';
+  if (failure?.code) return `${failure.code}: ${failure.message ?? ''}`.trim();
   return error instanceof Error ? (error.message || error.name) : String(error);
 }

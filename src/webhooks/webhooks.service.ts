@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { badInput, notFound } from '../common/errors/chat-error.js';
+import { judgeOutboundUrl, SelfAddress } from '../common/outbound-url.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppConfig } from '../config/app-config.js';
 import { AppScope } from '../database/app-scope.js';
@@ -13,7 +14,6 @@ import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 import { WebhookEntity } from './webhook.entity.js';
 import { CreateWebhookInput, UpdateWebhookInput } from './webhook.inputs.js';
 import { CreatedWebhook, DeliveryStatus, Webhook, WebhookDelivery } from './webhook.model.js';
-import { refusedWebhookUrl, SelfAddress } from './webhook-url.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
 /** An app may have this many endpoints. */
@@ -102,10 +102,9 @@ export class WebhooksService {
   }
 
   private checkedUrl(raw: string): string {
-    const url = raw.trim();
-    const refused = refusedWebhookUrl(url, this.self());
-    if (refused) throw badInput(refused, { field: 'url' });
-    return url;
+    const judged = judgeOutboundUrl(raw, this.self());
+    if ('refused' in judged) throw badInput(`url: ${judged.refused}`, { field: 'url' });
+    return judged.url.href;
   }
 
   private self(): SelfAddress {

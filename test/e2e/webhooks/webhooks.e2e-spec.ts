@@ -110,6 +110,20 @@ describe.each(testDrivers())('webhooks on %s', (driver) => {
     expect(delivery.deliveredAt).not.toBeNull();
   });
 
+  it('delivers a message whose payload passes 64 KB (MEDIUMTEXT on MySQL), in one piece', async () => {
+    const app = await t.factories.app(undefined, { maxMessageLength: 65_000 });
+    const r = await receiver();
+    await hook(t, app, r);
+    const alice = await t.factories.user(app);
+    const text = 'x'.repeat(60_000);
+    const meta = { note: 'y'.repeat(7_900) };
+    const sent = await t.gql(SEND, { r: app.lobbyId, input: { text, meta } }, alice.headers);
+    expect(sent.errors).toBeUndefined();
+    await waitFor('the large delivery', () => r.received.length, (n) => n === 1);
+    expect(Buffer.byteLength(JSON.stringify(r.received[0].body))).toBeGreaterThan(65_535);
+    expect(r.received[0].body.data.message).toMatchObject({ id: sent.data!.sendMessage.id, text, meta });
+  });
+
   it('marks FAILED after the last retry (a receiver that hangs past the time limit), and redeliver sends it again', async () => {
     const app = await t.factories.app();
     const r = await receiver(['hang', 500, 500, 500]);
@@ -168,8 +182,9 @@ describe.each(testDrivers())('webhooks across a restart on %s', (driver) => {
     await r.start();
     const port = r.port;
     await r.stop(); // down: every attempt is refused
-    // Retries a second apart: the first attempts fail (refused) and stay PENDING until the restart.
-    const slow = { ...FAST, WEBHOOK_RETRY_DELAYS_MS: '1000,1000,1000,1000' };
+    // Retries a second apart, 20 of them: the attempts fail (refused) and stay PENDING however
+    // long a loaded machine takes to stop and start the app (4 retries ran out under load once).
+    const slow = { ...FAST, WEBHOOK_RETRY_DELAYS_MS: Array(20).fill('1000').join(',') };
     let t = await startAppOn(driver, database.url, slow);
     try {
       const app = await t.factories.app(undefined, BULK_SENDING);
@@ -178,11 +193,11 @@ describe.each(testDrivers())('webhooks across a restart on %s', (driver) => {
       const ids: string[] = [];
       for (let i = 0; i < 5; i++) ids.push(await send(t, app, alice.headers, `pending ${i}`));
       await waitFor('failed attempts', async () => (await t.gql(DELIVERIES, { id }, app.headers)).data!.webhookDeliveries,
-        (d: any[]) => d.length === 5 && d.every((x) => x.attempts >= 1 && x.status === 'PENDING'));
+        (d: any[]) => d.length === 5 && d.every((x) => x.attempts >= 1 && x.status === 'PENDING'), 15_000);
       await t.close();
       await r.start(port);
       t = await startAppOn(driver, database.url, slow);
-      await waitFor('all five after the restart', () => r.received.length, (n) => n >= 5, 10_000);
+      await waitFor('all five after the restart', () => r.received.length, (n) => n >= 5, 20_000);
       expect(r.received.map((x) => x.body.data.message.id).sort()).toEqual([...ids].sort());
     } finally {
       await t.close();
