@@ -46,7 +46,7 @@ export function joined(parts: readonly SqlTemplate[], separator: 'AND' | 'OR'): 
 /** The tables whose rows belong to one app (they have app_id). `apps` is the only other table. */
 const TENANT_TABLES = new Set([
   'users', 'user_tokens', 'rooms', 'room_members', 'messages', 'room_mutes', 'room_bans', 'reports', 'user_blocks', 'audit_log', 'media',
-  'webhooks', 'webhook_deliveries',
+  'webhooks', 'webhook_deliveries', 'webhook_attempts',
 ]);
 const OTHER_TABLES = new Set(['apps']);
 

@@ -13,6 +13,7 @@ import { MediaEntity } from '../media/media.entity.js';
 import { TalkerAccountEntity } from '../accounts/talker-account.entity.js';
 import { TalkerSessionEntity } from '../accounts/talker-session.entity.js';
 import { TalkerAppEntity } from '../accounts/talker-app.entity.js';
+import { WebhookAttemptEntity } from '../webhooks/webhook-attempt.entity.js';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
 import { WebhookEntity } from '../webhooks/webhook.entity.js';
 
@@ -21,5 +22,5 @@ export const ENTITIES = [
   AppEntity, UserEntity, UserTokenEntity, RoomEntity, MemberEntity, MessageEntity,
   MuteEntity, BanEntity, ReportEntity, BlockEntity, AuditEntryEntity, MediaEntity,
   TalkerAccountEntity, TalkerSessionEntity, TalkerAppEntity,
-  WebhookEntity, WebhookDeliveryEntity,
+  WebhookEntity, WebhookDeliveryEntity, WebhookAttemptEntity,
 ];

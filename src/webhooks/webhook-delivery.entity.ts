@@ -12,6 +12,8 @@ export type DeliveryStatusValue = 'PENDING' | 'DELIVERED' | 'FAILED';
 @Index('ix_webhook_deliveries_due', ['status', 'nextAttemptAt'])
 @Index('ix_webhook_deliveries_webhook', ['webhookId', 'id'])
 @Index('ix_webhook_deliveries_app', ['appId'])
+/** Its attempts (webhook_attempts) name it with its app. */
+@Index('uq_webhook_deliveries_app_id', ['appId', 'id'], { unique: true })
 @Index('ix_webhook_deliveries_claim', ['claimedBy'])
 @ForeignKey('WebhookEntity', ['webhookId'], ['id'], { name: 'fk_webhook_deliveries_webhook', onDelete: 'CASCADE' })
 export class WebhookDeliveryEntity {

@@ -8,6 +8,8 @@ import { LOGGER } from '../common/logging/logging.module.js';
 import { AppConfig, WebhookConfig } from '../config/app-config.js';
 import { webhookEventsOf } from '../events/event-table.js';
 import { EventBus } from '../realtime/event-bus.js';
+import { NewAttempt, WebhookAttemptsRepository } from './webhook-attempts.repository.js';
+import { RESPONSE_EXCERPT_BYTES } from './webhook-attempt.entity.js';
 import { AttemptOutcome, ClaimedDelivery, FinishedAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 
 /** A claim outlives the POSTs that may come before its own, and its own time limit, by this much, so only a dead instance's claims expire. */
@@ -24,6 +26,12 @@ const FLUSH_RETRIES_MS = [20, 100, 500, 0];
 const MAX_ERROR_LENGTH = 500;
 
 interface Queued { delivery: ClaimedDelivery; claim: string; until: number }
+
+/** An attempt done, with its line of the attempt log. */
+interface Finished extends FinishedAttempt { logged: NewAttempt }
+
+/** A receiver's answer: its status and the start of its body. */
+interface Answer { status: number; excerpt: string | null }
 
 /**
  * The worker every instance runs: claims due deliveries in batches (each row goes to one
@@ -50,7 +58,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   /** The POSTs in flight, each with its abort. */
   private readonly inFlight = new Map<string, { claim: string; abort: AbortController; done: Promise<void> }>();
   /** Attempts done, their outcomes not written yet. */
-  private finished: FinishedAttempt[] = [];
+  private finished: Finished[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   private readonly agents = {
@@ -61,6 +69,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
 
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly attemptLog: WebhookAttemptsRepository,
     private readonly events: EventBus,
     config: AppConfig,
     @Inject(LOGGER) private readonly log: Logger,
@@ -163,8 +172,13 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   /** One POST; its outcome joins the next bulk write. Never throws. */
   private async attempt(delivery: ClaimedDelivery, claim: string, abort: AbortController): Promise<void> {
     let outcome: AttemptOutcome;
+    let excerpt: string | null = null;
+    const startedAt = new Date();
+    const started = performance.now();
     try {
-      const status = await this.post(delivery, abort.signal);
+      const answer = await this.post(delivery, abort.signal);
+      const status = answer.status;
+      excerpt = answer.excerpt;
       outcome = status >= 200 && status < 300 ? { status: 'DELIVERED', statusCode: status } : this.failed(delivery, status, `HTTP ${status}`);
     } catch (error) {
       if (!this.running) {
@@ -173,7 +187,11 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       }
       outcome = this.failed(delivery, null, describe(error, this.config.timeoutMs));
     }
-    this.finished.push({ id: delivery.id, claim, outcome });
+    const logged: NewAttempt = {
+      appId: delivery.appId, deliveryId: delivery.id, number: delivery.attempts + 1, startedAt, durationMs: Math.round(performance.now() - started),
+      statusCode: outcome.statusCode, error: outcome.status === 'DELIVERED' ? null : outcome.error, responseExcerpt: excerpt,
+    };
+    this.finished.push({ id: delivery.id, claim, outcome, logged });
     if (this.finished.length >= FLUSH_AT) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_MS);
   }
@@ -188,17 +206,24 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       if (batch.length === 0) return;
       // Each row's claim guards it, so writing again after an error (a deadlock with a claim or a
       // message batch's INSERT, a lost connection) never records an attempt twice.
-      for (const [i, pause] of FLUSH_RETRIES_MS.entries()) {
-        try {
-          await this.deliveries.finishMany(batch);
-          return;
-        } catch (error) {
-          if (i === FLUSH_RETRIES_MS.length - 1) this.log.warn({ err: error, count: batch.length }, 'could not record webhook attempts; their claims expire and they are sent again');
-          else await delay(pause);
-        }
-      }
+      await this.retried(() => this.deliveries.finishMany(batch), batch.length, 'could not record webhook attempts; their claims expire and they are sent again');
+      // Then their lines of the attempt log, in one INSERT (all or nothing, so retried alike).
+      await this.retried(() => this.attemptLog.insertMany(batch.map((one) => one.logged)), batch.length, 'could not write the webhook attempt log');
     });
     return this.flushing;
+  }
+
+  /** Runs the write, again after a pause when it fails; logs the last failure. Never throws. */
+  private async retried(write: () => Promise<void>, count: number, warning: string): Promise<void> {
+    for (const [i, pause] of FLUSH_RETRIES_MS.entries()) {
+      try {
+        await write();
+        return;
+      } catch (error) {
+        if (i === FLUSH_RETRIES_MS.length - 1) this.log.warn({ err: error, count }, warning);
+        else await delay(pause);
+      }
+    }
   }
 
   private async giveBack(claims: readonly { id: string; claim: string }[]): Promise<void> {
@@ -209,14 +234,14 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     }
   }
 
-  /** POSTs the payload; resolves with the status code (the answer's body is not read). */
-  private post(delivery: ClaimedDelivery, signal: AbortSignal): Promise<number> {
+  /** POSTs the payload; resolves with the status code and the first RESPONSE_EXCERPT_BYTES of the answer's body (the rest is drained). */
+  private post(delivery: ClaimedDelivery, signal: AbortSignal): Promise<Answer> {
     const sentAt = new Date();
     const signature = new Signer(delivery.secret).sign(delivery.id, sentAt, delivery.payload);
     const url = new URL(delivery.url);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const body = Buffer.from(delivery.payload);
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<Answer>((resolve, reject) => {
       const timer = setTimeout(() => request.destroy(new TimeoutError()), this.config.timeoutMs);
       const request = send(url, {
         method: 'POST',
@@ -231,9 +256,21 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
           'webhook-signature': signature,
         },
       }, (response) => {
-        clearTimeout(timer);
-        response.resume();
-        resolve(response.statusCode ?? 0);
+        // The status is known: the body is read within the same time limit; a body cut short still gives what came.
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        const answered = () => {
+          clearTimeout(timer);
+          resolve({ status: response.statusCode ?? 0, excerpt: excerptOf(chunks) });
+        };
+        response.on('data', (chunk: Buffer) => {
+          if (kept >= RESPONSE_EXCERPT_BYTES) return;
+          chunks.push(chunk.subarray(0, RESPONSE_EXCERPT_BYTES - kept));
+          kept += chunks[chunks.length - 1].length;
+        });
+        response.on('end', answered);
+        response.on('error', answered);
+        response.on('aborted', answered);
       });
       request.on('error', (error) => { clearTimeout(timer); reject(error); });
       request.end(body);
@@ -244,6 +281,13 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     const retryIn = this.config.retryDelaysMs[delivery.attempts];
     return { status: retryIn === undefined ? 'FAILED' : 'PENDING', retryInMs: retryIn ?? 0, statusCode, error: error.slice(0, MAX_ERROR_LENGTH) };
   }
+}
+
+/** The start of an answer's body as text, or null when it had none. */
+function excerptOf(chunks: Buffer[]): string | null {
+  if (chunks.length === 0) return null;
+  const text = Buffer.concat(chunks).toString('utf8');
+  return text.length === 0 ? null : text;
 }
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

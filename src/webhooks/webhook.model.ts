@@ -61,4 +61,7 @@ export class WebhookDelivery {
 
   @Field(() => Date, { nullable: true })
   deliveredAt: Date | null;
+
+  /** The body as signed and sent (JSON text); the `payload` field gives it parsed, read only when asked for. */
+  payloadText: string;
 }

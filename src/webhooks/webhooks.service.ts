@@ -9,6 +9,7 @@ import { AppConfig } from '../config/app-config.js';
 import { AppScope } from '../database/app-scope.js';
 import { isWebhookEventType, WEBHOOK_EVENT_TYPES } from '../events/webhook-events.js';
 import { EventBus } from '../realtime/event-bus.js';
+import { ATTEMPTS_PER_DELIVERY, WebhookAttemptsRepository } from './webhook-attempts.repository.js';
 import { WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { WebhookDeliveryEntity } from './webhook-delivery.entity.js';
 import { WebhookEntity } from './webhook.entity.js';
@@ -30,6 +31,7 @@ export class WebhooksService {
   constructor(
     private readonly webhooks: WebhooksRepository,
     private readonly deliveries: WebhookDeliveriesRepository,
+    private readonly attempts: WebhookAttemptsRepository,
     private readonly events: EventBus,
     private readonly config: AppConfig,
     private readonly http: HttpAdapterHost,
@@ -87,6 +89,8 @@ export class WebhooksService {
   /** Queues the delivery again at once, with a fresh round of retries, whatever its state. */
   async redeliver(scope: AppScope, deliveryId: string): Promise<WebhookDelivery> {
     if (!(await this.deliveries.findById(scope, deliveryId))) throw notFound('Webhook delivery');
+    // Each round adds to its attempt log, which keeps the newest ATTEMPTS_PER_DELIVERY.
+    await this.attempts.keepNewest(scope, deliveryId, ATTEMPTS_PER_DELIVERY);
     await this.deliveries.requeue(scope, deliveryId);
     const row = await this.deliveries.findById(scope, deliveryId);
     if (!row) throw notFound('Webhook delivery');
@@ -134,7 +138,7 @@ export const toWebhook = (row: WebhookEntity): Webhook =>
 export function toDelivery(row: WebhookDeliveryEntity): WebhookDelivery {
   return {
     id: row.id, webhookId: row.webhookId, eventType: row.eventType, status: row.status as DeliveryStatus, attempts: row.attempts,
-    lastStatusCode: row.lastStatusCode, lastError: row.lastError, createdAt: row.createdAt, deliveredAt: row.deliveredAt,
+    lastStatusCode: row.lastStatusCode, lastError: row.lastError, createdAt: row.createdAt, deliveredAt: row.deliveredAt, payloadText: row.payload,
     nextAttemptAt: row.status === 'PENDING' ? new Date(Number(row.nextAttemptAt)) : null,
   };
 }

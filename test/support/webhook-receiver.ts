@@ -2,8 +2,8 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo, Socket } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 
-/** What the receiver does with one request: answer a status, close the socket, or never answer. */
-export type Behaviour = number | 'close' | 'hang';
+/** What the receiver does with one request: answer a status (with a body), close the socket, or never answer. */
+export type Behaviour = number | { status: number; body: string } | 'close' | 'hang';
 
 export interface Received {
   id: string;
@@ -54,6 +54,7 @@ export class WebhookReceiver {
     const behaviour = this.plan.length > 0 ? this.plan.shift()! : this.otherwise;
     if (behaviour === 'close') return req.socket.destroy();
     if (behaviour === 'hang') return;
+    if (typeof behaviour === 'object') return res.writeHead(behaviour.status).end(behaviour.body);
     if (behaviour >= 200 && behaviour < 300) {
       // Verified as any Standard Webhooks receiver would: throws on a bad signature or a stale timestamp.
       const body = new Webhook(this.secret!).verify(raw, headers) as Received['body'];

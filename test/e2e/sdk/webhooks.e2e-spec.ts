@@ -56,6 +56,8 @@ describe('server SDK webhooks and pre-send hook settings (sqlite)', () => {
 
     const [delivery] = await waitFor('a DELIVERED delivery', () => chat.webhooks.deliveries(created.webhook.id), (list) => list[0]?.status === 'DELIVERED');
     expect(delivery).toMatchObject({ webhookId: created.webhook.id, eventType: 'message.created', attempts: 1, lastStatusCode: 204 });
+    const one = await waitFor('its attempt log', () => chat.webhooks.delivery(delivery.id), (d) => d?.attemptLog.length === 1);
+    expect(one).toMatchObject({ id: delivery.id, payload: { type: 'message.created' }, attemptLog: [{ number: 1, statusCode: 204, error: null }] });
     await chat.webhooks.redeliver(delivery.id);
     await waitFor('the redelivery', () => receiver.received.filter(withText('first hook')).length, (n) => n === 2);
 

@@ -558,6 +558,13 @@ export type RedeliverWebhookMutationVariables = Exact<{
 
 export type RedeliverWebhookMutation = { redeliverWebhook: { id: string, webhookId: string, eventType: string, status: DeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null } };
 
+export type WebhookDeliveryQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WebhookDeliveryQuery = { webhookDelivery: { payload: unknown, id: string, webhookId: string, eventType: string, status: DeliveryStatus, attempts: number, lastStatusCode: number | null, lastError: string | null, nextAttemptAt: string | null, createdAt: string, deliveredAt: string | null, attemptLog: Array<{ number: number, startedAt: string, durationMs: number, statusCode: number | null, error: string | null, responseExcerpt: string | null }> } | null };
+
 export class TypedDocumentString<TResult, TVariables>
   extends String
   implements DocumentTypeDecoration<TResult, TVariables>
@@ -2245,3 +2252,30 @@ export const RedeliverWebhookDocument = new TypedDocumentString(`
   createdAt
   deliveredAt
 }`) as unknown as TypedDocumentString<RedeliverWebhookMutation, RedeliverWebhookMutationVariables>;
+export const WebhookDeliveryDocument = new TypedDocumentString(`
+    query WebhookDelivery($id: ID!) {
+  webhookDelivery(id: $id) {
+    ...WebhookDeliveryFields
+    payload
+    attemptLog {
+      number
+      startedAt
+      durationMs
+      statusCode
+      error
+      responseExcerpt
+    }
+  }
+}
+    fragment WebhookDeliveryFields on WebhookDelivery {
+  id
+  webhookId
+  eventType
+  status
+  attempts
+  lastStatusCode
+  lastError
+  nextAttemptAt
+  createdAt
+  deliveredAt
+}`) as unknown as TypedDocumentString<WebhookDeliveryQuery, WebhookDeliveryQueryVariables>;

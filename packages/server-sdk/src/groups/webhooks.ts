@@ -18,6 +18,8 @@ export class WebhooksApi {
   async deliveries(webhookId: string, options: { limit?: number } = {}) {
     return (await this.call(ops.WebhookDeliveriesDocument, { webhookId, ...options }, IDEMPOTENT)).webhookDeliveries;
   }
+  /** One delivery with the body it sends (`payload`) and its attempt log, oldest first; null when the app has none of that id. */
+  async delivery(id: string) { return (await this.call(ops.WebhookDeliveryDocument, { id }, IDEMPOTENT)).webhookDelivery; }
   /** Sends a delivery again, with a fresh round of retries. */
   async redeliver(deliveryId: string) { return (await this.call(ops.RedeliverWebhookDocument, { deliveryId }, ONCE)).redeliverWebhook; }
 
