@@ -213,8 +213,8 @@ describe.each(testDrivers())('message.created materialised from the messages on 
     const dir = mkdtempSync(join(tmpdir(), 'wh-materialise-'));
     const database = driver.name === 'sqlite' ? { url: `sqlite:${join(dir, 'chat.sqlite')}`, drop: async () => undefined } : await driver.provision();
     const r = await new WebhookReceiver([], 204).start();
-    // A poll far longer than the test: only the wake-up on the sends, or the start after the restart, materialises.
-    const slowPoll = { ...FAST, WEBHOOK_POLL_MS: '600000' };
+    // A poll longer than the test: only the wake-up on the sends, or the start after the restart, materialises.
+    const slowPoll = { ...FAST, WEBHOOK_POLL_MS: '60000' };
     let t = await startAppOn(driver, database.url, slowPoll);
     try {
       const app = await t.factories.app(undefined, BULK_SENDING);
