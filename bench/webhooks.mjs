@@ -92,7 +92,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(await contextLine());
 console.log('receivers: a child process at the lowest CPU priority (nice 19), standing for remote app backends');
-const server = await startChatServer({ tag: 'webhooks' });
+// WEBHOOK_CONCURRENCY from the bench's environment reaches the server (to measure the worker's share).
+const server = await startChatServer({ tag: 'webhooks', env: process.env.WEBHOOK_CONCURRENCY ? { WEBHOOK_CONCURRENCY: process.env.WEBHOOK_CONCURRENCY } : {} });
 const db = await createConnection({ uri: server.database.url });
 const hooks = await receivers(4);
 try {
