@@ -224,9 +224,11 @@ describe.each(testDrivers())('message.created materialised from the messages on 
       const ids = await Promise.all(Array.from({ length: 20 }, (_, i) => send(t, app, alice.headers, `then ${i}`)));
       await t.close(); // at once: the materialiser may not have read them
       t = await startAppOn(driver, database.url, slowPoll);
-      await waitFor('the twenty after the restart', () => r.received.length, (n) => n >= 20, 20_000);
+      await waitFor('the twenty after the restart', () => new Set(r.received.map((x) => x.id)).size, (n) => n >= 20, 20_000);
       await new Promise((resolve) => setTimeout(resolve, 300)); // room for the earlier message to show up, were it sent
-      const received = r.received.map((x) => x.body.data.message.id as string);
+      // Deduplicated as receivers do (webhook-id): a POST the stop abandoned after the receiver had it is sent again.
+      const byDelivery = new Map(r.received.map((x) => [x.id, x.body.data.message.id as string]));
+      const received = [...byDelivery.values()];
       expect([...received].sort()).toEqual([...ids].sort());
       expect(received).not.toContain(before);
       expect(r.received[0].body).toMatchObject({ type: 'message.created', data: { roomId: app.lobbyId, message: { text: expect.stringMatching(/^then /) } } });
