@@ -60,7 +60,7 @@ export class RawSql implements OnModuleInit {
    */
   async insert(sql: string, params: readonly unknown[], rows: number, tx?: Tx): Promise<bigint[]> {
     if (tx && !this.sqlite) {
-      // Inside a transaction (messages recorded with their webhook deliveries): on its connection, through TypeORM.
+      // Inside a transaction (webhook deliveries written with the change or cursor advance that caused them): on its connection, through TypeORM.
       const { insertId } = (await tx.query(sql, params as unknown[])) as { insertId: number | string };
       return Array.from({ length: rows }, (_, i) => BigInt(insertId) + BigInt(i) * this.idStep);
     }

@@ -3,8 +3,6 @@ import { scopeOf } from '../database/app-scope.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
-import { EventOutbox } from '../realtime/event-outbox.js';
-import type { UnitOfWork } from '../database/transaction.js';
 import { UserEntity } from '../users/user.entity.js';
 import { Gate } from '../../test/support/gate.js';
 import { strictFake } from '../../test/support/strict-fake.js';
@@ -74,7 +72,7 @@ function setup({ lostCall = 0, lookupFails = false, publishing = new Gate(), ins
   });
   const log = strictFake<Logger>('Logger', { warn: () => undefined, error: () => undefined });
   // No recorder (no webhooks): the outbox records nothing and the writer opens no transaction.
-  const writer = new MessageWriter(messages, events, new MetricsService(), log, new EventOutbox(log), strictFake<UnitOfWork>('UnitOfWork', {}));
+  const writer = new MessageWriter(messages, events, new MetricsService(), log);
   const send = (v: MessageValues, author: UserEntity | null = null) =>
     writer.write(scope, '5', author, v).then((m) => ({ id: m.id, text: m.text }), (e: Error) => ({ error: e.message }));
   return { rows, published, messages, events, log, send, release };

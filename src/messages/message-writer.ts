@@ -4,10 +4,8 @@ import { LOGGER } from '../common/logging/logging.module.js';
 import { AppScope } from '../database/app-scope.js';
 import { isStatementRefusal } from '../database/db-errors.js';
 import { MetricsService } from '../metrics/metrics.service.js';
-import { Tx, UnitOfWork } from '../database/transaction.js';
 import type { DomainEvent } from '../realtime/domain-events.js';
 import { EventBus } from '../realtime/event-bus.js';
-import { EventOutbox } from '../realtime/event-outbox.js';
 import type { AttachmentFile } from '../media/attachment.model.js';
 import { UserEntity } from '../users/user.entity.js';
 import { MessageKindValue } from './message.entity.js';
@@ -55,7 +53,8 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * Batches are answered in the order they were stored, so each room's messages are published in
  * id order. Each send is answered only after its statement committed and its event was
  * published; a batch the database refuses is stored again without what made it fail (see
- * store), so one bad message fails alone.
+ * store), so one bad message fails alone. Webhooks' message.created deliveries are not written
+ * here: WebhookMaterialiser reads them from the stored rows, so a send costs the same with them.
  */
 @Injectable()
 export class MessageWriter {
@@ -71,8 +70,6 @@ export class MessageWriter {
     private readonly events: EventBus,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
-    private readonly outbox: EventOutbox,
-    private readonly uow: UnitOfWork,
   ) {}
 
   /**
@@ -103,7 +100,7 @@ export class MessageWriter {
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
-        const stored = await this.storeAndRecord(batch);
+        const stored = await this.store(batch);
         this.metrics.messageBatch.observe(batch.length);
         // Answered on the next turn: by then the next INSERT, if any waited, is on its way.
         const answering = this.answered.then(nextTurn).then(() => this.answer(stored));
@@ -141,31 +138,6 @@ export class MessageWriter {
 
   private eventOf(p: Pending, id: string): Extract<DomainEvent, { type: 'message.created' }> {
     return { type: 'message.created', appId: p.scope.appId, roomId: p.roomId, message: this.asStored(p, id) };
-  }
-
-  /**
-   * Stores the batch, and records the webhook deliveries of its messages in the same
-   * transaction when any of its apps has an endpoint that wants message.created (otherwise, as
-   * before, one INSERT that commits on its own). When that transaction's INSERT is refused, the
-   * batch takes the usual way (store) and its deliveries are recorded right after it.
-   */
-  private async storeAndRecord(batch: Pending[]): Promise<Stored[]> {
-    if (!this.outbox.recording) return this.store(batch);
-    // One probe per app of the batch (almost always one): whether any endpoint wants message.created.
-    const probes = [...new Map(batch.map((p) => [p.scope.appId, p])).values()].map((p) => this.eventOf(p, '0'));
-    if (!(await this.outbox.wantsAny(probes).catch(() => true))) return this.store(batch);
-    try {
-      return await this.uow.run(async (tx) => {
-        const ids = await this.append(batch, tx);
-        await this.outbox.record(batch.map((p, i) => this.eventOf(p, ids[i])), tx);
-        return asCreated(batch, ids);
-      });
-    } catch (error) {
-      if (!isStatementRefusal(error)) return this.fail(batch, error);
-    }
-    const stored = await this.store(batch);
-    await this.outbox.recordAfter(stored.flatMap((one) => (one.created ? [this.eventOf(one.p, one.id)] : [])));
-    return stored;
   }
 
   /**
@@ -210,8 +182,8 @@ export class MessageWriter {
     return stored;
   }
 
-  private append(batch: readonly Pending[], tx?: Tx): Promise<string[]> {
-    return this.messages.appendMany(batch.map((p) => ({ scope: p.scope, values: newMessage(p) })), tx);
+  private append(batch: readonly Pending[]): Promise<string[]> {
+    return this.messages.appendMany(batch.map((p) => ({ scope: p.scope, values: newMessage(p) })));
   }
 
   /** Fails sends whose INSERT may or may not have been stored; nothing is retried. */

@@ -5,7 +5,6 @@ import { isUniqueViolation } from '../database/db-errors.js';
 import { containsPattern } from '../database/like-pattern.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { RawSql } from '../database/raw-sql.js';
-import type { Tx } from '../database/transaction.js';
 import { joined, list, scoped, sql, TenantInsert } from '../database/tenant-sql.js';
 import { toDate } from '../users/users.repository.js';
 import { UserRoleValue } from '../users/user.entity.js';
@@ -111,7 +110,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
    * commits on its own: one statement, all rows or none. Returns their ids in the order given.
    * A repeated clientMsgId fails the whole statement (unique key): insertOnce answers for those.
    */
-  async appendMany(items: readonly { scope: AppScope; values: NewMessage }[], tx?: Tx): Promise<string[]> {
+  async appendMany(items: readonly { scope: AppScope; values: NewMessage }[]): Promise<string[]> {
     if (items.length === 0) return [];
     const params: unknown[] = [];
     for (const { scope, values } of items) {
@@ -119,7 +118,7 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
         values.meta === null ? null : JSON.stringify(values.meta), values.clientMsgId,
         values.attachments?.length ? JSON.stringify(values.attachments) : null, values.createdAt ?? new Date());
     }
-    const ids = await this.raw.insert(INSERT.sql(items.length, params), params, items.length, tx);
+    const ids = await this.raw.insert(INSERT.sql(items.length, params), params, items.length);
     return ids.map(String);
   }
 
@@ -141,6 +140,18 @@ export class MessagesRepository extends ScopedRepository<MessageEntity> {
     const rows = await this.raw.select(...scoped(scope,
       sql`SELECT ${COLUMNS} FROM messages m LEFT JOIN users u ON u.id = m.author_id WHERE m.id = ${id}`));
     return rows[0] ? toRow(rows[0]) : null;
+  }
+
+  /**
+   * unscoped: the webhook materialiser reads every app's new messages. The ids (with their app)
+   * after `afterId`, oldest first, at most `limit`, and those of `alsoIds` that exist now: two
+   * statements on the primary key, read as committed (outside any transaction).
+   */
+  async idsAfter(afterId: string, limit: number, alsoIds: readonly string[]): Promise<{ id: string; appId: string }[]> {
+    const rows = await this.raw.select<{ id: unknown; app_id: unknown }>('SELECT id, app_id FROM messages WHERE id > ? ORDER BY id LIMIT ?', [afterId, limit]);
+    const found = alsoIds.length === 0 ? [] : await this.raw.select<{ id: unknown; app_id: unknown }>(
+      `SELECT id, app_id FROM messages WHERE id IN (${alsoIds.map(() => '?').join(', ')})`, alsoIds);
+    return [...found, ...rows].map((row) => ({ id: String(row.id), appId: String(row.app_id) }));
   }
 
   async findByIds(scope: AppScope, ids: readonly string[]): Promise<MessageRow[]> {

@@ -6,8 +6,6 @@ import type { DomainEvent } from './domain-events.js';
 
 /** What records an event's durable deliveries (webhooks/ provides it: the dependency points down). */
 export interface OutboxRecorder {
-  /** Whether recording the event would write anything (its app has an endpoint that wants it); answered from a cache. */
-  wants(event: DomainEvent): Promise<boolean>;
   /** Writes the events' deliveries, in `tx` when given. */
   record(events: readonly DomainEvent[], tx?: Tx): Promise<void>;
 }
@@ -32,13 +30,6 @@ export class EventOutbox {
   /** Whether a recorder is in place (webhooks are on); false spares callers any work. */
   get recording(): boolean {
     return this.recorder !== null;
-  }
-
-  /** Whether any of these events would be recorded: the message writer opens a transaction only then. */
-  async wantsAny(events: readonly DomainEvent[]): Promise<boolean> {
-    if (!this.recorder) return false;
-    for (const event of events) if (await this.recorder.wants(event)) return true;
-    return false;
   }
 
   /** Inside the change's transaction: a failure fails the change. */

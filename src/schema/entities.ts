@@ -16,11 +16,12 @@ import { TalkerAppEntity } from '../accounts/talker-app.entity.js';
 import { WebhookAttemptEntity } from '../webhooks/webhook-attempt.entity.js';
 import { WebhookDeliveryEntity } from '../webhooks/webhook-delivery.entity.js';
 import { WebhookEntity } from '../webhooks/webhook.entity.js';
+import { WebhookCursorEntity } from '../webhooks/webhook-cursor.entity.js';
 
 /** The whole schema, listed once (ESM has no reliable glob loading). */
 export const ENTITIES = [
   AppEntity, UserEntity, UserTokenEntity, RoomEntity, MemberEntity, MessageEntity,
   MuteEntity, BanEntity, ReportEntity, BlockEntity, AuditEntryEntity, MediaEntity,
   TalkerAccountEntity, TalkerSessionEntity, TalkerAppEntity,
-  WebhookEntity, WebhookDeliveryEntity, WebhookAttemptEntity,
+  WebhookEntity, WebhookDeliveryEntity, WebhookAttemptEntity, WebhookCursorEntity,
 ];

@@ -42,6 +42,8 @@ export interface FinishedAttempt {
 
 const INSERT = new TenantInsert('webhook_deliveries', ['webhook_id', 'event_type', 'payload', 'status', 'attempts', 'next_attempt_at', 'created_at']);
 
+const INSERT_CHUNK = 1000;
+
 const DUE = `d.status = 'PENDING' AND d.next_attempt_at <= ? AND (d.claim_until IS NULL OR d.claim_until < ?)`;
 
 @Injectable()
@@ -52,16 +54,20 @@ export class WebhookDeliveriesRepository extends ScopedRepository<WebhookDeliver
 
   /**
    * Records deliveries due now, in the caller's transaction when given (the change that caused
-   * them): one multi-row INSERT written without the query builder, as the messages' own (it runs
-   * inside every message batch that has webhooks).
+   * them): multi-row INSERTs written without the query builder, as the messages' own (the
+   * materialiser writes a round's in one go).
    */
   async insertMany(rows: readonly NewDelivery[], tx?: Tx): Promise<void> {
     if (rows.length === 0) return;
     const now = new Date();
     const due = String(now.getTime());
-    const params: unknown[] = [];
-    for (const { scope, webhookId, eventType, payload } of rows) INSERT.row(params, scope).push(webhookId, eventType, payload, 'PENDING', 0, due, now);
-    await this.raw.insert(INSERT.sql(rows.length, params), params, rows.length, tx);
+    // In statements of INSERT_CHUNK rows: a materialiser round may hold thousands, past the drivers' limits on parameters.
+    for (let start = 0; start < rows.length; start += INSERT_CHUNK) {
+      const chunk = rows.slice(start, start + INSERT_CHUNK);
+      const params: unknown[] = [];
+      for (const { scope, webhookId, eventType, payload } of chunk) INSERT.row(params, scope).push(webhookId, eventType, payload, 'PENDING', 0, due, now);
+      await this.raw.insert(INSERT.sql(chunk.length, params), params, chunk.length, tx);
+    }
   }
 
   /** A webhook's deliveries, newest first. */

@@ -13,12 +13,19 @@ import { WebhooksRepository } from './webhooks.repository.js';
 const CACHE_TTL_MS = 30_000;
 const MAX_CACHED_APPS = 10_000;
 
+/** Materialised from the messages table (webhook-materialiser.ts), never recorded here: sends stay one autocommit INSERT. */
+const MATERIALISED = 'message.created';
+
+/** The event's webhook events this recorder writes (all but the materialised one). */
+const recordedHooksOf = (event: DomainEvent) => webhookEventsOf(event).filter((hook) => hook.type !== MATERIALISED);
+
 /** An enabled endpoint as the recorder needs it. */
 interface Endpoint { id: string; events: ReadonlySet<string> }
 
 /**
  * Turns domain events into delivery rows, one per (endpoint that wants it, webhook event), each
- * with its body fixed now: `{type, timestamp, data}`. Handed to EventOutbox at start, so the
+ * with its body fixed now: `{type, timestamp, data}` (message.created excepted: see
+ * WebhookMaterialiser). Handed to EventOutbox at start, so the
  * features record through it without importing webhooks/.
  */
 @Injectable()
@@ -43,18 +50,11 @@ export class WebhookOutbox implements OutboxRecorder, OnModuleInit {
       .map((row) => ({ id: row.id, events: new Set(row.events) })))) ?? [];
   }
 
-  async wants(event: DomainEvent): Promise<boolean> {
-    const hooks = webhookEventsOf(event);
-    if (hooks.length === 0) return false;
-    const endpoints = await this.endpointsOf(event.appId);
-    return endpoints.some((endpoint) => hooks.some((hook) => endpoint.events.has(hook.type)));
-  }
-
   async record(events: readonly DomainEvent[], tx?: Tx): Promise<void> {
     const rows: NewDelivery[] = [];
     const timestamp = new Date().toISOString();
     for (const event of events) {
-      const hooks = webhookEventsOf(event);
+      const hooks = recordedHooksOf(event);
       if (hooks.length === 0) continue;
       const endpoints = await this.endpointsOf(event.appId);
       for (const hook of hooks) {

@@ -41,7 +41,8 @@ interface Answer { status: number; excerpt: string | null }
  * FAILED after the last. At most `concurrency` POSTs are in flight here, off every request path,
  * so a slow or dead receiver never slows sending messages. Due rows live in the database, so a
  * restart loses none (an attempt whose outcome was not written yet is sent again: at least once);
- * it wakes on the events that record deliveries (on any instance, through the bus) and polls
+ * it wakes on the events that record deliveries (on any instance, through the bus), when the
+ * materialiser wrote message.created deliveries, and polls
  * every `pollMs` besides.
  */
 @Injectable()
@@ -80,8 +81,9 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   onApplicationBootstrap() {
     this.running = true;
     // Deliveries are recorded before their event is published: by now they are committed.
+    // message.created's are written later by the materialiser, which kicks this worker itself.
     this.unsubscribe = this.events.onEvent((event) => {
-      if (event.type === 'app.changed' || webhookEventsOf(event).length > 0) this.kick();
+      if (event.type === 'app.changed' || (event.type !== 'message.created' && webhookEventsOf(event).length > 0)) this.kick();
     });
     this.looping = this.loop();
   }

@@ -28,6 +28,14 @@ export class WebhooksRepository extends ScopedRepository<WebhookEntity> {
     return this.select(scope).andWhere('webhook.enabled = :enabled', { enabled: true }).orderBy('webhook.id', 'ASC').getMany();
   }
 
+  /** unscoped: the enabled endpoints of these apps (the materialiser's batch spans apps). */
+  listEnabledOfApps(appIds: readonly string[]): Promise<WebhookEntity[]> {
+    if (appIds.length === 0) return Promise.resolve([]);
+    return this.db.getRepository(WebhookEntity).createQueryBuilder('webhook')
+      .where('webhook.appId IN (:...appIds)', { appIds: [...appIds] }).andWhere('webhook.enabled = :enabled', { enabled: true })
+      .orderBy('webhook.id', 'ASC').getMany();
+  }
+
   findById(scope: AppScope, id: string): Promise<WebhookEntity | null> {
     return this.select(scope).andWhere('webhook.id = :id', { id }).getOne();
   }
