@@ -9,6 +9,7 @@ import { MessagesRepository } from '../messages/messages.repository.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { WebhookCursorsRepository } from './webhook-cursors.repository.js';
 import { NewDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
+import { IngestPressure } from './ingest-pressure.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
@@ -20,8 +21,10 @@ const SCAN_LIMIT = 500;
 export const GAP_WAIT_MS = 5 * 60_000;
 /** The most skipped ids kept; past it the oldest are given up (logged). */
 const MAX_GAPS = 10_000;
-/** Wake-ups by message.created events within this long are gathered into one round. */
+/** Wake-ups by message.created events within this long are gathered into one round… */
 const DEBOUNCE_MS = 10;
+/** …this long while webhook work yields to sending (fewer, larger rounds). */
+const DEBOUNCE_YIELDING_MS = 100;
 
 /**
  * Turns committed messages into message.created deliveries, off the send path (the transactional
@@ -56,6 +59,7 @@ export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDest
     private readonly sender: WebhookSender,
     private readonly uow: UnitOfWork,
     private readonly events: EventBus,
+    private readonly pressure: IngestPressure,
     config: AppConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
@@ -92,7 +96,7 @@ export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDest
       if (!this.running) break;
       if (read >= SCAN_LIMIT) continue;
       if (!this.woken) await this.sleep(this.pollMs);
-      if (this.running) await delay(DEBOUNCE_MS);
+      if (this.running) await delay(this.pressure.yielding ? DEBOUNCE_YIELDING_MS : DEBOUNCE_MS);
     }
   }
 
