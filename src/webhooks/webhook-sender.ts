@@ -3,7 +3,6 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Webhook as Signer } from 'standardwebhooks';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppConfig, WebhookConfig } from '../config/app-config.js';
 import { webhookEventsOf } from '../events/event-table.js';
@@ -12,6 +11,7 @@ import { NewAttempt, WebhookAttemptsRepository } from './webhook-attempts.reposi
 import { RESPONSE_EXCERPT_BYTES } from './webhook-attempt.entity.js';
 import { AttemptOutcome, ClaimedDelivery, FinishedAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { IngestPressure } from './ingest-pressure.js';
+import { WebhookSigner } from './webhook-signing.js';
 
 /** A claim outlives the POSTs that may come before its own, and its own time limit, by this much, so only a dead instance's claims expire. */
 const CLAIM_MARGIN_MS = 30_000;
@@ -75,6 +75,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   };
   private unsubscribe: (() => void) | null = null;
   private unsubscribePressure: (() => void) | null = null;
+  private readonly signer = new WebhookSigner();
 
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
@@ -252,10 +253,10 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   /** POSTs the payload; resolves with the status code and the first RESPONSE_EXCERPT_BYTES of the answer's body (the rest is drained). */
   private post(delivery: ClaimedDelivery, signal: AbortSignal): Promise<Answer> {
     const sentAt = new Date();
-    const signature = new Signer(delivery.secret).sign(delivery.id, sentAt, delivery.payload);
+    const body = Buffer.from(delivery.payload);
+    const signature = this.signer.sign(delivery.secret, delivery.id, sentAt, body);
     const url = new URL(delivery.url);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const body = Buffer.from(delivery.payload);
     return new Promise<Answer>((resolve, reject) => {
       const timer = setTimeout(() => request.destroy(new TimeoutError()), this.config.timeoutMs);
       const request = send(url, {
