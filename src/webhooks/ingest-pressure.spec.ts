@@ -1,4 +1,4 @@
-import { BUSY, IDLE, nextLimit } from './ingest-pressure.js';
+import { BUSY, IDLE, nextLimit, QUEUED } from './ingest-pressure.js';
 
 const FLOOR = 2;
 const MAX = 32;
@@ -24,6 +24,12 @@ describe('nextLimit (the webhook worker yielding to message ingest)', () => {
     let limit = FLOOR;
     for (let i = 0; i < 8; i++) limits.push((limit = step(limit, IDLE - 0.01)));
     expect(limits).toEqual([6, 10, 14, 18, 22, 26, 30, 32]);
+  });
+
+  it('halves when sends queue up behind the INSERT under way, even with an idle event loop (the database is the bottleneck)', () => {
+    expect(nextLimit(MAX, { busy: 0.1, sending: true, waiting: QUEUED }, FLOOR, MAX)).toBe(16);
+    expect(nextLimit(8, { busy: 0.1, sending: true, waiting: QUEUED / 2 }, FLOOR, MAX)).toBe(8);
+    expect(nextLimit(8, { busy: 0.1, sending: true, waiting: 1 }, FLOOR, MAX)).toBe(12);
   });
 
   it('holds between the thresholds', () => {

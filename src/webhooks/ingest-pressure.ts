@@ -8,23 +8,26 @@ export const SAMPLE_MS = 100;
 /** POSTs in flight while yielding, at most WEBHOOK_CONCURRENCY: never 0, so deliveries still progress. */
 export const FLOOR = 2;
 /** Event-loop utilisation (0–1, over one sample) at or above which, with messages being sent, the worker halves its limit. */
-export const BUSY = 0.8;
+export const BUSY = 0.9;
 /** Below this it grows again by an eighth of the maximum per sample. */
-export const IDLE = 0.5;
+export const IDLE = 0.7;
+/** Sends waiting for the next INSERT at which ingest counts as saturated whatever the event loop says (the database may be the bottleneck). */
+export const QUEUED = 8;
 
-/** One sample: how busy the event loop was, and whether messages were being sent. */
-export interface LoadSample { busy: number; sending: boolean }
+/** One sample: how busy the event loop was, whether messages were being sent, how many waited for the next INSERT. */
+export interface LoadSample { busy: number; sending: boolean; waiting?: number }
 
 /**
  * The webhook worker's next in-flight limit (a pure function, see ingest-pressure.spec.ts):
  * the maximum when no message is being sent (nothing to yield to: a burst's deliveries catch up
- * at full speed); halved down to the floor while sends keep the event loop busy; grown back by
+ * at full speed); halved down to the floor while sends keep the event loop busy or queue up
+ * behind the INSERT under way; grown back by
  * an eighth of the maximum per sample when it is not; unchanged in between.
  */
 export function nextLimit(current: number, sample: LoadSample, floor: number, max: number): number {
   if (!sample.sending) return max;
-  if (sample.busy >= BUSY) return Math.max(floor, Math.floor(current / 2));
-  if (sample.busy < IDLE) return Math.min(max, current + Math.max(1, Math.ceil(max / 8)));
+  if (sample.busy >= BUSY || (sample.waiting ?? 0) >= QUEUED) return Math.max(floor, Math.floor(current / 2));
+  if (sample.busy < IDLE && (sample.waiting ?? 0) < QUEUED / 2) return Math.min(max, current + Math.max(1, Math.ceil(max / 8)));
   return Math.min(max, Math.max(floor, current));
 }
 
@@ -67,6 +70,11 @@ export class IngestPressure implements OnApplicationBootstrap, OnModuleDestroy {
     return this.current;
   }
 
+  /** Whether webhook work is held back as far as it goes (sends keep this instance saturated). */
+  get atFloor(): boolean {
+    return this.current <= this.floor && this.current < this.max;
+  }
+
   /** Whether webhook work is held back for sending now. */
   get yielding(): boolean {
     return this.current < this.max;
@@ -86,7 +94,7 @@ export class IngestPressure implements OnApplicationBootstrap, OnModuleDestroy {
     const sending = waiting > 0 || taken > this.lastTaken;
     this.lastTaken = taken;
     const before = this.current;
-    this.current = nextLimit(before, { busy, sending }, this.floor, this.max);
+    this.current = nextLimit(before, { busy, sending, waiting }, this.floor, this.max);
     if (this.current > before) for (const listener of this.raised) listener();
   }
 }

@@ -69,6 +69,8 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   private finished: Finished[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /** The claim or outcome write under way: they take turns, so this instance's statements never deadlock each other. */
+  private writeTurn: Promise<unknown> = Promise.resolve();
   private readonly agents = {
     'http:': new HttpAgent({ keepAlive: true }),
     'https:': new HttpsAgent({ keepAlive: true }),
@@ -160,7 +162,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     const now = Date.now();
     const rounds = Math.ceil((this.queue.length + this.inFlight.size + size) / this.pressure.limit);
     const until = now + rounds * this.config.timeoutMs + CLAIM_MARGIN_MS;
-    const batch = await this.deliveries.claimDue(claim, now, until, size);
+    const batch = await this.inTurn(() => this.deliveries.claimDue(claim, now, until, size));
     for (const delivery of batch) this.queue.push({ delivery, claim, until });
     return batch.length;
   }
@@ -222,11 +224,18 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       if (batch.length === 0) return;
       // Each row's claim guards it, so writing again after an error (a deadlock with a claim or a
       // message batch's INSERT, a lost connection) never records an attempt twice.
-      await this.retried(() => this.deliveries.finishMany(batch), batch.length, 'could not record webhook attempts; their claims expire and they are sent again');
+      await this.retried(() => this.inTurn(() => this.deliveries.finishMany(batch)), batch.length, 'could not record webhook attempts; their claims expire and they are sent again');
       // Then their lines of the attempt log, in one INSERT (all or nothing, so retried alike).
       await this.retried(() => this.attemptLog.insertMany(batch.map((one) => one.logged)), batch.length, 'could not write the webhook attempt log');
     });
     return this.flushing;
+  }
+
+  /** Runs `write` once the claim or outcome write before it ended. */
+  private inTurn<T>(write: () => Promise<T>): Promise<T> {
+    const turn = this.writeTurn.then(write);
+    this.writeTurn = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Runs the write, again after a pause when it fails; logs the last failure. Never throws. */
