@@ -64,6 +64,8 @@ export class MessageWriter {
   private answered: Promise<void> = Promise.resolve();
   /** The sends with an author and a clientMsgId not answered yet, by app, author and clientMsgId. */
   private readonly unanswered = new Map<string, Promise<Message>>();
+  /** Messages taken into an INSERT so far (read by pressure()). */
+  private taken = 0;
 
   constructor(
     private readonly messages: MessagesRepository,
@@ -94,12 +96,21 @@ export class MessageWriter {
     return written;
   }
 
+  /**
+   * Read only, for work that yields to sending (the webhook worker): the sends waiting for the
+   * next INSERT, and the messages taken into an INSERT since the start (a counter).
+   */
+  pressure(): { waiting: number; taken: number } {
+    return { waiting: this.queue.length, taken: this.taken };
+  }
+
   /** Stores batches until none wait; store and answer never throw, each message is settled once. */
   private async drain(): Promise<void> {
     this.writing = true;
     try {
       while (this.queue.length > 0) {
         const batch = this.queue.splice(0, MAX_BATCH);
+        this.taken += batch.length;
         const stored = await this.store(batch);
         this.metrics.messageBatch.observe(batch.length);
         // Answered on the next turn: by then the next INSERT, if any waited, is on its way.

@@ -14,6 +14,6 @@ import { PreSendHookService } from './pre-send-hook.service.js';
 @Module({
   imports: [AppsModule, RoomsModule, UsersModule, MediaModule],
   providers: [MessagesRepository, MessagesService, MessageWriter, FloodControlService, PreSendHookService, MessagesResolver, RoomActivityResolver],
-  exports: [MessagesService, MessagesRepository, MediaModule],
+  exports: [MessagesService, MessagesRepository, MessageWriter, MediaModule],
 })
 export class MessagesModule {}

@@ -9,6 +9,7 @@ import { MessagesRepository } from '../messages/messages.repository.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { WebhookCursorsRepository } from './webhook-cursors.repository.js';
 import { NewDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
+import { IngestPressure } from './ingest-pressure.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhooksRepository } from './webhooks.repository.js';
 
@@ -20,8 +21,12 @@ const SCAN_LIMIT = 500;
 export const GAP_WAIT_MS = 5 * 60_000;
 /** The most skipped ids kept; past it the oldest are given up (logged). */
 const MAX_GAPS = 10_000;
-/** Wake-ups by message.created events within this long are gathered into one round. */
+/** Wake-ups by message.created events within this long are gathered into one round… */
 const DEBOUNCE_MS = 10;
+/** …this long while webhook work yields to sending (fewer, larger rounds)… */
+const DEBOUNCE_YIELDING_MS = 100;
+/** …and this long while sends saturate the instance: the messages wait in their table, read after the burst. */
+const DEBOUNCE_AT_FLOOR_MS = 1000;
 
 /**
  * Turns committed messages into message.created deliveries, off the send path (the transactional
@@ -56,6 +61,7 @@ export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDest
     private readonly sender: WebhookSender,
     private readonly uow: UnitOfWork,
     private readonly events: EventBus,
+    private readonly pressure: IngestPressure,
     config: AppConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
@@ -90,10 +96,16 @@ export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDest
         this.log.warn({ err: error }, 'webhook materialiser could not read new messages');
       }
       if (!this.running) break;
-      if (read >= SCAN_LIMIT) continue;
+      if (read >= SCAN_LIMIT && !this.pressure.yielding) continue; // behind: reads on at once, unless sending has the instance
       if (!this.woken) await this.sleep(this.pollMs);
-      if (this.running) await delay(DEBOUNCE_MS);
+      if (this.running) await delay(this.pace());
     }
+  }
+
+  /** The pause before the next round: longer the more webhook work yields to sending. */
+  private pace(): number {
+    if (this.pressure.atFloor) return DEBOUNCE_AT_FLOOR_MS;
+    return this.pressure.yielding ? DEBOUNCE_YIELDING_MS : DEBOUNCE_MS;
   }
 
   private sleep(ms: number): Promise<void> {

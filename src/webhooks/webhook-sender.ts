@@ -3,7 +3,6 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Webhook as Signer } from 'standardwebhooks';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppConfig, WebhookConfig } from '../config/app-config.js';
 import { webhookEventsOf } from '../events/event-table.js';
@@ -11,15 +10,22 @@ import { EventBus } from '../realtime/event-bus.js';
 import { NewAttempt, WebhookAttemptsRepository } from './webhook-attempts.repository.js';
 import { RESPONSE_EXCERPT_BYTES } from './webhook-attempt.entity.js';
 import { AttemptOutcome, ClaimedDelivery, FinishedAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
+import { IngestPressure } from './ingest-pressure.js';
+import { WebhookSigner } from './webhook-signing.js';
 
 /** A claim outlives the POSTs that may come before its own, and its own time limit, by this much, so only a dead instance's claims expire. */
 const CLAIM_MARGIN_MS = 30_000;
 /** Rows claimed per statement, at most: they wait in this instance's queue for a free slot. */
 const CLAIM_BATCH = 256;
+/** Rows claimed per statement per POST allowed in flight (at least CLAIM_MIN): a yielding worker holds fewer claims. */
+const CLAIM_PER_SLOT = 8;
+const CLAIM_MIN = 32;
 /** Claims at most this often when woken: at 1,000 events/s, one claim covers many of them. */
 const CLAIM_EVERY_MS = 10;
 /** Outcomes are written at most this long after their attempt (sooner when FLUSH_AT are waiting). */
 const FLUSH_MS = 20;
+/** …or this long while yielding to sending (fewer, larger writes). */
+const FLUSH_YIELDING_MS = 100;
 const FLUSH_AT = 256;
 /** The pauses before writing outcomes again after an error; the last entry only ends the list. */
 const FLUSH_RETRIES_MS = [20, 100, 500, 0];
@@ -38,7 +44,8 @@ interface Answer { status: number; excerpt: string | null }
  * instance, see WebhookDeliveriesRepository.claimDue), POSTs them signed the Standard Webhooks
  * way over kept-alive connections, and records the attempts in bulk a few ms later (one UPDATE
  * per group of like outcomes): 2xx is DELIVERED; anything else waits the next retry delay, or is
- * FAILED after the last. At most `concurrency` POSTs are in flight here, off every request path,
+ * FAILED after the last. At most `concurrency` POSTs are in flight here (fewer while message ingest
+ * keeps this instance busy: IngestPressure), off every request path,
  * so a slow or dead receiver never slows sending messages. Due rows live in the database, so a
  * restart loses none (an attempt whose outcome was not written yet is sent again: at least once);
  * it wakes on the events that record deliveries (on any instance, through the bus), when the
@@ -62,16 +69,21 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   private finished: Finished[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /** The claim or outcome write under way: they take turns, so this instance's statements never deadlock each other. */
+  private writeTurn: Promise<unknown> = Promise.resolve();
   private readonly agents = {
     'http:': new HttpAgent({ keepAlive: true }),
     'https:': new HttpsAgent({ keepAlive: true }),
   };
   private unsubscribe: (() => void) | null = null;
+  private unsubscribePressure: (() => void) | null = null;
+  private readonly signer = new WebhookSigner();
 
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attemptLog: WebhookAttemptsRepository,
     private readonly events: EventBus,
+    private readonly pressure: IngestPressure,
     config: AppConfig,
     @Inject(LOGGER) private readonly log: Logger,
   ) {
@@ -85,12 +97,15 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     this.unsubscribe = this.events.onEvent((event) => {
       if (event.type === 'app.changed' || (event.type !== 'message.created' && webhookEventsOf(event).length > 0)) this.kick();
     });
+    // The limit grew back (sending stopped or slowed): queued rows start now.
+    this.unsubscribePressure = this.pressure.onRaise(() => { this.startQueued(); this.kick(); });
     this.looping = this.loop();
   }
 
   async onModuleDestroy() {
     this.running = false;
     this.unsubscribe?.();
+    this.unsubscribePressure?.();
     this.kick();
     await this.looping;
     // In-flight POSTs are abandoned and queued ones never start: their claims are given back,
@@ -115,16 +130,17 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       this.woken = false;
       let full = false;
       // Claims more once the queue runs low, so the slots never wait on a claim.
-      if (this.queue.length < this.config.concurrency) {
+      if (this.queue.length < this.pressure.limit) {
+        const size = claimSize(this.pressure.limit);
         try {
-          full = (await this.claim()) === CLAIM_BATCH;
+          full = (await this.claim(size)) === size;
         } catch (error) {
           this.log.warn({ err: error }, 'webhook worker could not claim deliveries');
         }
       }
       this.startQueued();
       if (!this.running) break;
-      if (full && this.queue.length < this.config.concurrency) continue;
+      if (full && this.queue.length < this.pressure.limit) continue;
       if (!this.woken) await this.sleep(this.config.pollMs);
       // A short pause gathers the wake-ups (events, freed slots) that come meanwhile into one claim.
       if (this.running) await delay(CLAIM_EVERY_MS);
@@ -141,12 +157,12 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   /** Claims a batch into the queue; its claims last as long as the queue ahead of them may take to send. */
-  private async claim(): Promise<number> {
+  private async claim(size: number): Promise<number> {
     const claim = `${this.instance}:${++this.round}`;
     const now = Date.now();
-    const rounds = Math.ceil((this.queue.length + this.inFlight.size + CLAIM_BATCH) / this.config.concurrency);
+    const rounds = Math.ceil((this.queue.length + this.inFlight.size + size) / this.pressure.limit);
     const until = now + rounds * this.config.timeoutMs + CLAIM_MARGIN_MS;
-    const batch = await this.deliveries.claimDue(claim, now, until, CLAIM_BATCH);
+    const batch = await this.inTurn(() => this.deliveries.claimDue(claim, now, until, size));
     for (const delivery of batch) this.queue.push({ delivery, claim, until });
     return batch.length;
   }
@@ -154,7 +170,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   /** Fills the free slots from the queue; a row whose claim would lapse before its POST ends is given back instead. */
   private startQueued(): void {
     const lapsing: { id: string; claim: string }[] = [];
-    while (this.running && this.inFlight.size < this.config.concurrency && this.queue.length > 0) {
+    while (this.running && this.inFlight.size < this.pressure.limit && this.queue.length > 0) {
       const { delivery, claim, until } = this.queue.shift()!;
       if (Date.now() + this.config.timeoutMs >= until) {
         lapsing.push({ id: delivery.id, claim });
@@ -164,7 +180,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       const done = this.attempt(delivery, claim, abort).finally(() => {
         this.inFlight.delete(delivery.id);
         this.startQueued();
-        if (this.queue.length < this.config.concurrency) this.kick();
+        if (this.queue.length < this.pressure.limit) this.kick();
       });
       this.inFlight.set(delivery.id, { claim, abort, done });
     }
@@ -195,7 +211,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     };
     this.finished.push({ id: delivery.id, claim, outcome, logged });
     if (this.finished.length >= FLUSH_AT) void this.flush();
-    else this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_MS);
+    else this.flushTimer ??= setTimeout(() => void this.flush(), this.pressure.yielding ? FLUSH_YIELDING_MS : FLUSH_MS);
   }
 
   /** Writes the outcomes gathered so far, after any write under way; never throws. */
@@ -208,11 +224,18 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       if (batch.length === 0) return;
       // Each row's claim guards it, so writing again after an error (a deadlock with a claim or a
       // message batch's INSERT, a lost connection) never records an attempt twice.
-      await this.retried(() => this.deliveries.finishMany(batch), batch.length, 'could not record webhook attempts; their claims expire and they are sent again');
+      await this.retried(() => this.inTurn(() => this.deliveries.finishMany(batch)), batch.length, 'could not record webhook attempts; their claims expire and they are sent again');
       // Then their lines of the attempt log, in one INSERT (all or nothing, so retried alike).
       await this.retried(() => this.attemptLog.insertMany(batch.map((one) => one.logged)), batch.length, 'could not write the webhook attempt log');
     });
     return this.flushing;
+  }
+
+  /** Runs `write` once the claim or outcome write before it ended. */
+  private inTurn<T>(write: () => Promise<T>): Promise<T> {
+    const turn = this.writeTurn.then(write);
+    this.writeTurn = turn.catch(() => undefined);
+    return turn;
   }
 
   /** Runs the write, again after a pause when it fails; logs the last failure. Never throws. */
@@ -239,10 +262,10 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   /** POSTs the payload; resolves with the status code and the first RESPONSE_EXCERPT_BYTES of the answer's body (the rest is drained). */
   private post(delivery: ClaimedDelivery, signal: AbortSignal): Promise<Answer> {
     const sentAt = new Date();
-    const signature = new Signer(delivery.secret).sign(delivery.id, sentAt, delivery.payload);
+    const body = Buffer.from(delivery.payload);
+    const signature = this.signer.sign(delivery.secret, delivery.id, sentAt, body);
     const url = new URL(delivery.url);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const body = Buffer.from(delivery.payload);
     return new Promise<Answer>((resolve, reject) => {
       const timer = setTimeout(() => request.destroy(new TimeoutError()), this.config.timeoutMs);
       const request = send(url, {
@@ -284,6 +307,9 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     return { status: retryIn === undefined ? 'FAILED' : 'PENDING', retryInMs: retryIn ?? 0, statusCode, error: error.slice(0, MAX_ERROR_LENGTH) };
   }
 }
+
+/** Rows to claim in one statement for this in-flight limit. */
+const claimSize = (limit: number) => Math.min(CLAIM_BATCH, Math.max(CLAIM_MIN, limit * CLAIM_PER_SLOT));
 
 /** The start of an answer's body as text, or null when it had none. */
 function excerptOf(chunks: Buffer[]): string | null {

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { MessagesModule } from '../messages/messages.module.js';
+import { IngestPressure } from './ingest-pressure.js';
 import { WebhookAttemptPruner } from './webhook-attempt-pruner.js';
 import { WebhookAttemptsRepository } from './webhook-attempts.repository.js';
 import { WebhookCursorsRepository } from './webhook-cursors.repository.js';
@@ -17,6 +18,6 @@ import { WebhooksService } from './webhooks.service.js';
 @Module({
   imports: [MessagesModule],
   providers: [WebhooksRepository, WebhookDeliveriesRepository, WebhookCursorsRepository, WebhooksService, WebhooksResolver, WebhookOutbox, WebhookSender, WebhookMaterialiser,
-    WebhookAttemptsRepository, WebhookDeliveriesService, WebhookDeliveriesResolver, WebhookAttemptPruner],
+    WebhookAttemptsRepository, WebhookDeliveriesService, WebhookDeliveriesResolver, WebhookAttemptPruner, IngestPressure],
 })
 export class WebhooksModule {}

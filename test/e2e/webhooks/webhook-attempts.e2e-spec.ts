@@ -65,7 +65,8 @@ describe.each(testDrivers())('webhook attempt log on %s', (driver) => {
     const again = await t.gql(REDELIVER, { id }, app.headers);
     expect(again.errors).toBeUndefined();
     const after = await waitFor('the redelivery logged', async () => (await delivery(app, id)).data!.webhookDelivery,
-      (d: any) => d?.attemptLog.length === 5);
+      // The row and its log are two reads: the log may already hold the attempt the row read before it did not.
+      (d: any) => d?.attemptLog.length === 5 && d.status !== 'PENDING');
     expect(after.attemptLog[4]).toMatchObject({ number: 1, statusCode: 204, error: null });
     expect(after.status).toBe('DELIVERED');
 

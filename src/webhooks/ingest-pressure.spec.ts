@@ -1,0 +1,39 @@
+import { BUSY, IDLE, nextLimit, QUEUED } from './ingest-pressure.js';
+
+const FLOOR = 2;
+const MAX = 32;
+const step = (current: number, busy: number, sending = true) => nextLimit(current, { busy, sending }, FLOOR, MAX);
+
+describe('nextLimit (the webhook worker yielding to message ingest)', () => {
+  it('halves down to the floor while sends keep the event loop busy, never to 0', () => {
+    const limits: number[] = [];
+    let limit = MAX;
+    for (let i = 0; i < 8; i++) limits.push((limit = step(limit, 1)));
+    expect(limits).toEqual([16, 8, 4, 2, 2, 2, 2, 2]);
+    expect(step(2, BUSY)).toBe(2);
+    expect(nextLimit(1, { busy: 1, sending: true }, 1, 1)).toBe(1);
+  });
+
+  it('returns to the maximum at once when no message is being sent, however busy', () => {
+    expect(step(FLOOR, 1, false)).toBe(MAX);
+    expect(step(FLOOR, 0, false)).toBe(MAX);
+  });
+
+  it('grows back by an eighth of the maximum per quiet sample while sends go on', () => {
+    const limits: number[] = [];
+    let limit = FLOOR;
+    for (let i = 0; i < 8; i++) limits.push((limit = step(limit, IDLE - 0.01)));
+    expect(limits).toEqual([6, 10, 14, 18, 22, 26, 30, 32]);
+  });
+
+  it('halves when sends queue up behind the INSERT under way, even with an idle event loop (the database is the bottleneck)', () => {
+    expect(nextLimit(MAX, { busy: 0.1, sending: true, waiting: QUEUED }, FLOOR, MAX)).toBe(16);
+    expect(nextLimit(8, { busy: 0.1, sending: true, waiting: QUEUED / 2 }, FLOOR, MAX)).toBe(8);
+    expect(nextLimit(8, { busy: 0.1, sending: true, waiting: 1 }, FLOOR, MAX)).toBe(12);
+  });
+
+  it('holds between the thresholds', () => {
+    expect(step(8, (BUSY + IDLE) / 2)).toBe(8);
+    expect(step(MAX, IDLE)).toBe(MAX);
+  });
+});
