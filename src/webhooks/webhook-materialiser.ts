@@ -12,6 +12,7 @@ import { NewDelivery, WebhookDeliveriesRepository } from './webhook-deliveries.r
 import { IngestPressure } from './ingest-pressure.js';
 import { WebhookSender } from './webhook-sender.js';
 import { WebhooksRepository } from './webhooks.repository.js';
+import { Wakeup } from './wakeup.js';
 
 const CURSOR = 'message.created';
 const EVENT = 'message.created';
@@ -48,8 +49,7 @@ const DEBOUNCE_AT_FLOOR_MS = 1000;
 export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDestroy {
   private running = false;
   private looping: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private woken = false;
+  private readonly wakeup = new Wakeup();
   private unsubscribe: (() => void) | null = null;
   private readonly pollMs: number;
 
@@ -82,13 +82,12 @@ export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDest
   }
 
   kick(): void {
-    this.woken = true;
-    this.wake?.();
+    this.wakeup.kick();
   }
 
   private async loop(): Promise<void> {
     while (this.running) {
-      this.woken = false;
+      this.wakeup.startRound();
       let read = 0;
       try {
         read = await this.round();
@@ -97,7 +96,7 @@ export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDest
       }
       if (!this.running) break;
       if (read >= SCAN_LIMIT && !this.pressure.yielding) continue; // behind: reads on at once, unless sending has the instance
-      if (!this.woken) await this.sleep(this.pollMs);
+      await this.wakeup.pause(this.pollMs);
       if (this.running) await delay(this.pace());
     }
   }
@@ -106,15 +105,6 @@ export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDest
   private pace(): number {
     if (this.pressure.atFloor) return DEBOUNCE_AT_FLOOR_MS;
     return this.pressure.yielding ? DEBOUNCE_YIELDING_MS : DEBOUNCE_MS;
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() { clearTimeout(timer); resolve(); }
-      this.wake = () => { this.wake = null; done(); };
-    });
   }
 
   /** One round: reads past the cursor and re-checks its gaps, writes the deliveries with the advance. Returns how many new ids it read. */

@@ -12,6 +12,7 @@ import { RESPONSE_EXCERPT_BYTES } from './webhook-attempt.entity.js';
 import { AttemptOutcome, ClaimedDelivery, FinishedAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { IngestPressure } from './ingest-pressure.js';
 import { WebhookSigner } from './webhook-signing.js';
+import { Wakeup } from './wakeup.js';
 
 /** A claim outlives the POSTs that may come before its own, and its own time limit, by this much, so only a dead instance's claims expire. */
 const CLAIM_MARGIN_MS = 30_000;
@@ -59,8 +60,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   private round = 0;
   private running = false;
   private looping: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private woken = false;
+  private readonly wakeup = new Wakeup();
   /** Claimed, waiting for a free slot. */
   private queue: Queued[] = [];
   /** The POSTs in flight, each with its abort. */
@@ -121,13 +121,12 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
 
   /** Look for due deliveries now. */
   kick(): void {
-    this.woken = true;
-    this.wake?.();
+    this.wakeup.kick();
   }
 
   private async loop(): Promise<void> {
     while (this.running) {
-      this.woken = false;
+      this.wakeup.startRound();
       let full = false;
       // Claims more once the queue runs low, so the slots never wait on a claim.
       if (this.queue.length < this.pressure.limit) {
@@ -141,19 +140,10 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       this.startQueued();
       if (!this.running) break;
       if (full && this.queue.length < this.pressure.limit) continue;
-      if (!this.woken) await this.sleep(this.config.pollMs);
+      await this.wakeup.pause(this.config.pollMs);
       // A short pause gathers the wake-ups (events, freed slots) that come meanwhile into one claim.
       if (this.running) await delay(CLAIM_EVERY_MS);
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
-      timer.unref();
-      function done() { clearTimeout(timer); resolve(); }
-      this.wake = () => { this.wake = null; done(); };
-    });
   }
 
   /** Claims a batch into the queue; its claims last as long as the queue ahead of them may take to send. */
