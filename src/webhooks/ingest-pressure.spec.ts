@@ -2,7 +2,8 @@ import { BUSY, IDLE, nextLimit, QUEUED } from './ingest-pressure.js';
 
 const FLOOR = 2;
 const MAX = 32;
-const step = (current: number, busy: number, sending = true) => nextLimit(current, { busy, sending }, FLOOR, MAX);
+/** A sample with some sends waiting (QUEUED / 4): a busy loop then counts as ingest's. */
+const step = (current: number, busy: number, sending = true) => nextLimit(current, { busy, sending, waiting: QUEUED / 4 }, FLOOR, MAX);
 
 describe('nextLimit (the webhook worker yielding to message ingest)', () => {
   it('halves down to the floor while sends keep the event loop busy, never to 0', () => {
@@ -11,7 +12,12 @@ describe('nextLimit (the webhook worker yielding to message ingest)', () => {
     for (let i = 0; i < 8; i++) limits.push((limit = step(limit, 1)));
     expect(limits).toEqual([16, 8, 4, 2, 2, 2, 2, 2]);
     expect(step(2, BUSY)).toBe(2);
-    expect(nextLimit(1, { busy: 1, sending: true }, 1, 1)).toBe(1);
+    expect(nextLimit(1, { busy: 1, sending: true, waiting: QUEUED }, 1, 1)).toBe(1);
+  });
+
+  it('does not yield to a busy loop while no send waits: that load is the webhook work itself (1,000 msg/s keeps low lag)', () => {
+    expect(nextLimit(MAX, { busy: 1, sending: true, waiting: 0 }, FLOOR, MAX)).toBe(MAX);
+    expect(nextLimit(MAX, { busy: 1, sending: true, waiting: QUEUED / 4 - 1 }, FLOOR, MAX)).toBe(MAX);
   });
 
   it('returns to the maximum at once when no message is being sent, however busy', () => {

@@ -7,7 +7,11 @@ import { MessageWriter } from '../messages/message-writer.js';
 export const SAMPLE_MS = 100;
 /** POSTs in flight while yielding, at most WEBHOOK_CONCURRENCY: never 0, so deliveries still progress. */
 export const FLOOR = 2;
-/** Event-loop utilisation (0–1, over one sample) at or above which, with messages being sent, the worker halves its limit. */
+/**
+ * Event-loop utilisation (0–1, over one sample) at or above which, with sends waiting (QUEUED / 4 or
+ * more), the worker halves its limit. A busy loop with no send waiting is the webhook work itself
+ * (e.g. 3,000 POSTs/s at 1,000 msg/s): yielding to it would only add lag.
+ */
 export const BUSY = 0.9;
 /** Below this it grows again by an eighth of the maximum per sample. */
 export const IDLE = 0.7;
@@ -20,13 +24,14 @@ export interface LoadSample { busy: number; sending: boolean; waiting?: number }
 /**
  * The webhook worker's next in-flight limit (a pure function, see ingest-pressure.spec.ts):
  * the maximum when no message is being sent (nothing to yield to: a burst's deliveries catch up
- * at full speed); halved down to the floor while sends keep the event loop busy or queue up
- * behind the INSERT under way; grown back by
+ * at full speed); halved down to the floor while sends wait and keep the event loop busy, or queue
+ * up (QUEUED) behind the INSERT under way; grown back by
  * an eighth of the maximum per sample when it is not; unchanged in between.
  */
 export function nextLimit(current: number, sample: LoadSample, floor: number, max: number): number {
   if (!sample.sending) return max;
-  if (sample.busy >= BUSY || (sample.waiting ?? 0) >= QUEUED) return Math.max(floor, Math.floor(current / 2));
+  const waiting = sample.waiting ?? 0;
+  if ((sample.busy >= BUSY && waiting >= QUEUED / 4) || waiting >= QUEUED) return Math.max(floor, Math.floor(current / 2));
   if (sample.busy < IDLE && (sample.waiting ?? 0) < QUEUED / 2) return Math.min(max, current + Math.max(1, Math.ceil(max / 8)));
   return Math.min(max, Math.max(floor, current));
 }
