@@ -26,8 +26,8 @@ const MAX_GAPS = 10_000;
 const DEBOUNCE_MS = 10;
 /** …this long while webhook work yields to sending (fewer, larger rounds)… */
 const DEBOUNCE_YIELDING_MS = 100;
-/** …and this long while sends saturate the instance: the messages wait in their table, read after the burst. */
-const DEBOUNCE_AT_FLOOR_MS = 1000;
+/** …and while sends saturate the instance, until the load falls but at most this long: the messages wait in their table, read after the burst. */
+const AT_FLOOR_MAX_WAIT_MS = 5000;
 
 /**
  * Turns committed messages into message.created deliveries, off the send path (the transactional
@@ -50,6 +50,8 @@ export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDest
   private running = false;
   private looping: Promise<void> | null = null;
   private readonly wakeup = new Wakeup();
+  /** Ends a pace pause at once (on shutdown). */
+  private endPace: (() => void) | null = null;
   private unsubscribe: (() => void) | null = null;
   private readonly pollMs: number;
 
@@ -78,6 +80,7 @@ export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDest
     this.running = false;
     this.unsubscribe?.();
     this.kick();
+    this.endPace?.();
     await this.looping;
   }
 
@@ -97,14 +100,29 @@ export class WebhookMaterialiser implements OnApplicationBootstrap, OnModuleDest
       if (!this.running) break;
       if (read >= SCAN_LIMIT && !this.pressure.yielding) continue; // behind: reads on at once, unless sending has the instance
       await this.wakeup.pause(this.pollMs);
-      if (this.running) await delay(this.pace());
+      if (this.running) await this.pace();
     }
   }
 
-  /** The pause before the next round: longer the more webhook work yields to sending. */
-  private pace(): number {
-    if (this.pressure.atFloor) return DEBOUNCE_AT_FLOOR_MS;
-    return this.pressure.yielding ? DEBOUNCE_YIELDING_MS : DEBOUNCE_MS;
+  /**
+   * The pause before the next round: longer the more webhook work yields to sending; while sends
+   * saturate the instance (the worker at its floor), until the load falls (the limit grows) or
+   * AT_FLOOR_MAX_WAIT_MS, so deliveries of a long burst still trickle out.
+   */
+  private pace(): Promise<void> {
+    if (!this.pressure.atFloor) return delay(this.pressure.yielding ? DEBOUNCE_YIELDING_MS : DEBOUNCE_MS);
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        stopListening();
+        this.endPace = null;
+        resolve();
+      };
+      const timer = setTimeout(done, AT_FLOOR_MAX_WAIT_MS);
+      timer.unref();
+      const stopListening = this.pressure.onRaise(done);
+      this.endPace = done;
+    });
   }
 
   /** One round: reads past the cursor and re-checks its gaps, writes the deliveries with the advance. Returns how many new ids it read. */
