@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { Webhook } from 'standardwebhooks';
 import { AppCredentials, AppsService } from '../apps/apps.service.js';
 import type { PreSendHookSettings } from '../apps/app-settings.js';
 import { preSendSigningSecret } from '../apps/pre-send-signing.js';
@@ -9,6 +8,7 @@ import { badInput, ChatError } from '../common/errors/chat-error.js';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppScope } from '../database/app-scope.js';
 import { MetricsService } from '../metrics/metrics.service.js';
+import { WebhookSigner } from '../common/webhook-signing.js';
 
 /** What the hook is shown: `data` of the `message.pre_send` call (README "Pre-send hook"). */
 export interface PreSendMessage {
@@ -46,7 +46,10 @@ class HookFailure extends Error {
  */
 @Injectable()
 export class PreSendHookService {
-  private readonly signers = new WeakMap<AppCredentials, Webhook>();
+  /** The webhook worker's signer (node:crypto; the same signature the standardwebhooks package makes). */
+  private readonly signer = new WebhookSigner();
+  /** Each app's derived signing secret, computed once per credentials object. */
+  private readonly secrets = new WeakMap<AppCredentials, string>();
   private readonly lastLogged = new Map<string, { at: number; suppressed: number }>();
 
   constructor(
@@ -91,7 +94,7 @@ export class PreSendHookService {
           'content-type': 'application/json',
           'webhook-id': id,
           'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-          'webhook-signature': this.signer(app).sign(id, at, body),
+          'webhook-signature': this.signer.sign(this.secretOf(app), id, at, Buffer.from(body)),
         },
       });
       if (response.status < 200 || response.status > 299) {
@@ -116,13 +119,13 @@ export class PreSendHookService {
     return text;
   }
 
-  private signer(app: AppCredentials): Webhook {
-    let signer = this.signers.get(app);
-    if (!signer) {
-      signer = new Webhook(preSendSigningSecret(app.secret));
-      this.signers.set(app, signer);
+  private secretOf(app: AppCredentials): string {
+    let secret = this.secrets.get(app);
+    if (!secret) {
+      secret = preSendSigningSecret(app.secret);
+      this.secrets.set(app, secret);
     }
-    return signer;
+    return secret;
   }
 
   private count(outcome: Verdict['action'] | Failure, startedAt: number): void {

@@ -11,7 +11,7 @@ import { NewAttempt, WebhookAttemptsRepository } from './webhook-attempts.reposi
 import { RESPONSE_EXCERPT_BYTES } from './webhook-attempt.entity.js';
 import { AttemptOutcome, ClaimedDelivery, FinishedAttempt, WebhookDeliveriesRepository } from './webhook-deliveries.repository.js';
 import { IngestPressure } from './ingest-pressure.js';
-import { WebhookSigner } from './webhook-signing.js';
+import { WebhookSigner } from '../common/webhook-signing.js';
 import { Wakeup } from './wakeup.js';
 
 /** A claim outlives the POSTs that may come before its own, and its own time limit, by this much, so only a dead instance's claims expire. */
