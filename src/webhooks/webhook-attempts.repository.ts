@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Tx } from '../database/transaction.js';
 import { AppScope } from '../database/app-scope.js';
 import { ScopedRepository } from '../database/scoped-repository.js';
 import { WebhookAttemptEntity } from './webhook-attempt.entity.js';
@@ -27,22 +28,20 @@ export class WebhookAttemptsRepository extends ScopedRepository<WebhookAttemptEn
 
   /**
    * unscoped: the worker logs every app's attempts, each row with its delivery's app. One multi-row
-   * INSERT; when it fails (a delivery deleted meanwhile, its endpoint with it), once more with only
-   * the deliveries still there. Each statement is all or nothing, so the caller may run this again.
+   * INSERT, in the caller's transaction when given. The deliveries deleted meanwhile (their endpoint
+   * with them) are left out first: the INSERT would fail on their foreign key, and a failed
+   * statement would spoil the transaction on some drivers.
    */
-  async insertMany(rows: readonly NewAttempt[]): Promise<void> {
+  async insertMany(rows: readonly NewAttempt[], tx?: Tx): Promise<void> {
     if (rows.length === 0) return;
-    try {
-      await this.insertRows(rows);
-    } catch (error) {
-      const ids = [...new Set(rows.map((row) => row.deliveryId))];
-      const existing = await this.db.createQueryBuilder(WebhookDeliveryEntity, 'delivery').select('delivery.id', 'id')
-        .where('delivery.id IN (:...ids)', { ids }).getRawMany<{ id: unknown }>();
-      const still = new Set(existing.map((row) => String(row.id)));
-      const kept = rows.filter((row) => still.has(row.deliveryId));
-      if (kept.length === rows.length) throw error;
-      if (kept.length > 0) await this.insertRows(kept);
-    }
+    const em = this.manager(tx);
+    const ids = [...new Set(rows.map((row) => row.deliveryId))];
+    const existing = await em.createQueryBuilder(WebhookDeliveryEntity, 'delivery').select('delivery.id', 'id')
+      .where('delivery.id IN (:...ids)', { ids }).getRawMany<{ id: unknown }>();
+    const still = new Set(existing.map((row) => String(row.id)));
+    const kept = rows.filter((row) => still.has(row.deliveryId));
+    if (kept.length === 0) return;
+    await em.createQueryBuilder().insert().into(WebhookAttemptEntity).values(kept.map((row) => ({ ...row }))).updateEntity(false).execute();
   }
 
   /** The attempts of each delivery named, oldest first (deliveries without any are left out). */
@@ -74,9 +73,5 @@ export class WebhookAttemptsRepository extends ScopedRepository<WebhookAttemptEn
       total += rows.length;
       if (rows.length < PRUNE_BATCH) return total;
     }
-  }
-
-  private async insertRows(rows: readonly NewAttempt[]): Promise<void> {
-    await this.db.createQueryBuilder().insert().into(WebhookAttemptEntity).values(rows.map((row) => ({ ...row }))).updateEntity(false).execute();
   }
 }

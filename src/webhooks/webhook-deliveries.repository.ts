@@ -115,9 +115,10 @@ export class WebhookDeliveriesRepository extends ScopedRepository<WebhookDeliver
   /**
    * unscoped: the worker's claim names each row. Records attempts, each only if its claim still
    * holds (a redeliver meanwhile drops it): one UPDATE per group of like outcomes (same claim,
-   * status, code, error, delay), so a batch of deliveries costs one statement, not one each.
+   * status, code, error, delay), so a batch of deliveries costs one statement, not one each. In the
+   * caller's transaction when given (the worker writes the attempt log's lines in the same one).
    */
-  async finishMany(attempts: readonly FinishedAttempt[]): Promise<void> {
+  async finishMany(attempts: readonly FinishedAttempt[], tx?: Tx): Promise<void> {
     const groups = new Map<string, { claim: string; outcome: AttemptOutcome; ids: string[] }>();
     for (const { id, claim, outcome } of attempts) {
       const key = JSON.stringify([claim, outcome]);
@@ -130,7 +131,7 @@ export class WebhookDeliveriesRepository extends ScopedRepository<WebhookDeliver
     for (const { claim, outcome, ids } of groups.values()) {
       ids.sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
       const delivered = outcome.status === 'DELIVERED';
-      await this.db.createQueryBuilder().update(WebhookDeliveryEntity)
+      await this.manager(tx).createQueryBuilder().update(WebhookDeliveryEntity)
         .set({
           status: outcome.status, attempts: () => 'attempts + 1', claimedBy: null, claimUntil: null, lastStatusCode: outcome.statusCode,
           nextAttemptAt: String(delivered ? now : now + outcome.retryInMs), lastError: delivered ? null : outcome.error,

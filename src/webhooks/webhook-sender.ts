@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import { LOGGER } from '../common/logging/logging.module.js';
 import { AppConfig, WebhookConfig } from '../config/app-config.js';
 import { webhookEventsOf } from '../events/event-table.js';
+import { UnitOfWork } from '../database/transaction.js';
 import { EventBus } from '../realtime/event-bus.js';
 import { NewAttempt, WebhookAttemptsRepository } from './webhook-attempts.repository.js';
 import { RESPONSE_EXCERPT_BYTES } from './webhook-attempt.entity.js';
@@ -82,6 +83,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   constructor(
     private readonly deliveries: WebhookDeliveriesRepository,
     private readonly attemptLog: WebhookAttemptsRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly events: EventBus,
     private readonly pressure: IngestPressure,
     config: AppConfig,
@@ -212,11 +214,14 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
       const batch = this.finished;
       this.finished = [];
       if (batch.length === 0) return;
-      // Each row's claim guards it, so writing again after an error (a deadlock with a claim or a
-      // message batch's INSERT, a lost connection) never records an attempt twice.
-      await this.retried(() => this.inTurn(() => this.deliveries.finishMany(batch)), batch.length, 'could not record webhook attempts; their claims expire and they are sent again');
-      // Then their lines of the attempt log, in one INSERT (all or nothing, so retried alike).
-      await this.retried(() => this.attemptLog.insertMany(batch.map((one) => one.logged)), batch.length, 'could not write the webhook attempt log');
+      // The outcomes and their lines of the attempt log in one transaction, so a delivery never
+      // shows an attempt its log lacks, or the reverse. All or nothing, and each row's claim guards
+      // it, so writing again after an error (a deadlock with a claim or a message batch's INSERT, a
+      // lost connection) never records an attempt twice.
+      await this.retried(() => this.inTurn(() => this.unitOfWork.run(async (tx) => {
+        await this.deliveries.finishMany(batch, tx);
+        await this.attemptLog.insertMany(batch.map((one) => one.logged), tx);
+      })), batch.length, 'could not record webhook attempts; their claims expire and they are sent again');
     });
     return this.flushing;
   }

@@ -1,6 +1,10 @@
 import { DataSource } from 'typeorm';
 import { AppScope } from '../../src/database/app-scope.js';
 import { NewAttempt, WebhookAttemptsRepository } from '../../src/webhooks/webhook-attempts.repository.js';
+import { RawSql } from '../../src/database/raw-sql.js';
+import { Tx, UnitOfWork } from '../../src/database/transaction.js';
+import { MetricsService } from '../../src/metrics/metrics.service.js';
+import { WebhookDeliveriesRepository } from '../../src/webhooks/webhook-deliveries.repository.js';
 import { WebhookDeliveryEntity } from '../../src/webhooks/webhook-delivery.entity.js';
 import { WebhookEntity } from '../../src/webhooks/webhook.entity.js';
 import { migratedDatabase } from '../support/database.js';
@@ -54,5 +58,21 @@ describe.each(testDrivers())('WebhookAttemptsRepository on %s', (driver) => {
     await attempts.insertMany([attempt(a.scope, kept, 4, old)]);
     await expect(attempts.deleteStartedBefore(new Date(Date.now() - 7 * 24 * 3600 * 1000))).resolves.toBe(1);
     expect((await attempts.listForDeliveries(a.scope, [kept])).get(kept)!.map((x) => x.number)).toEqual([2, 3]);
+  });
+  it("writes a delivery's outcome and its log line in the caller's transaction: both or neither", async () => {
+    const { a } = seed;
+    const id = await delivery(a.scope);
+    await db.getRepository(WebhookDeliveryEntity).update({ id }, { claimedBy: 'me', claimUntil: String(Date.now() + 60_000) });
+    const deliveries = new WebhookDeliveriesRepository(db, new RawSql(db, new MetricsService()));
+    const finish = async (tx: Tx) => {
+      await deliveries.finishMany([{ id, claim: 'me', outcome: { status: 'DELIVERED', statusCode: 204 } }], tx);
+      await attempts.insertMany([{ ...attempt(a.scope, id, 1), statusCode: 204, error: null }], tx);
+    };
+    await expect(new UnitOfWork(db).run(async (tx) => { await finish(tx); throw new Error('the connection broke'); })).rejects.toThrow('the connection broke');
+    expect(await db.getRepository(WebhookDeliveryEntity).findOneByOrFail({ id })).toMatchObject({ status: 'PENDING', attempts: 0, claimedBy: 'me' });
+    expect((await attempts.listForDeliveries(a.scope, [id])).size).toBe(0);
+    await new UnitOfWork(db).run(finish);
+    expect(await db.getRepository(WebhookDeliveryEntity).findOneByOrFail({ id })).toMatchObject({ status: 'DELIVERED', attempts: 1, claimedBy: null });
+    expect((await attempts.listForDeliveries(a.scope, [id])).get(id)!.map((x) => x.statusCode)).toEqual([204]);
   });
 });
