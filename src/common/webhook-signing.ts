@@ -1,30 +1,28 @@
-import { createHmac } from 'node:crypto';
+import { Webhook } from 'standardwebhooks';
 
-const PREFIX = 'whsec_';
-/** Secrets kept decoded, at most (endpoints seen by this worker; the cache starts over past it). */
+/** Endpoints' signers kept, at most (the cache starts over past it). */
 const MAX_KEYS = 10_000;
 
 /**
  * Standard Webhooks signatures (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body`, keyed by the
- * base64 secret after `whsec_`), the same the `standardwebhooks` package makes, with node:crypto:
- * the package's pure-JS SHA-256 costs the worker's CPU on every delivery. Decoded keys are kept.
+ * base64 secret after `whsec_`), made by the `standardwebhooks` package itself, so receivers verify
+ * with any Standard Webhooks library. One package signer per secret is kept: decoding the secret
+ * is not redone on every delivery. Used by the webhook worker and the pre-send hook.
  */
 export class WebhookSigner {
-  private readonly keys = new Map<string, Buffer>();
+  private readonly signers = new Map<string, Webhook>();
 
   sign(secret: string, id: string, sentAt: Date, body: Buffer): string {
-    const seconds = Math.floor(sentAt.getTime() / 1000);
-    return `v1,${createHmac('sha256', this.keyOf(secret)).update(`${id}.${seconds}.`).update(body).digest('base64')}`;
+    return this.signerOf(secret).sign(id, sentAt, body);
   }
 
-  private keyOf(secret: string): Buffer {
-    let key = this.keys.get(secret);
-    if (!key) {
-      key = Buffer.from(secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret, 'base64');
-      if (key.length === 0) throw new Error("Secret can't be empty.");
-      if (this.keys.size >= MAX_KEYS) this.keys.clear();
-      this.keys.set(secret, key);
+  private signerOf(secret: string): Webhook {
+    let signer = this.signers.get(secret);
+    if (!signer) {
+      signer = new Webhook(secret);
+      if (this.signers.size >= MAX_KEYS) this.signers.clear();
+      this.signers.set(secret, signer);
     }
-    return key;
+    return signer;
   }
 }

@@ -46,7 +46,7 @@ class HookFailure extends Error {
  */
 @Injectable()
 export class PreSendHookService {
-  /** The webhook worker's signer (node:crypto; the same signature the standardwebhooks package makes). */
+  /** The webhook worker's signer (the standardwebhooks package, one per secret). */
   private readonly signer = new WebhookSigner();
   /** Each app's derived signing secret, computed once per credentials object. */
   private readonly secrets = new WeakMap<AppCredentials, string>();
