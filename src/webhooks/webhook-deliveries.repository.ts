@@ -88,17 +88,24 @@ export class WebhookDeliveriesRepository extends ScopedRepository<WebhookDeliver
 
   /**
    * unscoped: the worker sends every app's deliveries. Claims up to `limit` due deliveries for
-   * `claim` (unique to this call) until `until`, then reads them back. The UPDATE re-checks that
-   * each row is still due and unclaimed as it locks it, so when instances claim at once, each row
-   * goes to one of them (InnoDB re-reads a locked row before updating it; SQLite has one writer).
-   * The inner SELECT is wrapped in a derived table: MySQL/MariaDB refuse a LIMIT directly in IN (…).
+   * `claim` (unique to this call) until `until`, then reads them back. Two statements: the due ids,
+   * read in order from the (status, next_attempt_at) index, then an UPDATE of those ids by primary
+   * key that re-checks each row is still due and unclaimed as it locks it, so when instances claim
+   * at once, each row goes to one of them (InnoDB re-reads a locked row before updating it; SQLite
+   * has one writer). One statement with the ids in a subquery made MariaDB scan the whole table on
+   * every claim (every delivery ever made, DELIVERED ones too).
    */
   async claimDue(claim: string, now: number, until: number, limit: number): Promise<ClaimedDelivery[]> {
+    const due: { id: unknown }[] = await this.db.query(
+      `SELECT d.id AS id FROM webhook_deliveries d WHERE ${DUE} ORDER BY d.next_attempt_at LIMIT ?`,
+      [now, now, limit],
+    );
+    if (due.length === 0) return [];
+    const ids = due.map((row) => String(row.id));
     await this.db.query(
       `UPDATE webhook_deliveries SET claimed_by = ?, claim_until = ?
-       WHERE id IN (SELECT id FROM (SELECT d.id AS id FROM webhook_deliveries d WHERE ${DUE} ORDER BY d.next_attempt_at LIMIT ?) due)
-         AND status = 'PENDING' AND next_attempt_at <= ? AND (claim_until IS NULL OR claim_until < ?)`,
-      [claim, until, now, now, limit, now, now],
+       WHERE id IN (${ids.map(() => '?').join(', ')}) AND status = 'PENDING' AND next_attempt_at <= ? AND (claim_until IS NULL OR claim_until < ?)`,
+      [claim, until, ...ids, now, now],
     );
     const rows: Record<string, unknown>[] = await this.db.query(
       `SELECT d.id AS id, d.app_id AS app_id, d.webhook_id AS webhook_id, d.payload AS payload, d.attempts AS attempts, w.url AS url, w.secret AS secret
