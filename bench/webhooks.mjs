@@ -5,7 +5,11 @@
 // standing for the app backends, which run on other machines: it runs at the lowest CPU priority
 // (nice 19, os.setPriority), so on a small box it takes only the CPU the server leaves.
 // Fair rounds: before every ingest run the server's delivery backlog is drained (no PENDING row
-// left), the order of the two runs alternates per round, and the lag phase runs on its own.
+// left) and the server and MariaDB are let settle (under 10% of a core for half a second: InnoDB
+// flushes and purges for a while after a burst of writes), the order of the two runs alternates per
+// round, and the lag phase runs on its own. The ratio reported is the geometric mean of the
+// rounds' ratios over an even number of rounds, so a run's place in its round (first or second)
+// weighs on both sides alike; the mean of each order is printed too.
 //
 //   node bench/webhooks.mjs [--senders 32] [--duration 5] [--rounds 4] [--rate 1000]
 import { fork } from 'node:child_process';
@@ -16,7 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { createConnection } from 'mysql2/promise';
 import { asApp, createTenant, createUsers, gql } from './lib/api.mjs';
 import { graphqlSender } from './lib/clients.mjs';
-import { contextLine, Histogram, sleep } from './lib/measure.mjs';
+import { contextLine, databasePid, Histogram, quiet, sleep } from './lib/measure.mjs';
 import { fmt, heading, ms, options, ratio, table } from './lib/report.mjs';
 import { ROOT, startChatServer } from './lib/server.mjs';
 
@@ -24,7 +28,7 @@ const opts = options({
   senders: { type: 'number', default: 32, help: 'concurrent senders (one message in flight each), into the lobby' },
   duration: { type: 'number', default: 5, help: 'measured seconds per ingest run' },
   warmup: { type: 'number', default: 1, help: 'unmeasured seconds before each run' },
-  rounds: { type: 'number', default: 4, help: 'rounds of one run without and one with webhooks (order alternating); the ratio is their median' },
+  rounds: { type: 'number', default: 4, help: 'rounds of one run without and one with webhooks (order alternating; rounded up to an even number); the ratio is their geometric mean' },
   rate: { type: 'number', default: 1000, help: 'messages/s offered in the lag phase' },
   lagSeconds: { type: 'number', default: 5, help: 'seconds of the lag phase' },
 }, 'Webhooks benchmark: ingest with and without 3 endpoints, and delivery lag.');
@@ -67,7 +71,11 @@ async function drain(db) {
   }
 }
 
-/** Messages/s acknowledged over `duration` seconds by closed-loop senders; `sent` counts every acknowledged one (warm-up too). */
+/**
+ * Messages/s acknowledged over `duration` seconds by closed-loop senders; `sent` counts every
+ * acknowledged one (warm-up too); `delivered`, the webhook deliveries the receivers got within the
+ * measured seconds (the webhook work that shared the machine with ingest).
+ */
 async function ingest(lanes, roomId) {
   let running = true, measuring = false, done = 0, sent = 0, errors = 0;
   const loops = lanes.map(async (lane) => {
@@ -80,15 +88,18 @@ async function ingest(lanes, roomId) {
     }
   });
   await sleep(opts.warmup * 1000);
+  const before = (await hooks.stats()).delivered;
   measuring = true;
   await sleep(opts.duration * 1000);
   measuring = false;
+  const delivered = (await hooks.stats()).delivered - before;
   running = false;
   await Promise.all(loops);
-  return { rate: done / opts.duration, sent, errors };
+  return { rate: done / opts.duration, sent, errors, delivered };
 }
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const geomean = (xs) => Math.exp(xs.reduce((sum, x) => sum + Math.log(x), 0) / xs.length);
+const rounds = opts.rounds + (opts.rounds % 2);
 
 console.log(await contextLine());
 console.log('receivers: a child process at the lowest CPU priority (nice 19), standing for remote app backends');
@@ -105,10 +116,11 @@ try {
   const rows = [];
   const ratios = [];
   let hookedSent = 0;
-  for (let round = 1; round <= opts.rounds; round++) {
+  const settle = async () => { await drain(db); await quiet([server.pid, databasePid()].filter(Boolean), 10, 30_000); };
+  for (let round = 1; round <= rounds; round++) {
     const result = {};
     for (const kind of round % 2 ? ['without', 'with'] : ['with', 'without']) {
-      await drain(db);
+      await settle();
       result[kind] = kind === 'with' ? await ingest(hookedLanes, hooked.lobbyId) : await ingest(plainLanes, plain.lobbyId);
       if (kind === 'with') {
         hookedSent += result.with.sent;
@@ -117,11 +129,13 @@ try {
     }
     ratios.push(result.with.rate / result.without.rate);
     rows.push([round, round % 2 ? 'without, with' : 'with, without', fmt(result.without.rate, 0), fmt(result.with.rate, 0),
-      (result.with.rate / result.without.rate).toFixed(2), fmt(result.catchUp, 0), result.without.errors + result.with.errors]);
+      (result.with.rate / result.without.rate).toFixed(2), fmt(result.with.delivered / opts.duration, 0), fmt(result.catchUp, 0), result.without.errors + result.with.errors]);
   }
   console.log(heading(`Ingest, ${opts.senders} senders, ${opts.duration} s per run, backlog drained before each run`));
-  console.log(table(['round', 'order', 'msg/s without webhooks', 'msg/s with 3 endpoints', 'ratio', 'ms to send the rest after', 'errors'], rows));
-  console.log(`median ratio: ${ratio(median(ratios), 1, { atLeast: 0.9 })}`);
+  console.log(table(['round', 'order', 'msg/s without webhooks', 'msg/s with 3 endpoints', 'ratio', 'deliveries/s during the run', 'ms to send the rest after', 'errors'], rows));
+  const byOrder = (first) => geomean(ratios.filter((_, i) => (i % 2 === 0) === first)).toFixed(2);
+  console.log(`ratio (geometric mean of the ${rounds} rounds): ${ratio(geomean(ratios), 1, { atLeast: 0.9 })}; `
+    + `${byOrder(true)}× in the rounds that ran without webhooks first, ${byOrder(false)}× in those that ran with them first`);
   const { delivered } = await hooks.stats();
   console.log(`deliveries received: ${delivered} for ${hookedSent} messages × 3 endpoints = ${hookedSent * 3} expected`);
   for (const lane of [...plainLanes, ...hookedLanes]) lane.close?.();

@@ -1,4 +1,6 @@
-import { BUSY, IDLE, nextLimit, QUEUED } from './ingest-pressure.js';
+import type { AppConfig } from '../config/app-config.js';
+import type { MessageWriter } from '../messages/message-writer.js';
+import { AT_FLOOR_RATE, BUSY, IDLE, IngestPressure, nextLimit, QUEUED } from './ingest-pressure.js';
 
 const FLOOR = 2;
 const MAX = 32;
@@ -41,5 +43,38 @@ describe('nextLimit (the webhook worker yielding to message ingest)', () => {
   it('holds between the thresholds', () => {
     expect(step(8, (BUSY + IDLE) / 2)).toBe(8);
     expect(step(MAX, IDLE)).toBe(MAX);
+  });
+});
+
+describe('IngestPressure.startIn (the pace of POSTs at the floor)', () => {
+  /** A writer with `waiting` sends queued behind its INSERT: QUEUED or more halves the limit whatever the event loop says. */
+  function pressureWith(writer: { waiting: number; taken: number }) {
+    return new IngestPressure({ pressure: () => writer } as unknown as MessageWriter, { webhooks: { concurrency: MAX } } as AppConfig);
+  }
+
+  it('lets every POST start at once until sends saturate the instance, then one per 1000 / AT_FLOOR_RATE ms', () => {
+    const writer = { waiting: 0, taken: 0 };
+    const pressure = pressureWith(writer);
+    expect([pressure.startIn(1000), pressure.startIn(1000), pressure.startIn(1000)]).toEqual([0, 0, 0]);
+    writer.waiting = QUEUED;
+    for (let i = 0; i < 5; i++) pressure.sample();
+    expect(pressure.atFloor).toBe(true);
+    const spacing = 1000 / AT_FLOOR_RATE;
+    expect(pressure.startIn(1000)).toBe(0);
+    expect(pressure.startIn(1001)).toBe(spacing - 1);
+    expect(pressure.startIn(1000 + spacing)).toBe(0);
+    expect(pressure.startIn(1000 + spacing)).toBe(spacing);
+  });
+
+  it('drops the pace as soon as sending stops', () => {
+    const writer = { waiting: QUEUED, taken: 0 };
+    const pressure = pressureWith(writer);
+    for (let i = 0; i < 5; i++) pressure.sample();
+    expect(pressure.startIn(5000)).toBe(0);
+    expect(pressure.startIn(5000)).toBeGreaterThan(0);
+    writer.waiting = 0;
+    pressure.sample();
+    expect(pressure.limit).toBe(MAX);
+    expect([pressure.startIn(5000), pressure.startIn(5000)]).toEqual([0, 0]);
   });
 });

@@ -8,6 +8,12 @@ export const SAMPLE_MS = 100;
 /** POSTs in flight while yielding, at most WEBHOOK_CONCURRENCY: never 0, so deliveries still progress. */
 export const FLOOR = 2;
 /**
+ * POSTs started per second, at most, while at the floor (sends saturate the instance): a trickle,
+ * so a long overload still delivers, at about 1% of a core. Two in flight to a fast receiver would
+ * otherwise run some 600 a second and take a fifth of ingest on a small machine.
+ */
+export const AT_FLOOR_RATE = 50;
+/**
  * Event-loop utilisation (0–1, over one sample) at or above which, with sends waiting (QUEUED / 4 or
  * more), the worker halves its limit. A busy loop with no send waiting is the webhook work itself
  * (e.g. 3,000 POSTs/s at 1,000 msg/s): yielding to it would only add lag.
@@ -40,7 +46,7 @@ export function nextLimit(current: number, sample: LoadSample, floor: number, ma
  * Makes webhook work yield to message ingest on the same instance: samples the event loop's
  * utilisation and the message writer's activity every SAMPLE_MS (cheap: two counters) and keeps
  * the worker's in-flight limit (nextLimit). Under saturation the worker sends FLOOR POSTs at a
- * time and writes less often; when sending stops or the load falls it returns to
+ * time, AT_FLOOR_RATE a second at most (startIn), and writes less often; when sending stops or the load falls it returns to
  * WEBHOOK_CONCURRENCY. Deliveries stay in the database meanwhile (at least once, unchanged).
  */
 @Injectable()
@@ -52,6 +58,8 @@ export class IngestPressure implements OnApplicationBootstrap, OnModuleDestroy {
   private lastLoop = performance.eventLoopUtilization();
   private lastTaken = 0;
   private readonly raised = new Set<() => void>();
+  /** When the next POST may start while at the floor (epoch ms). */
+  private nextAtFloor = 0;
 
   constructor(private readonly writer: MessageWriter, config: AppConfig) {
     this.max = config.webhooks.concurrency;
@@ -85,13 +93,25 @@ export class IngestPressure implements OnApplicationBootstrap, OnModuleDestroy {
     return this.current < this.max;
   }
 
+  /**
+   * Asks to start one POST now: 0 when it may (counted against AT_FLOOR_RATE while at the floor),
+   * else the ms to wait before asking again.
+   */
+  startIn(now = Date.now()): number {
+    if (!this.atFloor) return 0;
+    if (now < this.nextAtFloor) return this.nextAtFloor - now;
+    this.nextAtFloor = now + 1000 / AT_FLOOR_RATE;
+    return 0;
+  }
+
   /** Calls `listener` whenever the limit grows (queued work may start). */
   onRaise(listener: () => void): () => void {
     this.raised.add(listener);
     return () => this.raised.delete(listener);
   }
 
-  private sample(): void {
+  /** Takes one sample of the load now (every SAMPLE_MS on its own). */
+  sample(): void {
     const loop = performance.eventLoopUtilization();
     const busy = performance.eventLoopUtilization(loop, this.lastLoop).utilization;
     this.lastLoop = loop;

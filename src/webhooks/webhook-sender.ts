@@ -69,6 +69,8 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   /** Attempts done, their outcomes not written yet. */
   private finished: Finished[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
+  /** Starts queued POSTs again once the pace at the floor allows (IngestPressure.startIn). */
+  private paced: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
   /** The claim or outcome write under way: they take turns, so this instance's statements never deadlock each other. */
   private writeTurn: Promise<unknown> = Promise.resolve();
@@ -108,6 +110,7 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
     this.running = false;
     this.unsubscribe?.();
     this.unsubscribePressure?.();
+    if (this.paced) clearTimeout(this.paced);
     this.kick();
     await this.looping;
     // In-flight POSTs are abandoned and queued ones never start: their claims are given back,
@@ -163,6 +166,12 @@ export class WebhookSender implements OnApplicationBootstrap, OnModuleDestroy {
   private startQueued(): void {
     const lapsing: { id: string; claim: string }[] = [];
     while (this.running && this.inFlight.size < this.pressure.limit && this.queue.length > 0) {
+      // While sends saturate the instance, POSTs start at a trickle's pace: come back when the next may.
+      const wait = this.pressure.startIn();
+      if (wait > 0) {
+        this.paced ??= setTimeout(() => { this.paced = null; this.startQueued(); }, wait);
+        break;
+      }
       const { delivery, claim, until } = this.queue.shift()!;
       if (Date.now() + this.config.timeoutMs >= until) {
         lapsing.push({ id: delivery.id, claim });
