@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module.js';
+import { compileTrust } from './common/client-address.js';
 import { ChatValidationPipe } from './common/errors/validation.pipe.js';
 import { LOGGER } from './common/logging/logging.module.js';
 import { LegacyIoAdapter } from './legacy/legacy-io.adapter.js';
@@ -28,6 +29,8 @@ export async function startServer(config: AppConfig): Promise<RunningServer> {
   // files carry their own, computed once (ConsoleAssets).
   app.set('etag', false);
   app.disable('x-powered-by');
+  // req.ip (and req.secure) believe X-Forwarded-* only from the proxies TRUST_PROXY names; sockets read it alike (clientAddressOf).
+  app.set('trust proxy', compileTrust(config.trustProxy));
   app.enableCors({ origin: true, credentials: false });
   app.useGlobalPipes(new ChatValidationPipe());
   app.useWebSocketAdapter(new LegacyIoAdapter(app));

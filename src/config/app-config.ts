@@ -101,6 +101,8 @@ export class AppConfig {
   readonly adminKeyGenerated!: boolean;
   readonly production!: boolean;
   readonly logLevel!: string;
+  /** The proxies in front (TRUST_PROXY): how many hops, or their addresses and subnets; 0 trusts none. */
+  readonly trustProxy!: number | readonly string[];
   readonly queryLimits!: QueryLimits;
   readonly media!: MediaConfig;
   readonly mail!: MailConfig;

@@ -24,6 +24,11 @@ export class EnvSchema {
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
+  /** The proxies whose X-Forwarded-For is believed: a number of hops, or addresses, subnets and loopback/linklocal/uniquelocal, comma-separated. */
+  @IsOptional() @IsString()
+  @Matches(/^(\d{1,2}|[0-9a-z.:/]+(\s*,\s*[0-9a-z.:/]+)*)$/i, { message: 'must be a number of proxy hops, or addresses and subnets (e.g. loopback, 10.0.0.0/8), comma-separated' })
+  TRUST_PROXY?: string;
+
   // Query cost limits (every GraphQL operation, HTTP and graphql-ws): see README, "Limits".
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)
   GRAPHQL_MAX_DEPTH?: number;

@@ -69,6 +69,9 @@ describe('loadConfig', () => {
     ['GRAPHQL_MAX_DIRECTIVES', { GRAPHQL_MAX_DIRECTIVES: '2.5' }],
     ['GRAPHQL_MAX_TOKENS', { GRAPHQL_MAX_TOKENS: '0' }],
     ['GRAPHQL_MAX_COST', { GRAPHQL_MAX_COST: 'lots' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'true' }],
+    ['TRUST_PROXY', { TRUST_PROXY: '10.0.0.0/33' }],
+    ['TRUST_PROXY', { TRUST_PROXY: 'loopback; 10.0.0.1' }],
   ])('refuses a bad %s with one line naming it', (variable, env) => {
     let error: unknown;
     try { loadConfig(env); } catch (e) { error = e; }
@@ -76,6 +79,12 @@ describe('loadConfig', () => {
     const message = (error as Error).message;
     expect(message).toContain(variable);
     expect(message).not.toContain('\n');
+  });
+
+  it('reads TRUST_PROXY as a hop count or a list of addresses and subnets; unset trusts no proxy', () => {
+    expect(loadConfig({}).trustProxy).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: 'loopback, 10.0.0.0/8 ,fd00::/8' }).trustProxy).toEqual(['loopback', '10.0.0.0/8', 'fd00::/8']);
   });
 
   it('never prints a password or the admin key it refuses', () => {

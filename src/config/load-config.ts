@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { AppConfig, DatabaseConfig, MediaConfig, PRESENCE_TIMING, QUERY_LIMITS, WEBHOOK_RETRY_DELAYS_MS } from './app-config.js';
+import proxyaddr from 'proxy-addr';
 import { EnvSchema } from './env.schema.js';
 
 /** Variables whose value is never printed, even when it is wrong. */
@@ -32,6 +33,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     adminKeyGenerated: parsed.CHAT_ADMIN_KEY === undefined,
     production,
     logLevel: parsed.LOG_LEVEL ?? (parsed.NODE_ENV === 'test' ? 'warn' : 'info'),
+    trustProxy: parseTrustProxy(parsed.TRUST_PROXY),
     queryLimits: {
       maxDepth: parsed.GRAPHQL_MAX_DEPTH ?? QUERY_LIMITS.maxDepth,
       maxAliases: parsed.GRAPHQL_MAX_ALIASES ?? QUERY_LIMITS.maxAliases,
@@ -55,6 +57,19 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       pollMs: parsed.WEBHOOK_POLL_MS ?? 1_000,
     },
   });
+}
+
+/** TRUST_PROXY as a hop count or a list the proxy-addr package accepts (it throws on a bad address). */
+function parseTrustProxy(value: string | undefined): number | string[] {
+  if (value === undefined) return 0;
+  if (/^\d+$/.test(value)) return Number(value);
+  const list = value.split(',').map((item) => item.trim());
+  try {
+    proxyaddr.compile(list);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: TRUST_PROXY ${(error as Error).message} (got "${value}")`);
+  }
+  return list;
 }
 
 function mediaConfig(env: EnvSchema, database: DatabaseConfig, adminKey: string): MediaConfig {

@@ -3,6 +3,7 @@ import { OnGatewayConnection, OnGatewayDisconnect, WebSocketGateway } from '@nes
 import type { Logger } from 'pino';
 import type { Socket } from 'socket.io';
 import { LOGGER } from '../common/logging/logging.module.js';
+import { clientAddressOf, compileTrust, TrustProxy } from '../common/client-address.js';
 import { AppConfig } from '../config/app-config.js';
 import { MetricsService } from '../metrics/metrics.service.js';
 import { socketAddress } from './talker-address.js';
@@ -35,7 +36,17 @@ export class TalkerGateway implements OnGatewayConnection<Socket>, OnGatewayDisc
     private readonly config: AppConfig,
     private readonly metrics: MetricsService,
     @Inject(LOGGER) private readonly log: Logger,
-  ) {}
+  ) {
+    this.trust = compileTrust(config.trustProxy);
+  }
+
+  /** Which hops before this server are proxies of ours (TRUST_PROXY). */
+  private readonly trust: TrustProxy;
+
+  /** The client's network address, for login limits: past the proxies TRUST_PROXY names, as HTTP's req.ip. */
+  private addressOf(socket: Socket): string {
+    return clientAddressOf(socket.request, this.trust);
+  }
 
   async handleConnection(socket: Socket): Promise<void> {
     this.metrics.connections.inc({ transport: 'talker' });
@@ -58,7 +69,7 @@ export class TalkerGateway implements OnGatewayConnection<Socket>, OnGatewayDisc
     try {
       const payload = payloadObject(raw);
       const input = { login: requiredString(payload, 'login', MAX_LOGIN), hash: requiredString(payload, 'hash', MAX_HASH) };
-      const identity = await this.logins.login(socket, input, addressOf(socket));
+      const identity = await this.logins.login(socket, input, this.addressOf(socket));
       if (!identity) return;
       const answer = { id: wireId(identity.userId), clientAddress: identity.sessionKey };
       socket.emit('login', answer);
@@ -78,7 +89,7 @@ export class TalkerGateway implements OnGatewayConnection<Socket>, OnGatewayDisc
   }
 
   private async onRoute(socket: Socket, route: TalkerRoute, raw: unknown, ack: Ack | undefined): Promise<void> {
-    const outcome = await this.dispatcher.overSocket(route, raw, socket, addressOf(socket), socketAddress(socket, this.config.media.publicUrl));
+    const outcome = await this.dispatcher.overSocket(route, raw, socket, this.addressOf(socket), socketAddress(socket, this.config.media.publicUrl));
     if (!socket.connected) return;
     if (!outcome.ok) return this.answerError(socket, ack, outcome.error);
     if (outcome.result === undefined) {
@@ -108,6 +119,3 @@ function split(args: unknown[]): [unknown, Ack | undefined] {
   const payload = typeof args[0] === 'function' ? undefined : args[0];
   return [payload, ack];
 }
-
-/** The client's network address, for login limits. */
-export const addressOf = (socket: Socket): string => socket.handshake.address || 'unknown';

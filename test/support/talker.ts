@@ -19,8 +19,8 @@ export interface TalkerClient {
   close(): void;
 }
 
-export async function talkerSocket(url: string, options: { auth?: Record<string, unknown> } = {}): Promise<TalkerClient> {
-  const raw = io(`${url}/talker`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: options.auth });
+export async function talkerSocket(url: string, options: { auth?: Record<string, unknown>; headers?: Record<string, string> } = {}): Promise<TalkerClient> {
+  const raw = io(`${url}/talker`, { transports: ['websocket'], forceNew: true, reconnection: false, auth: options.auth, extraHeaders: options.headers });
   const received = new Map<string, any[]>();
   const read = new Map<string, number>();
   const waiters = new Map<string, ((value: any) => void)[]>();
