@@ -8,11 +8,12 @@ import { TalkerAccountsService } from './talker-accounts.service.js';
 import { TalkerAppRepository } from './talker-app.repository.js';
 import { TalkerApp } from './talker-app.service.js';
 import { TalkerSessionsRepository } from './talker-sessions.repository.js';
+import { UnconfirmedAccountPruner } from './unconfirmed-account-pruner.js';
 
 /** Talker accounts: which app they live in, registration, confirmation, login, sessions. */
 @Module({
   imports: [AppsModule, UsersModule, MailModule],
-  providers: [TalkerApp, TalkerAppRepository, TalkerAccountsRepository, TalkerSessionsRepository, TalkerAccountsService, LoginAttempts],
+  providers: [TalkerApp, TalkerAppRepository, TalkerAccountsRepository, TalkerSessionsRepository, TalkerAccountsService, LoginAttempts, UnconfirmedAccountPruner],
   exports: [TalkerApp, TalkerAccountsService],
 })
 export class AccountsModule {}

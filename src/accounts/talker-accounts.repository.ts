@@ -32,6 +32,13 @@ export class TalkerAccountsRepository extends ScopedRepository<TalkerAccountEnti
     }
   }
 
+  /** The users of accounts never confirmed that were registered before `before`, oldest first. */
+  async unconfirmedBefore(scope: AppScope, before: Date, limit: number): Promise<string[]> {
+    const rows = await this.select(scope).andWhere('account.confirmedAt IS NULL').andWhere('account.createdAt < :before', { before })
+      .orderBy('account.createdAt', 'ASC').take(limit).getMany();
+    return rows.map((row) => row.userId);
+  }
+
   findByUserId(scope: AppScope, userId: string): Promise<TalkerAccountEntity | null> {
     return this.select(scope).andWhere('account.userId = :userId', { userId }).getOne();
   }

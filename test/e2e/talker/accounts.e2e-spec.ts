@@ -1,4 +1,5 @@
 import { TalkerApp } from '../../../src/accounts/talker-app.service.js';
+import { UNCONFIRMED_TTL_MS, UnconfirmedAccountPruner } from '../../../src/accounts/unconfirmed-account-pruner.js';
 import { scopeOf } from '../../../src/database/app-scope.js';
 import { UsersService } from '../../../src/users/users.service.js';
 import { startApp, TestApp } from '../../support/app.js';
@@ -188,5 +189,25 @@ describe.each(testDrivers())('talker accounts on %s', (driver) => {
     // Not JSON by its content type: the route sees no object.
     await expect(post('/talker/register', 'email=a', 'text/plain')).resolves.toMatchObject({ status: 400, body: { error: 'BAD_REQUEST' } });
     await expect(post('/demo/setup', '{bad')).resolves.toMatchObject({ status: 400, body: { statusCode: 400, error: 'Bad Request' } });
+  });
+  it('frees the email and username of a registration left unconfirmed for two days; confirmed accounts stay', async () => {
+    const keeper = await confirmed('keeper');
+    const pending = await talkerHttp(t.url, '/register', { email: 'squat@example.com', username: 'squatter', hash: 'h1' });
+    const stale = confirmationOf(await mailbox.next('squat@example.com'));
+    const pruner = t.server.app.get(UnconfirmedAccountPruner);
+    await expect(pruner.prune()).resolves.toBe(0); // registered just now: kept
+    await expect(talkerHttp(t.url, '/isUsed/email', { email: 'squat@example.com' })).resolves.toEqual({ status: 200, body: true });
+
+    await expect(pruner.prune(Date.now() + UNCONFIRMED_TTL_MS + 1000)).resolves.toBeGreaterThanOrEqual(1);
+    await expect(talkerHttp(t.url, '/isUsed/email', { email: 'squat@example.com' })).resolves.toEqual({ status: 200, body: false });
+    await expect(talkerHttp(t.url, '/isUsed/username', { username: 'squatter' })).resolves.toEqual({ status: 200, body: false });
+    await expect(talkerHttp(t.url, '/register/confirm', stale, 'GET')).resolves.toMatchObject({ status: 404, body: { error: 'NOT_FOUND' } });
+    // The owner of the address registers it now, with a password of their own.
+    const owner = await talkerHttp(t.url, '/register', { email: 'squat@example.com', username: 'rightful', hash: 'h2' });
+    expect(owner).toMatchObject({ status: 200, body: { id: expect.any(Number) } });
+    expect(owner.body.id).not.toBe(pending.body.id);
+    await expect(talkerHttp(t.url, '/register/confirm', confirmationOf(await mailbox.next('squat@example.com')), 'GET')).resolves.toMatchObject({ status: 200 });
+    const socket = await open();
+    await expect(socket.request('login', { login: keeper.username, hash: keeper.hash })).resolves.toMatchObject({ id: keeper.id });
   });
 });
