@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { badInput } from '../common/errors/chat-error.js';
-import { judgeOutboundUrl, portOf } from '../common/outbound-url.js';
+import { judgeOutboundUrl, portOf, selfAddressOf } from '../common/outbound-url.js';
 import { AppConfig } from '../config/app-config.js';
 
 /** How long the name of a hook's host may take to resolve when the app backend sets it. */
@@ -26,18 +26,13 @@ export class HookTargets {
    * the port it listens on.
    */
   async check(field: string, raw: string): Promise<string> {
-    const ownPort = this.listeningPort();
-    const judged = judgeOutboundUrl(raw, { port: ownPort, publicUrl: this.config.media.publicUrl });
+    const self = selfAddressOf(this.http, this.config.media.publicUrl);
+    const judged = judgeOutboundUrl(raw, self);
     if ('refused' in judged) throw badInput(`${field}: ${judged.refused}`);
     const { url } = judged;
     const addresses = await resolve(field, url.hostname);
-    if (ownPort !== null && portOf(url) === ownPort && addresses.some(isThisMachine)) throw badInput(`${field}: ${url.host} is this server itself`);
+    if (self.port !== null && portOf(url) === self.port && addresses.some(isThisMachine)) throw badInput(`${field}: ${url.host} is this server itself`);
     return url.href;
-  }
-
-  private listeningPort(): number | null {
-    const address = this.http.httpAdapter?.getHttpServer()?.address?.();
-    return address && typeof address === 'object' ? address.port : null;
   }
 }
 

@@ -7,8 +7,9 @@ export type TrustProxy = (address: string, index: number) => boolean;
 /**
  * TRUST_PROXY as Express compiles its `trust proxy` setting: a number trusts that many hops
  * nearest the server (0: none), a list trusts those addresses and subnets (proxy-addr's names
- * `loopback`, `linklocal`, `uniquelocal` included). Express is given this very function, so an
- * HTTP request's `req.ip` and a socket's address (clientAddressOf) are read alike.
+ * `loopback`, `linklocal`, `uniquelocal` included). Express's `trust proxy` is set to what this
+ * returns (server.ts) and the talker gateway compiles the same setting with it, so an HTTP
+ * request's `req.ip` and a socket's address (clientAddressOf) are read alike.
  */
 export function compileTrust(setting: number | readonly string[]): TrustProxy {
   if (typeof setting === 'number') return (_address, index) => index < setting;

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import type { HttpAdapterHost } from '@nestjs/core';
 
 /** Where this server listens and how the public reaches it: a URL it calls must not point back at it. */
 export interface SelfAddress {
@@ -6,6 +7,13 @@ export interface SelfAddress {
   port: number | null;
   /** PUBLIC_URL, if set. */
   publicUrl: string | null;
+}
+
+/** This server as the URLs it calls must not reach it: the port it listens on (null before it listens) and PUBLIC_URL. */
+export function selfAddressOf(http: HttpAdapterHost, publicUrl: string | null): SelfAddress {
+  const address: unknown = http.httpAdapter?.getHttpServer()?.address?.();
+  const port = address && typeof address === 'object' && 'port' in address ? Number(address.port) : null;
+  return { port, publicUrl };
 }
 
 const LOOPBACK_NAMES = new Set(['localhost', 'localhost.localdomain', 'ip6-localhost', 'ip6-loopback']);

@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import { Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { badInput, notFound } from '../common/errors/chat-error.js';
-import { judgeOutboundUrl, SelfAddress } from '../common/outbound-url.js';
+import { judgeOutboundUrl, selfAddressOf } from '../common/outbound-url.js';
 import { DeleteResult, deleted, notDeleted } from '../common/graphql/delete-result.model.js';
 import { AppConfig } from '../config/app-config.js';
 import { AppScope } from '../database/app-scope.js';
@@ -106,16 +105,11 @@ export class WebhooksService {
   }
 
   private checkedUrl(raw: string): string {
-    const judged = judgeOutboundUrl(raw, this.self());
+    const judged = judgeOutboundUrl(raw, selfAddressOf(this.http, this.config.media.publicUrl));
     if ('refused' in judged) throw badInput(`url: ${judged.refused}`, { field: 'url' });
     return judged.url.href;
   }
 
-  private self(): SelfAddress {
-    const address = this.http.httpAdapter?.getHttpServer()?.address() as AddressInfo | string | null | undefined;
-    const port = address && typeof address === 'object' ? address.port : this.config.port;
-    return { port, publicUrl: this.config.media.publicUrl };
-  }
 
   /** Every instance drops its cached copy of the app's endpoints (and its senders look for due deliveries). */
   private changed(scope: AppScope): Promise<void> {
